@@ -1,0 +1,54 @@
+#pragma once
+// A GP-IQA model set: one AtomModel per atom of a molecule, read from a directory of NAME_iqa_ATOM.model files.
+//   E = sum_A E_A(x_A(r)),   F_i = -sum_A sum_h dE_A/dx_Ah dx_Ah/dr_i   (x_A: atom A's ALF features)
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "gpiqa/model/atom_model.hpp"
+#include "gpiqa/model/mean_variant.hpp"
+#include "gpiqa/model/model_file.hpp"
+#include "gpiqa/model/potential.hpp"
+
+namespace gpiqa::model {
+
+class MoleculeModel : public Potential {
+ public:
+  /// Reads every `.model` file in `directory`; files of other properties than `iqa` are ignored with a note
+  /// on `notes` (when given). Throws InputError for a missing or duplicated atom, mixed systems, bad files.
+  static MoleculeModel load(const std::string& directory, std::ostream* notes = nullptr);
+  /// From already-parsed files (any order; sorted by atom number).
+  static MoleculeModel from_files(std::vector<ModelFile> files, const std::string& source);
+
+  int atom_count() const override { return static_cast<int>(atoms_.size()); }
+  const std::vector<std::string>& elements() const override { return elements_; }
+  double compute(const Positions& positions_bohr, Positions* forces, Eigen::VectorXd* atomic_energies,
+                 Diagnostics* diagnostics) override;
+
+  /// Throws InputError(xyz_name, ...) unless `elements` are this set's atoms in the same order.
+  void check_matches(const std::vector<std::string>& elements, const std::string& xyz_name) const;
+
+  /// The same set with another prior mean on every atom.
+  MoleculeModel with_mean(const MeanSpec& spec) const;
+  /// Sum over atoms of the prior mean at the given features (what the energy tends to far from the data).
+  double prior_mean_energy(const Positions& positions_bohr) const;
+
+  const std::string& system_name() const { return system_; }
+  const std::string& source() const { return source_; }
+  const std::vector<AtomModel>& atoms() const { return atoms_; }
+  const std::vector<ModelFile>& files() const { return files_; }
+  /// Writes the set (with its current means and weights) as NAME_iqa_ATOM.model files into `directory`.
+  void write(const std::string& directory) const;
+
+ private:
+  std::string system_, source_;
+  std::vector<AtomModel> atoms_;
+  std::vector<ModelFile> files_;
+  std::vector<std::string> elements_;
+  // per-evaluation working memory
+  EvalScratch scratch_;
+  Eigen::VectorXd features_, gradient_;
+  AlfJacobian jacobian_;
+};
+
+}  // namespace gpiqa::model

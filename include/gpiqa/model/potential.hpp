@@ -1,0 +1,33 @@
+#pragma once
+// The interface between a potential-energy model and everything that drives it (MD integrators, monitors,
+// the predict command). GP-IQA model sets, analytic test potentials and the reference force field all
+// implement it. Units: positions in Bohr, energy in Hartree, forces in Hartree/Bohr.
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "gpiqa/model/alf.hpp"
+
+namespace gpiqa::model {
+
+/// Side information of one evaluation, for stability monitoring. Models that have no notion of training
+/// data leave it empty.
+struct Diagnostics {
+  std::vector<double> max_kernel;   // per atom: largest kernel value to any training point (1 = on a point)
+  std::vector<int> features_outside;  // per atom: number of features outside the training min/max box
+};
+
+class Potential {
+ public:
+  virtual ~Potential() = default;
+  virtual int atom_count() const = 0;
+  /// Element symbols in atom order ("O", "H", ...).
+  virtual const std::vector<std::string>& elements() const = 0;
+  /// Energy (Hartree); forces (Hartree/Bohr) when `forces` is not null; per-atom energies when asked.
+  /// Throws GeometryError when the geometry cannot be evaluated (e.g. a degenerate local frame).
+  virtual double compute(const Positions& positions_bohr, Positions* forces, Eigen::VectorXd* atomic_energies,
+                         Diagnostics* diagnostics) = 0;
+};
+
+}  // namespace gpiqa::model

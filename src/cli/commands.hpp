@@ -1,0 +1,10 @@
+#pragma once
+// Each subcommand lives in its own file and registers itself on the top-level app.
+#include <CLI/CLI.hpp>
+
+namespace gpiqa::cli {
+
+void add_predict(CLI::App& app);
+void add_check_model(CLI::App& app);
+
+}  // namespace gpiqa::cli

@@ -1,0 +1,109 @@
+// gpiqa predict: the JSON contract, agreement with the library, and one-line errors for bad input.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "gpiqa/io/xyz.hpp"
+#include "gpiqa/model/molecule_model.hpp"
+#include "gpiqa/util/units.hpp"
+#include "support/test_data.hpp"
+#include "support_process.hpp"
+
+namespace gpiqa::test {
+namespace {
+
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+TEST(PredictCommand, PrintsOneJsonObjectPerFrameMatchingTheLibrary) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("predict");
+  const std::string xyz = shared_data("geometries/ammonia.xyz");
+  std::string text;
+  {
+    std::ifstream in(xyz);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
+  std::ofstream(dir + "/two.xyz") << text << text;
+  const ProcessResult r = run_gpiqa("predict --models " + shared_data("models/ammonia-ichor") + " --xyz " + dir + "/two.xyz");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = json_lines(r.out);
+  ASSERT_EQ(lines.size(), 2u);
+  model::MoleculeModel m = model::MoleculeModel::load(shared_data("models/ammonia-ichor"));
+  model::Positions forces;
+  Eigen::VectorXd atomic;
+  const double e = m.compute(io::read_xyz(xyz)[0].positions_angstrom * units::kBohrPerAngstrom, &forces, &atomic, nullptr);
+  for (int i = 0; i < 2; ++i) {
+    const auto& j = lines[static_cast<std::size_t>(i)];
+    EXPECT_EQ(j["frame"].get<int>(), i);
+    EXPECT_EQ(j["energy_hartree"].get<double>(), e);  // printed with round-trip precision
+    ASSERT_EQ(j["atomic_energies_hartree"].size(), 4u);
+    ASSERT_EQ(j["forces_hartree_per_bohr"].size(), 4u);
+    for (int a = 0; a < 4; ++a) {
+      EXPECT_EQ(j["atomic_energies_hartree"][a].get<double>(), atomic(a));
+      for (int k = 0; k < 3; ++k) EXPECT_EQ(j["forces_hartree_per_bohr"][a][k].get<double>(), forces(k, a));
+    }
+  }
+}
+
+TEST(PredictCommand, MeanSpecChangesTheEnergyFarFromData) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("predict-far");
+  std::ofstream(dir + "/far.xyz") << "3\nfar apart\nO 0 0 0\nH 5 0 0\nH -1 4 0\n";
+  const std::string base = "predict --models " + shared_data("models/water-dlfflux") + " --xyz " + dir + "/far.xyz";
+  const ProcessResult lo = run_gpiqa(base + " --mean min");
+  const ProcessResult hi = run_gpiqa(base + " --mean max");
+  ASSERT_EQ(lo.exit_code, 0) << lo.err;
+  ASSERT_EQ(hi.exit_code, 0) << hi.err;
+  EXPECT_LT(json_lines(lo.out)[0]["energy_hartree"].get<double>(), json_lines(hi.out)[0]["energy_hartree"].get<double>());
+}
+
+struct BadRun {
+  const char* what;
+  std::string args;
+  const char* fragment;
+};
+
+TEST(PredictCommand, BadInputGivesOneLineErrorAndNonZeroExit) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("predict-bad");
+  std::ofstream(dir + "/collinear.xyz") << "3\nline\nO 0 0 0\nH 1 0 0\nH -1 0 0\n";
+  std::ofstream(dir + "/ammonia-like.xyz") << "4\nx\nN 0 0 0\nH 1 0 0\nH 0 1 0\nH 0 0 1\n";
+  std::ofstream(dir + "/swapped.xyz") << "3\nx\nH 0 0 0\nO 1 0 0\nH 0 1 0\n";
+  std::ofstream(dir + "/broken.xyz") << "3\nx\nO 0 0 0\nH 1 0\n";
+  const std::string water = shared_data("models/water-dlfflux");
+  const std::vector<BadRun> runs = {
+      {"missing models", "predict --models " + dir + "/none --xyz " + dir + "/swapped.xyz", "does not exist"},
+      {"collinear", "predict --models " + water + " --xyz " + dir + "/collinear.xyz", "collinear"},
+      {"wrong molecule", "predict --models " + water + " --xyz " + dir + "/ammonia-like.xyz", "4 atoms"},
+      {"swapped atoms", "predict --models " + water + " --xyz " + dir + "/swapped.xyz", "atom 1 is H"},
+      {"broken xyz", "predict --models " + water + " --xyz " + dir + "/broken.xyz", "broken.xyz:4"},
+      {"bad mean", "predict --models " + water + " --xyz " + dir + "/swapped.xyz --mean lowest", "unknown mean spec"},
+      {"missing option", "predict --models " + water, "--xyz"},
+      {"unknown command", "frobnicate", "frobnicate"},
+  };
+  for (const BadRun& b : runs) {
+    SCOPED_TRACE(b.what);
+    const ProcessResult r = run_gpiqa(b.args);
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find("gpiqa: error: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(b.fragment), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+}
+
+}  // namespace
+}  // namespace gpiqa::test
