@@ -87,6 +87,8 @@ class AtomModel {
  private:
   /// s_j = sum_terms G(x_h - X_jh): the kernel exponent to every training point.
   void exponent_at(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::ArrayXd& s) const;
+  void add_exponent(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Index j0, Eigen::Index len,
+                    Eigen::Ref<Eigen::ArrayXd> s) const;
 
   std::string label_;
   Alf alf_;
@@ -94,6 +96,7 @@ class AtomModel {
   std::vector<KernelFactor> factors_;
   PeriodicConvention convention_ = PeriodicConvention::kGpytorch;
   std::vector<KernelTerm> terms_;
+  std::vector<Eigen::ArrayXd> cos_train_, sin_train_;  // per term: cos, sin of the training column (periodic)
   Eigen::MatrixXd X_raw_, X_;  // X_ standardised copy only when scaling.x (else equal to X_raw_)
   Eigen::VectorXd y_raw_, y_, w_;
   Standardisation scaling_;
