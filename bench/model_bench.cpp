@@ -48,7 +48,7 @@ double bytes_per_call(const MoleculeModel& m, bool forces) {
 double flops_per_call(const MoleculeModel& m, bool forces) {
   double f = 0;
   for (const auto& a : m.atoms())
-    f += a.training_size() * (3.0 * a.terms().size() * (forces ? 2.0 : 1.0) + 20.0 /* exp */ + 2.0);
+    f += a.training_size() * (3.0 * static_cast<double>(a.terms().size()) * (forces ? 2.0 : 1.0) + 20.0 /* exp */ + 2.0);
   return f;
 }
 

@@ -114,6 +114,12 @@ MoleculeModel MoleculeModel::with_mean(const MeanSpec& spec) const {
   return m;
 }
 
+double MoleculeModel::lowest_training_energy() const {
+  double total = 0.0;
+  for (const AtomModel& m : atoms_) total += m.training_y().minCoeff();
+  return total;
+}
+
 double MoleculeModel::prior_mean_energy(const Positions& pos) const {
   double total = 0.0;
   for (const AtomModel& model : atoms_) {

@@ -25,6 +25,8 @@ class MoleculeModel : public Potential {
   double compute(const Positions& positions_bohr, Positions* forces, Eigen::VectorXd* atomic_energies,
                  Diagnostics* diagnostics) override;
 
+  double lowest_training_energy() const override;
+
   /// Throws InputError(xyz_name, ...) unless `elements` are this set's atoms in the same order.
   void check_matches(const std::vector<std::string>& elements, const std::string& xyz_name) const;
 

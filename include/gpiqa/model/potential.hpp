@@ -2,6 +2,7 @@
 // The interface between a potential-energy model and everything that drives it (MD integrators, monitors,
 // the predict command). GP-IQA model sets, analytic test potentials and the reference force field all
 // implement it. Units: positions in Bohr, energy in Hartree, forces in Hartree/Bohr.
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,11 @@ class Potential {
   /// Throws GeometryError when the geometry cannot be evaluated (e.g. a degenerate local frame).
   virtual double compute(const Positions& positions_bohr, Positions* forces, Eigen::VectorXd* atomic_energies,
                          Diagnostics* diagnostics) = 0;
+  /// Sum over atoms of the lowest training energy (Hartree), the floor a physical trajectory should not fall
+  /// far below; NaN for potentials without training data.
+  virtual double lowest_training_energy() const;
 };
+
+inline double Potential::lowest_training_energy() const { return std::numeric_limits<double>::quiet_NaN(); }
 
 }  // namespace gpiqa::model

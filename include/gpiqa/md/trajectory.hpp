@@ -1,0 +1,85 @@
+#pragma once
+// One NVT (or NVE) trajectory of one molecule under one potential, watched by the stability monitors:
+// initial conditions -> steps -> outcome. A Checkpoint holds everything needed to continue bit for bit.
+//
+// Initial conditions: the given geometry, optionally displaced by Gaussian noise of sigma displace_angstrom on
+// every Cartesian coordinate (the "high-energy starting geometries" of FFLUX stability studies); velocities
+// from Maxwell-Boltzmann at the target temperature, then centre-of-mass translation and rotation removed.
+// Bonds for the monitors come from the undisplaced geometry.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gpiqa/md/integrator.hpp"
+#include "gpiqa/md/random_stream.hpp"
+#include "gpiqa/md/state.hpp"
+#include "gpiqa/model/potential.hpp"
+#include "gpiqa/stability/monitor.hpp"
+#include "gpiqa/stability/outcome.hpp"
+
+namespace gpiqa::md {
+
+struct TrajectorySpec {
+  IntegratorConfig integrator;
+  double duration_ps = 10.0;
+  std::uint64_t seed = 1;
+  std::uint64_t task_key = 0;  // identity of the task within a campaign: separates random streams
+  double displace_angstrom = 0.0;
+  stability::MonitorConfig monitors;
+};
+
+/// Throws InputError for a non-positive duration, a negative displacement, or bad integrator/monitor settings.
+void validate(const TrajectorySpec& spec);
+
+struct Checkpoint {
+  MdState state;  // forces and potential are recomputed on restart
+  stability::RunningMetrics metrics;
+  Positions reference_bohr;  // undisplaced start geometry (bonds)
+  stability::Outcome outcome;  // pending while running
+  std::uint64_t seed = 0, task_key = 0;
+  std::string integrator;
+};
+
+class Trajectory {
+ public:
+  /// A fresh trajectory from `start_bohr`.
+  Trajectory(model::Potential& potential, const Positions& start_bohr, TrajectorySpec spec);
+  /// Continues a checkpoint (the duration may differ from the original). Throws InputError when the checkpoint
+  /// does not belong to this spec (seed, task or integrator differ, or the atom count).
+  Trajectory(model::Potential& potential, Checkpoint checkpoint, TrajectorySpec spec);
+
+  /// Called after every step; return false to stop early (the outcome then stays pending).
+  using StepCallback = std::function<bool(const Trajectory&)>;
+  /// Runs to the end of the duration or the first failure.
+  stability::Outcome run(const StepCallback& after_step = {});
+
+  Checkpoint checkpoint() const;
+  const MdState& state() const { return state_; }
+  const stability::Outcome& outcome() const { return outcome_; }
+  const stability::RunningMetrics& metrics() const { return metrics_; }
+  const Integrator& integrator() const { return *integrator_; }
+  long long total_steps() const;
+  double time_ps() const;
+  double temperature_K() const;
+  double conserved_hartree() const { return integrator_->conserved_energy(state_); }
+  bool finished() const { return outcome_.status != stability::Status::kPending; }
+
+ private:
+  void make_monitor();
+  /// Checks the current state; returns true when the trajectory has ended.
+  bool observe(const model::Diagnostics& diagnostics);
+  void fail(stability::Status status, const std::string& reason);
+
+  model::Potential& potential_;
+  TrajectorySpec spec_;
+  RandomStream rng_;
+  std::unique_ptr<Integrator> integrator_;
+  std::unique_ptr<stability::StabilityMonitor> monitor_;
+  MdState state_;
+  Positions reference_;
+  stability::RunningMetrics metrics_;
+  stability::Outcome outcome_;
+};
+
+}  // namespace gpiqa::md

@@ -1,0 +1,80 @@
+#pragma once
+// Stability monitors: after every step, decide whether the molecule is still physical.
+//   bonds       from the starting geometry: atoms closer than bond_factor x (sum of covalent radii, Cordero 2008)
+//   exploded    a bond stretched more than bond_stretch_angstrom beyond its reference length (0.5 A: dissociation,
+//               Fu et al., "Forces are not enough", 2022), or kinetic temperature above target + max_temperature_excess_K
+//   collapsed   two atoms closer than min_distance_angstrom, a bond shorter than bond_compress_fraction of its
+//               reference, or the potential energy more than energy_floor_margin_hartree below the sum of the atoms'
+//               lowest training energies (a GP falling into a hole)
+//   failed      non-finite energy or forces, or a degenerate local frame
+//   extrapolation (recorded, never ends a run): a step counts when any atom has a feature outside its training
+//               min/max box or its largest kernel value to the training points is below extrapolation_kernel
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "gpiqa/md/state.hpp"
+#include "gpiqa/model/potential.hpp"
+#include "gpiqa/stability/outcome.hpp"
+
+namespace gpiqa::stability {
+
+struct MonitorConfig {
+  double bond_stretch_angstrom = 0.5;
+  double min_distance_angstrom = 0.5;
+  double bond_compress_fraction = 0.6;
+  double max_temperature_excess_K = 10000.0;
+  double energy_floor_margin_hartree = 0.1;  // NaN switches the check off
+  double extrapolation_kernel = 0.05;
+  double bond_factor = 1.2;
+};
+
+/// Throws InputError("stability", ...) for a non-positive or non-finite threshold.
+void validate(const MonitorConfig& config);
+
+struct Verdict {
+  Status status;
+  std::string reason;
+};
+
+/// Running summaries of a trajectory; part of the checkpoint, so restarts reproduce them exactly.
+struct RunningMetrics {
+  long long samples = 0;
+  double temperature_mean = 0.0, temperature_m2 = 0.0;  // Welford
+  double conserved_first = 0.0;                          // H at the first sample (regression is on H - H0)
+  double sum_t = 0.0, sum_tt = 0.0, sum_h = 0.0, sum_th = 0.0;  // least-squares drift of H against t (ps)
+  double max_bond_deviation_angstrom = 0.0;
+  double min_distance_angstrom = 1e300;
+  double max_force = 0.0;
+  long long extrapolated_steps = 0;
+  double wall_seconds = 0.0;
+};
+
+class StabilityMonitor {
+ public:
+  StabilityMonitor(MonitorConfig config, std::vector<std::string> elements, const md::Positions& reference_bohr,
+                   double target_temperature_K, double lowest_training_energy_hartree);
+
+  /// Checks the state after a step (forces and potential at the current positions), updating `metrics`.
+  std::optional<Verdict> check(const md::MdState& state, double temperature_K, double conserved_hartree,
+                               double time_ps, const model::Diagnostics& diagnostics, RunningMetrics& metrics) const;
+
+  const std::vector<std::pair<int, int>>& bonds() const { return bonds_; }
+  const MonitorConfig& config() const { return config_; }
+
+ private:
+  std::string atom_name(int i) const;
+
+  MonitorConfig config_;
+  std::vector<std::string> elements_;
+  std::vector<std::pair<int, int>> bonds_;
+  std::vector<double> bond_reference_bohr_;
+  double target_K_;
+  double energy_floor_hartree_;
+};
+
+/// The outcome's summary fields from the running metrics (status and failure fields are left to the caller).
+void fill_summary(const RunningMetrics& metrics, int atoms, Outcome& outcome);
+
+}  // namespace gpiqa::stability

@@ -1,0 +1,155 @@
+#include "gpiqa/md/trajectory.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "gpiqa/md/elements.hpp"
+#include "gpiqa/util/error.hpp"
+#include "gpiqa/util/units.hpp"
+
+namespace gpiqa::md {
+
+void validate(const TrajectorySpec& spec) {
+  validate(spec.integrator);
+  stability::validate(spec.monitors);
+  if (!(spec.duration_ps > 0) || !std::isfinite(spec.duration_ps))
+    throw InputError("duration", "duration must be positive, got " + std::to_string(spec.duration_ps) + " ps");
+  if (!(spec.displace_angstrom >= 0) || !std::isfinite(spec.displace_angstrom))
+    throw InputError("displace", "displacement sigma must be >= 0, got " + std::to_string(spec.displace_angstrom) + " A");
+}
+
+namespace {
+Eigen::VectorXd masses_of(const std::vector<std::string>& elements) {
+  Eigen::VectorXd m(static_cast<Eigen::Index>(elements.size()));
+  for (std::size_t a = 0; a < elements.size(); ++a)
+    m(static_cast<Eigen::Index>(a)) = atomic_mass_dalton(elements[a]) * units::kElectronMassPerDalton;
+  return m;
+}
+}  // namespace
+
+Trajectory::Trajectory(model::Potential& potential, const Positions& start, TrajectorySpec spec)
+    : potential_(potential), spec_(std::move(spec)), rng_(spec_.seed, spec_.task_key) {
+  validate(spec_);
+  const int n = potential_.atom_count();
+  if (start.cols() != n) throw InputError("geometry has " + std::to_string(start.cols()) + " atoms, the model " + std::to_string(n));
+  reference_ = start;
+  state_.masses = masses_of(potential_.elements());
+  state_.positions = start;
+  if (spec_.displace_angstrom > 0) {
+    std::vector<double> xi(static_cast<std::size_t>(3 * n));
+    rng_.normals(0, RandomPurpose::kInitialDisplacement, xi);
+    for (Eigen::Index k = 0; k < state_.positions.size(); ++k)
+      state_.positions.data()[k] += spec_.displace_angstrom * units::kBohrPerAngstrom * xi[static_cast<std::size_t>(k)];
+  }
+  std::vector<double> xi(static_cast<std::size_t>(3 * n));
+  rng_.normals(0, RandomPurpose::kInitialVelocities, xi);
+  const double kT = units::kBoltzmannHartreePerKelvin * spec_.integrator.temperature_K;
+  state_.velocities.resize(3, n);
+  for (int a = 0; a < n; ++a)
+    for (int k = 0; k < 3; ++k)
+      state_.velocities(k, a) = std::sqrt(kT / state_.masses(a)) * xi[static_cast<std::size_t>(3 * a + k)];
+  remove_rigid_motion(state_.positions, state_.masses, state_.velocities);
+  integrator_ = Integrator::create(spec_.integrator, internal_degrees_of_freedom(reference_, state_.masses), n);
+  integrator_->initialise(state_);
+  make_monitor();
+  model::Diagnostics diagnostics;
+  try {
+    compute_forces(state_, potential_, &diagnostics);
+    observe(diagnostics);
+  } catch (const GeometryError& e) {
+    fail(stability::Status::kFailed, e.what());
+  }
+}
+
+Trajectory::Trajectory(model::Potential& potential, Checkpoint cp, TrajectorySpec spec)
+    : potential_(potential), spec_(std::move(spec)), rng_(spec_.seed, spec_.task_key) {
+  validate(spec_);
+  if (cp.seed != spec_.seed || cp.task_key != spec_.task_key || cp.integrator != spec_.integrator.type)
+    throw InputError("checkpoint belongs to another trajectory (seed, task or thermostat differ)");
+  if (cp.state.positions.cols() != potential_.atom_count())
+    throw InputError("checkpoint has " + std::to_string(cp.state.positions.cols()) + " atoms, the model " +
+                     std::to_string(potential_.atom_count()));
+  state_ = std::move(cp.state);
+  reference_ = std::move(cp.reference_bohr);
+  metrics_ = cp.metrics;
+  outcome_ = cp.outcome;
+  integrator_ = Integrator::create(spec_.integrator, internal_degrees_of_freedom(reference_, state_.masses),
+                                   potential_.atom_count());
+  make_monitor();
+  if (!finished()) {
+    try {
+      compute_forces(state_, potential_, nullptr);
+    } catch (const GeometryError& e) {
+      fail(stability::Status::kFailed, e.what());
+    }
+  }
+}
+
+void Trajectory::make_monitor() {
+  monitor_ = std::make_unique<stability::StabilityMonitor>(spec_.monitors, potential_.elements(), reference_,
+                                                           spec_.integrator.temperature_K,
+                                                           potential_.lowest_training_energy());
+}
+
+long long Trajectory::total_steps() const {
+  return std::llround(spec_.duration_ps * 1000.0 / spec_.integrator.timestep_fs);
+}
+
+double Trajectory::time_ps() const { return static_cast<double>(state_.step) * spec_.integrator.timestep_fs / 1000.0; }
+
+double Trajectory::temperature_K() const { return kinetic_temperature(state_, integrator_->degrees_of_freedom()); }
+
+void Trajectory::fail(stability::Status status, const std::string& reason) {
+  outcome_.status = status;
+  outcome_.reason = reason;
+  outcome_.failure_step = state_.step;
+  outcome_.time_to_failure_ps = time_ps();
+}
+
+bool Trajectory::observe(const model::Diagnostics& diagnostics) {
+  const auto verdict =
+      monitor_->check(state_, temperature_K(), conserved_hartree(), time_ps(), diagnostics, metrics_);
+  if (verdict) fail(verdict->status, verdict->reason);
+  return finished();
+}
+
+stability::Outcome Trajectory::run(const StepCallback& after_step) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const long long end = total_steps();
+  model::Diagnostics diagnostics;
+  while (!finished() && state_.step < end) {
+    try {
+      integrator_->step(state_, potential_, rng_, &diagnostics);
+    } catch (const GeometryError& e) {
+      ++state_.step;  // the step that could not be completed
+      fail(stability::Status::kFailed, e.what());
+      break;
+    }
+    if (observe(diagnostics)) break;
+    if (after_step && !after_step(*this)) break;
+  }
+  metrics_.wall_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!finished() && state_.step >= end) {
+    outcome_.status = stability::Status::kStable;
+    outcome_.reason = "reached the end of the run";
+  }
+  outcome_.steps = state_.step;
+  outcome_.simulated_ps = time_ps();
+  stability::fill_summary(metrics_, potential_.atom_count(), outcome_);
+  return outcome_;
+}
+
+Checkpoint Trajectory::checkpoint() const {
+  Checkpoint cp;
+  cp.state = state_;
+  cp.state.forces.resize(0, 0);
+  cp.metrics = metrics_;
+  cp.reference_bohr = reference_;
+  cp.outcome = outcome_;
+  cp.seed = spec_.seed;
+  cp.task_key = spec_.task_key;
+  cp.integrator = spec_.integrator.type;
+  return cp;
+}
+
+}  // namespace gpiqa::md
