@@ -6,5 +6,6 @@ namespace gpiqa::cli {
 
 void add_predict(CLI::App& app);
 void add_check_model(CLI::App& app);
+void add_md(CLI::App& app);
 
 }  // namespace gpiqa::cli

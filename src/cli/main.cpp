@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   gpiqa::cli::add_predict(app);
   gpiqa::cli::add_check_model(app);
+  gpiqa::cli::add_md(app);
   if (argc > 1 && argv[1][0] != '-') {  // name an unknown command instead of "a subcommand is required"
     bool known = false;
     std::string names;

@@ -76,6 +76,11 @@ Trajectory::Trajectory(model::Potential& potential, Checkpoint cp, TrajectorySpe
   integrator_ = Integrator::create(spec_.integrator, internal_degrees_of_freedom(reference_, state_.masses),
                                    potential_.atom_count());
   make_monitor();
+  // A run that reached its end continues when the new duration is longer; a failure is final.
+  if (outcome_.status == stability::Status::kStable && state_.step < total_steps()) {
+    outcome_.status = stability::Status::kPending;
+    outcome_.reason.clear();
+  }
   if (!finished()) {
     try {
       compute_forces(state_, potential_, nullptr);

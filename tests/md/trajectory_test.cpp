@@ -79,6 +79,23 @@ TEST_P(EveryThermostat, RestartIsBitIdentical) {
   EXPECT_EQ(second.outcome().status, straight.outcome().status);
 }
 
+TEST_P(EveryThermostat, FinishedRunExtendedToALongerDurationEqualsOneLongRun) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  Ammonia a;
+  TrajectorySpec full = short_spec(GetParam(), 8), half = full;
+  half.duration_ps = full.duration_ps / 2;
+  Trajectory straight(a.model, a.start, full);
+  straight.run();
+  Trajectory first(a.model, a.start, half);
+  ASSERT_EQ(first.run().status, stability::Status::kStable);
+  Trajectory second(a.model, first.checkpoint(), full);
+  EXPECT_FALSE(second.finished());
+  second.run();
+  EXPECT_EQ(second.state().step, straight.state().step);
+  EXPECT_EQ(second.state().positions, straight.state().positions);
+  EXPECT_EQ(second.outcome().status, straight.outcome().status);
+}
+
 TEST_P(EveryThermostat, SameSeedSameTrajectoryOtherSeedOther) {
   GPIQA_REQUIRE_SHARED_DATA();
   Ammonia a;
