@@ -149,7 +149,8 @@ void run_md(const MdOptions& o) {
   });
   progress.finish();
   // the last frame of a run that ended between frame steps (a failure shows its final geometry)
-  if (frames && o.frames_every > 0 && outcome.steps % o.frames_every != 0) write_frame(*trajectory);
+  if (frames && o.frames_every > 0 && trajectory->finished() && outcome.steps % o.frames_every != 0)
+    write_frame(*trajectory);
   save();
   if (out_file) h5::flush(out_file.id());
   std::cout << outcome_json(outcome).dump() << std::endl;

@@ -101,15 +101,16 @@ md::Checkpoint read_checkpoint(hid_t g, Identity* identity) {
   }
   if (identity) {
     identity->clear();
-    const int n_attr = static_cast<int>(H5Aget_num_attrs(g));
-    for (int i = 0; i < n_attr; ++i) {
-      char name[256];
-      h5::Handle a(H5Aopen_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, static_cast<hsize_t>(i), H5P_DEFAULT, H5P_DEFAULT),
-                   H5Aclose);
-      H5Aget_name(a.id(), sizeof name, name);
-      const std::string key = name;
+    std::vector<std::string> names;
+    H5Aiterate2(
+        g, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+        [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
+          static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+          return 0;
+        },
+        &names);
+    for (const std::string& key : names)
       if (key.rfind("identity.", 0) == 0) (*identity)[key.substr(9)] = h5::string_attribute(g, key);
-    }
   }
   return cp;
 }
@@ -129,7 +130,8 @@ void save_checkpoint(const std::string& path, const md::Checkpoint& cp, const Id
 
 md::Checkpoint load_checkpoint(const std::string& path, Identity* identity) {
   h5::Handle f = h5::open_file(path, h5::Mode::kReadOnly);
-  return read_checkpoint(f.id(), identity);
+  h5::Handle root = h5::group(f.id(), "/", false);
+  return read_checkpoint(root.id(), identity);
 }
 
 }  // namespace gpiqa::io

@@ -1,0 +1,170 @@
+// gpiqa md as a user runs it: the JSON contract, restart after SIGTERM and after kill -9 equal to an
+// uninterrupted run, and bad input rejected with one line, a non-zero exit and nothing written.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "gpiqa/io/checkpoint.hpp"
+#include "gpiqa/io/hdf5.hpp"
+#include "support/test_data.hpp"
+#include "support_process.hpp"
+
+namespace gpiqa::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ammonia_args() {
+  return "--models " + shared_data("models/ammonia-ichor") + " --xyz " + shared_data("geometries/ammonia.xyz") +
+         " --temperature 600 --seed 9 ";
+}
+
+TEST(MdCommand, PrintsTheOutcomeContract) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const ProcessResult r = run_gpiqa("md " + ammonia_args() + "--duration-ps 0.5 --thermostat csvr");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"status", "time_to_failure_ps", "reason", "steps", "simulated_ps", "mean_temperature_K",
+                          "conserved_drift", "steps_per_second", "max_bond_deviation_angstrom", "min_distance_angstrom",
+                          "max_force", "extrapolation_fraction", "wall_seconds", "std_temperature_K"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["status"], "stable");
+  EXPECT_TRUE(j["time_to_failure_ps"].is_null());
+  EXPECT_EQ(j["steps"], 1000);
+  EXPECT_DOUBLE_EQ(j["simulated_ps"].get<double>(), 0.5);
+}
+
+TEST(MdCommand, FramesFollowTheH5mdLayoutWithUnits) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("md-frames");
+  const ProcessResult r = run_gpiqa("md " + ammonia_args() + "--duration-ps 0.1 --frames-every 20 --out " + dir + "/t.h5");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  io::h5::Handle f = io::h5::open_file(dir + "/t.h5", io::h5::Mode::kReadOnly);
+  std::vector<hsize_t> dims;
+  io::h5::read_doubles(f.id(), "particles/all/position/value", &dims);
+  EXPECT_EQ(dims, (std::vector<hsize_t>{11, 4, 3}));  // steps 0, 20, ..., 200
+  EXPECT_EQ(io::h5::read_ints(f.id(), "particles/all/position/step").back(), 200);
+  for (const char* obs : {"potential_energy", "kinetic_energy", "conserved_energy", "temperature"})
+    EXPECT_EQ(io::h5::read_doubles(f.id(), std::string("observables/") + obs + "/value").size(), 11u) << obs;
+  io::h5::Handle v = io::h5::Handle(H5Dopen2(f.id(), "particles/all/position/value", H5P_DEFAULT), H5Dclose);
+  EXPECT_EQ(io::h5::string_attribute(v.id(), "unit"), "angstrom");
+}
+
+// Runs `args` in the background, sends `sig` after `delay`, waits for it; returns the exit status.
+int run_and_signal(const std::string& args, int sig, std::chrono::milliseconds delay) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string cmd = "exec " + gpiqa_binary() + " " + args + " >/dev/null 2>&1";
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::this_thread::sleep_for(delay);
+  kill(pid, sig);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
+}
+
+void expect_resume_equals_straight_run(int sig) {
+  const std::string dir = temp_dir("md-kill");
+  const std::string run = "md " + ammonia_args() + "--duration-ps 60 --thermostat nhc --frames-every 500 ";
+  const std::string killed = run + "--out " + dir + "/k.h5 --checkpoint " + dir + "/k.ckpt --checkpoint-every-s 0.2";
+  const int status = run_and_signal(killed, sig, std::chrono::milliseconds(900));
+  ASSERT_TRUE(WIFSIGNALED(status) || WEXITSTATUS(status) == 128 + sig) << "the run finished before the signal";
+  ASSERT_TRUE(fs::exists(dir + "/k.ckpt")) << "no checkpoint written before the signal";
+  const md::Checkpoint mid = io::load_checkpoint(dir + "/k.ckpt", nullptr);
+  EXPECT_GT(mid.state.step, 0);
+  EXPECT_EQ(mid.outcome.status, stability::Status::kPending);
+  const ProcessResult resumed = run_gpiqa(killed + " --restart " + dir + "/k.ckpt");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const ProcessResult straight = run_gpiqa(run + "--out " + dir + "/s.h5 --checkpoint " + dir + "/s.ckpt");
+  ASSERT_EQ(straight.exit_code, 0) << straight.err;
+  const md::Checkpoint a = io::load_checkpoint(dir + "/k.ckpt", nullptr), b = io::load_checkpoint(dir + "/s.ckpt", nullptr);
+  EXPECT_EQ(a.state.step, b.state.step);
+  EXPECT_EQ(a.state.positions, b.state.positions);
+  EXPECT_EQ(a.state.velocities, b.state.velocities);
+  EXPECT_EQ(a.state.thermostat, b.state.thermostat);
+  io::h5::Handle fa = io::h5::open_file(dir + "/k.h5", io::h5::Mode::kReadOnly);
+  io::h5::Handle fb = io::h5::open_file(dir + "/s.h5", io::h5::Mode::kReadOnly);
+  EXPECT_EQ(io::h5::read_ints(fa.id(), "particles/all/position/step"), io::h5::read_ints(fb.id(), "particles/all/position/step"));
+  EXPECT_EQ(io::h5::read_doubles(fa.id(), "particles/all/position/value"),
+            io::h5::read_doubles(fb.id(), "particles/all/position/value"));
+  auto ja = nlohmann::json::parse(resumed.out), jb = nlohmann::json::parse(straight.out);
+  for (const char* key : {"status", "steps", "mean_temperature_K", "conserved_drift", "max_force", "min_distance_angstrom"})
+    EXPECT_EQ(ja[key], jb[key]) << key;
+}
+
+TEST(MdCommand, ResumeAfterSigtermEqualsAnUninterruptedRun) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  expect_resume_equals_straight_run(SIGTERM);
+}
+
+TEST(MdCommand, ResumeAfterKillMinus9EqualsAnUninterruptedRun) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  expect_resume_equals_straight_run(SIGKILL);
+}
+
+TEST(MdCommand, BadInputIsOneLineNonZeroAndWritesNothing) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("md-bad");
+  const std::string outputs = " --out " + dir + "/t.h5 --checkpoint " + dir + "/c.h5 --frames-every 10";
+  const std::string water = "--models " + shared_data("models/water-dlfflux") + " --xyz " + shared_data("geometries/ammonia.xyz");
+  struct Case {
+    std::string args;
+    const char* fragment;
+  };
+  const std::vector<Case> cases = {
+      {"--models " + shared_data("models/ammonia-ichor") + " --xyz " + shared_data("geometries/ammonia.xyz") +
+           " --temperature 0 --duration-ps 1",
+       "temperature must be positive"},
+      {ammonia_args() + "--duration-ps -1", "duration must be positive"},
+      {ammonia_args() + "--duration-ps 1 --timestep-fs 0", "timestep must be positive"},
+      {ammonia_args() + "--duration-ps 1 --thermostat berendsen", "unknown thermostat 'berendsen'"},
+      {ammonia_args() + "--duration-ps 1 --displace -0.2", "displacement sigma must be >= 0"},
+      {water + " --temperature 300 --duration-ps 1", "4 atoms, but model set WATER"},
+      {ammonia_args() + "--duration-ps 1 --mean lowest", "unknown mean spec"},
+      {ammonia_args() + "--duration-ps 1 --restart " + dir + "/missing.h5", "does not exist"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.args);
+    const ProcessResult r = run_gpiqa("md " + c.args + outputs);
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find(c.fragment), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir + "/t.h5"));
+    EXPECT_FALSE(fs::exists(dir + "/c.h5"));
+  }
+}
+
+TEST(MdCommand, RefusesToOverwriteAnExistingTrajectory) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("md-exists");
+  std::ofstream(dir + "/t.h5") << "precious";
+  const ProcessResult r = run_gpiqa("md " + ammonia_args() + "--duration-ps 0.1 --out " + dir + "/t.h5");
+  EXPECT_NE(r.exit_code, 0);
+  std::ifstream in(dir + "/t.h5");
+  std::string content;
+  in >> content;
+  EXPECT_EQ(content, "precious");
+}
+
+TEST(MdCommand, CheckpointOfAnotherRunIsRefused) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("md-other");
+  ASSERT_EQ(run_gpiqa("md " + ammonia_args() + "--duration-ps 0.1 --checkpoint " + dir + "/c.h5").exit_code, 0);
+  const ProcessResult r = run_gpiqa("md " + ammonia_args() + "--duration-ps 0.2 --mean min --restart " + dir + "/c.h5");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("mean = file, not min"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace gpiqa::test
