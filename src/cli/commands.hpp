@@ -7,5 +7,8 @@ namespace gpiqa::cli {
 void add_predict(CLI::App& app);
 void add_check_model(CLI::App& app);
 void add_md(CLI::App& app);
+void add_run(CLI::App& app);
+void add_plan(CLI::App& app);
+void add_summary(CLI::App& app);
 
 }  // namespace gpiqa::cli

@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   gpiqa::cli::add_predict(app);
   gpiqa::cli::add_check_model(app);
   gpiqa::cli::add_md(app);
+  gpiqa::cli::add_run(app);
+  gpiqa::cli::add_plan(app);
+  gpiqa::cli::add_summary(app);
   if (argc > 1 && argv[1][0] != '-') {  // name an unknown command instead of "a subcommand is required"
     bool known = false;
     std::string names;

@@ -26,7 +26,7 @@ md::Positions from_rows(const std::vector<double>& v, const std::vector<hsize_t>
 }
 
 #define GPIQA_METRICS(X)                                                                                   \
-  X(temperature_mean) X(temperature_m2) X(conserved_first) X(sum_t) X(sum_tt) X(sum_h) X(sum_th)            \
+  X(temperature_mean) X(temperature_m2) X(temperature_average) X(last_time_ps) X(conserved_first) X(sum_t) X(sum_tt) X(sum_h) X(sum_th)            \
       X(max_bond_deviation_angstrom) X(min_distance_angstrom) X(max_force) X(wall_seconds)
 
 }  // namespace

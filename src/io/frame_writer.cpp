@@ -56,8 +56,13 @@ void FrameWriter::write(long long step, double time_ps, const md::Positions& r, 
       pos[static_cast<std::size_t>(3 * a + k)] = r(k, a) * units::kAngstromPerBohr;
       vel[static_cast<std::size_t>(3 * a + k)] = v(k, a) * v_unit;
     }
-  series_[0]->append(step, time_ps, pos.data());
-  series_[1]->append(step, time_ps, vel.data());
+  write_row(step, time_ps, pos.data(), vel.data(), epot, ekin, econs, T);
+}
+
+void FrameWriter::write_row(long long step, double time_ps, const double* pos, const double* vel, double epot,
+                            double ekin, double econs, double T) {
+  series_[0]->append(step, time_ps, pos);
+  series_[1]->append(step, time_ps, vel);
   series_[2]->append(step, time_ps, &epot);
   series_[3]->append(step, time_ps, &ekin);
   series_[4]->append(step, time_ps, &econs);

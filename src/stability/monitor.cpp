@@ -20,6 +20,7 @@ void validate(const MonitorConfig& c) {
   positive(c.bond_compress_fraction, "bond_compress_fraction");
   positive(c.max_temperature_excess_K, "max_temperature_excess_K");
   positive(c.bond_factor, "bond_factor");
+  positive(c.temperature_window_fs, "temperature_window_fs");
   if (c.bond_compress_fraction >= 1) throw InputError("stability", "bond_compress_fraction must be below 1");
   if (!(c.extrapolation_kernel >= 0 && c.extrapolation_kernel < 1))
     throw InputError("stability", "extrapolation_kernel must be in [0, 1)");
@@ -59,7 +60,14 @@ std::optional<Verdict> StabilityMonitor::check(const md::MdState& s, double T, d
   const double dT = T - m.temperature_mean;
   m.temperature_mean += dT / static_cast<double>(m.samples);
   m.temperature_m2 += dT * (T - m.temperature_mean);
-  if (m.samples == 1) m.conserved_first = H;
+  if (m.samples == 1) {
+    m.conserved_first = H;
+    m.temperature_average = T;
+  } else {
+    const double alpha = 1.0 - std::exp(-(t_ps - m.last_time_ps) * 1000.0 / config_.temperature_window_fs);
+    m.temperature_average += alpha * (T - m.temperature_average);
+  }
+  m.last_time_ps = t_ps;
   const double h = H - m.conserved_first;
   m.sum_t += t_ps, m.sum_tt += t_ps * t_ps, m.sum_h += h, m.sum_th += t_ps * h;
   double max_f = 0;
@@ -104,9 +112,11 @@ std::optional<Verdict> StabilityMonitor::check(const md::MdState& s, double T, d
                                                              config_.bond_compress_fraction)};
   }
   if (bond_verdict) return bond_verdict;
-  if (T > target_K_ + config_.max_temperature_excess_K)
-    return Verdict{Status::kExploded, fmt::format("kinetic temperature {:.0f} K exceeds target {:.0f} K + {:.0f} K", T,
-                                                  target_K_, config_.max_temperature_excess_K)};
+  if (m.temperature_average > target_K_ + config_.max_temperature_excess_K)
+    return Verdict{Status::kExploded,
+                   fmt::format("kinetic temperature ({:.0f} fs average) {:.0f} K exceeds target {:.0f} K + {:.0f} K",
+                               config_.temperature_window_fs, m.temperature_average, target_K_,
+                               config_.max_temperature_excess_K)};
   if (s.potential_hartree < energy_floor_hartree_)
     return Verdict{Status::kCollapsed,
                    fmt::format("potential energy {:.6f} Ha fell {:.4f} Ha below the lowest training energy sum {:.6f} Ha",

@@ -99,6 +99,20 @@ TEST(StabilityMonitor, RunawayTemperatureIsExploded) {
   EXPECT_NE(v->reason.find("temperature"), std::string::npos);
 }
 
+TEST(StabilityMonitor, BriefTemperatureSpikeIsAveragedAway) {
+  // A displaced start of a 3-atom molecule swings its instantaneous temperature by ~10^4 K for a few fs.
+  Fixture f;
+  double t_ps = 0.1;
+  EXPECT_FALSE(f.monitor.check(state_at(water()), 300, 0, t_ps, f.diag, f.metrics).has_value());
+  for (int i = 0; i < 10; ++i)  // 5 fs at 12000 K
+    EXPECT_FALSE(f.monitor.check(state_at(water()), 12000, 0, t_ps += 0.0005, f.diag, f.metrics).has_value());
+  std::optional<Verdict> v;
+  for (int i = 0; i < 2000 && !v; ++i)  // sustained: caught within a few windows
+    v = f.monitor.check(state_at(water()), 12000, 0, t_ps += 0.0005, f.diag, f.metrics);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->status, Status::kExploded);
+}
+
 TEST(StabilityMonitor, EnergyHoleIsCollapsed) {
   Fixture f;
   const auto v = f.check(state_at(water(), -76.45 - 0.2));

@@ -2,7 +2,9 @@
 // Stability monitors: after every step, decide whether the molecule is still physical.
 //   bonds       from the starting geometry: atoms closer than bond_factor x (sum of covalent radii, Cordero 2008)
 //   exploded    a bond stretched more than bond_stretch_angstrom beyond its reference length (0.5 A: dissociation,
-//               Fu et al., "Forces are not enough", 2022), or kinetic temperature above target + max_temperature_excess_K
+//               Fu et al., "Forces are not enough", 2022), or the kinetic temperature, averaged over
+//               temperature_window_fs (exponential moving average: a small molecule's instantaneous temperature
+//               swings by thousands of kelvin as a displaced start relaxes), above target + max_temperature_excess_K
 //   collapsed   two atoms closer than min_distance_angstrom, a bond shorter than bond_compress_fraction of its
 //               reference, or the potential energy more than energy_floor_margin_hartree below the sum of the atoms'
 //               lowest training energies (a GP falling into a hole)
@@ -25,6 +27,7 @@ struct MonitorConfig {
   double min_distance_angstrom = 0.5;
   double bond_compress_fraction = 0.6;
   double max_temperature_excess_K = 10000.0;
+  double temperature_window_fs = 50.0;
   double energy_floor_margin_hartree = 0.1;  // NaN switches the check off
   double extrapolation_kernel = 0.05;
   double bond_factor = 1.2;
@@ -42,6 +45,8 @@ struct Verdict {
 struct RunningMetrics {
   long long samples = 0;
   double temperature_mean = 0.0, temperature_m2 = 0.0;  // Welford
+  double temperature_average = 0.0;                      // moving average over temperature_window_fs
+  double last_time_ps = 0.0;
   double conserved_first = 0.0;                          // H at the first sample (regression is on H - H0)
   double sum_t = 0.0, sum_tt = 0.0, sum_h = 0.0, sum_th = 0.0;  // least-squares drift of H against t (ps)
   double max_bond_deviation_angstrom = 0.0;

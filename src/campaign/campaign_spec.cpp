@@ -1,0 +1,253 @@
+#include "gpiqa/campaign/campaign_spec.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+#include <yaml-cpp/yaml.h>
+
+#include "gpiqa/io/xyz.hpp"
+#include "gpiqa/model/mean_variant.hpp"
+#include "gpiqa/model/molecule_model.hpp"
+#include "gpiqa/util/error.hpp"
+#include "gpiqa/util/text.hpp"
+
+namespace gpiqa::campaign {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Reader {
+ public:
+  Reader(std::string source) : source_(std::move(source)), dir_(fs::absolute(source_).parent_path()) {}
+
+  [[noreturn]] void fail(const YAML::Node& n, const std::string& problem) const {
+    const int line = n.IsDefined() && n.Mark().line >= 0 ? n.Mark().line + 1 : 0;
+    throw InputError(source_, line, problem);
+  }
+
+  void require_map(const YAML::Node& n, const std::string& what) const {
+    if (!n.IsMap()) fail(n, what + " must be a mapping of keys to values");
+  }
+
+  // Checks that `n` has only the allowed keys.
+  void only_keys(const YAML::Node& n, const std::string& what, std::initializer_list<const char*> allowed) const {
+    for (const auto& kv : n) {
+      const std::string key = kv.first.as<std::string>();
+      bool ok = false;
+      std::string list;
+      for (const char* a : allowed) ok = ok || key == a, list += (list.empty() ? "" : ", ") + std::string(a);
+      if (!ok) fail(kv.first, "unknown key '" + key + "' in " + what + " (allowed: " + list + ")");
+    }
+  }
+
+  double number(const YAML::Node& n, const std::string& what) const {
+    if (!n.IsScalar()) fail(n, what + " must be a number");
+    double v = 0;
+    if (!util::parse_double(util::trim(n.Scalar()), v) || !std::isfinite(v))
+      fail(n, what + " must be a finite number, not '" + n.Scalar() + "'");
+    return v;
+  }
+  double positive(const YAML::Node& n, const std::string& what) const {
+    const double v = number(n, what);
+    if (!(v > 0)) fail(n, what + " must be positive");
+    return v;
+  }
+  long long integer(const YAML::Node& n, const std::string& what) const {
+    if (!n.IsScalar()) fail(n, what + " must be an integer");
+    long long v = 0;
+    if (!util::parse_integer(util::trim(n.Scalar()), v)) fail(n, what + " must be an integer, not '" + n.Scalar() + "'");
+    return v;
+  }
+  std::string string(const YAML::Node& n, const std::string& what) const {
+    if (!n.IsScalar() || n.Scalar().empty()) fail(n, what + " must be a non-empty string");
+    return n.Scalar();
+  }
+  std::string path(const YAML::Node& n, const std::string& what, bool must_exist, bool directory) const {
+    const fs::path p = fs::path(string(n, what));
+    const fs::path full = p.is_absolute() ? p : dir_ / p;
+    if (must_exist) {
+      std::error_code ec;
+      if (!fs::exists(full, ec)) fail(n, what + " '" + full.string() + "' does not exist");
+      if (directory && !fs::is_directory(full, ec)) fail(n, what + " '" + full.string() + "' is not a directory");
+    }
+    return fs::weakly_canonical(full).string();
+  }
+
+  const std::string& source() const { return source_; }
+
+ private:
+  std::string source_;
+  fs::path dir_;
+};
+
+void parse_md(const Reader& r, const YAML::Node& md, CampaignSpec& c) {
+  r.require_map(md, "md");
+  r.only_keys(md, "md", {"timestep_fs", "duration_ps", "thermostat"});
+  if (md["timestep_fs"]) c.integrator.timestep_fs = r.positive(md["timestep_fs"], "md.timestep_fs");
+  if (md["duration_ps"]) c.duration_ps = r.positive(md["duration_ps"], "md.duration_ps");
+  if (const YAML::Node t = md["thermostat"]) {
+    if (t.IsScalar()) {
+      c.integrator.type = t.Scalar();
+    } else {
+      r.require_map(t, "md.thermostat");
+      r.only_keys(t, "md.thermostat", {"type", "tau_fs", "chain_length", "friction_per_ps"});
+      if (t["type"]) c.integrator.type = r.string(t["type"], "md.thermostat.type");
+      if (t["tau_fs"]) c.integrator.tau_fs = r.positive(t["tau_fs"], "md.thermostat.tau_fs");
+      if (t["chain_length"]) {
+        const long long m = r.integer(t["chain_length"], "md.thermostat.chain_length");
+        if (m < 1 || m > 20) r.fail(t["chain_length"], "md.thermostat.chain_length must be 1..20");
+        c.integrator.chain_length = static_cast<int>(m);
+      }
+      if (t["friction_per_ps"]) c.integrator.friction_per_ps = r.positive(t["friction_per_ps"], "md.thermostat.friction_per_ps");
+    }
+    const YAML::Node where = t.IsMap() && t["type"] ? t["type"] : t;
+    if (c.integrator.type != "nhc" && c.integrator.type != "csvr" && c.integrator.type != "langevin" &&
+        c.integrator.type != "nve")
+      r.fail(where, "unknown thermostat '" + c.integrator.type + "' (nhc, csvr, langevin, nve)");
+  }
+}
+
+void parse_stability(const Reader& r, const YAML::Node& s, stability::MonitorConfig& m) {
+  r.require_map(s, "stability");
+  r.only_keys(s, "stability", {"bond_stretch_angstrom", "min_distance_angstrom", "bond_compress_fraction",
+                               "max_temperature_excess_K", "temperature_window_fs", "energy_floor_hartree",
+                               "extrapolation_kernel", "bond_factor"});
+  if (s["temperature_window_fs"]) m.temperature_window_fs = r.positive(s["temperature_window_fs"], "stability.temperature_window_fs");
+  if (s["bond_stretch_angstrom"]) m.bond_stretch_angstrom = r.positive(s["bond_stretch_angstrom"], "stability.bond_stretch_angstrom");
+  if (s["min_distance_angstrom"]) m.min_distance_angstrom = r.positive(s["min_distance_angstrom"], "stability.min_distance_angstrom");
+  if (s["bond_compress_fraction"]) {
+    m.bond_compress_fraction = r.positive(s["bond_compress_fraction"], "stability.bond_compress_fraction");
+    if (m.bond_compress_fraction >= 1) r.fail(s["bond_compress_fraction"], "stability.bond_compress_fraction must be below 1");
+  }
+  if (s["max_temperature_excess_K"]) m.max_temperature_excess_K = r.positive(s["max_temperature_excess_K"], "stability.max_temperature_excess_K");
+  if (s["energy_floor_hartree"]) m.energy_floor_margin_hartree = r.positive(s["energy_floor_hartree"], "stability.energy_floor_hartree");
+  if (s["extrapolation_kernel"]) {
+    m.extrapolation_kernel = r.number(s["extrapolation_kernel"], "stability.extrapolation_kernel");
+    if (!(m.extrapolation_kernel >= 0 && m.extrapolation_kernel < 1)) r.fail(s["extrapolation_kernel"], "stability.extrapolation_kernel must be in [0, 1)");
+  }
+  if (s["bond_factor"]) m.bond_factor = r.positive(s["bond_factor"], "stability.bond_factor");
+}
+
+}  // namespace
+
+CampaignSpec parse_campaign(const std::string& text, const std::string& source) {
+  Reader r(source);
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw InputError(source, e.mark.line >= 0 ? e.mark.line + 1 : 0, "malformed YAML: " + e.msg);
+  }
+  if (!root.IsMap()) throw InputError(source, "a campaign must be a YAML mapping (name, molecules, models, ...)");
+  r.only_keys(root, "the campaign", {"name", "molecules", "models", "temperatures_K", "seeds", "md", "start", "stability", "output"});
+  CampaignSpec c;
+  c.source = source;
+  c.text = text;
+  for (const char* key : {"name", "molecules", "models", "temperatures_K", "seeds"})
+    if (!root[key]) throw InputError(source, std::string("missing required key '") + key + "'");
+  c.name = r.string(root["name"], "name");
+
+  const YAML::Node mols = root["molecules"];
+  r.require_map(mols, "molecules");
+  if (mols.size() == 0) r.fail(mols, "molecules is empty");
+  for (const auto& kv : mols) {
+    const std::string name = kv.first.as<std::string>();
+    const YAML::Node m = kv.second;
+    r.require_map(m, "molecule '" + name + "'");
+    r.only_keys(m, "molecule '" + name + "'", {"geometry", "models"});
+    if (!m["geometry"]) r.fail(m, "molecule '" + name + "' has no geometry");
+    if (!m["models"]) r.fail(m, "molecule '" + name + "' has no models");
+    c.molecules.push_back({name, r.path(m["geometry"], "geometry of " + name, true, false),
+                           r.path(m["models"], "models of " + name, true, true)});
+  }
+
+  const YAML::Node variants = root["models"];
+  r.require_map(variants, "models");
+  if (variants.size() == 0) r.fail(variants, "models is empty");
+  for (const auto& kv : variants) {
+    const std::string name = kv.first.as<std::string>();
+    ModelVariant v{name, "file"};
+    if (kv.second.IsNull()) {
+    } else {
+      r.require_map(kv.second, "model '" + name + "'");
+      r.only_keys(kv.second, "model '" + name + "'", {"mean"});
+      if (kv.second["mean"]) {
+        v.mean = r.string(kv.second["mean"], "mean of model '" + name + "'");
+        try {
+          model::MeanSpec::parse(v.mean);
+        } catch (const InputError& e) {
+          r.fail(kv.second["mean"], e.problem());
+        }
+      }
+    }
+    c.models.push_back(v);
+  }
+
+  const YAML::Node temps = root["temperatures_K"];
+  if (temps.IsScalar()) c.temperatures_K.push_back(r.positive(temps, "temperatures_K"));
+  else if (temps.IsSequence())
+    for (const auto& t : temps) c.temperatures_K.push_back(r.positive(t, "each of temperatures_K"));
+  else r.fail(temps, "temperatures_K must be a number or a list of numbers");
+  if (c.temperatures_K.empty()) r.fail(temps, "temperatures_K is empty");
+  if (std::set<double>(c.temperatures_K.begin(), c.temperatures_K.end()).size() != c.temperatures_K.size())
+    r.fail(temps, "temperatures_K has duplicates");
+
+  const YAML::Node seeds = root["seeds"];
+  if (seeds.IsScalar()) {
+    const long long n = r.integer(seeds, "seeds");
+    if (n < 1 || n > 10000000) r.fail(seeds, "seeds must be a count >= 1 or a list of seeds");
+    for (long long s = 1; s <= n; ++s) c.seeds.push_back(static_cast<std::uint64_t>(s));
+  } else if (seeds.IsSequence()) {
+    for (const auto& s : seeds) {
+      const long long v = r.integer(s, "each seed");
+      if (v < 0) r.fail(s, "seeds must be non-negative");
+      c.seeds.push_back(static_cast<std::uint64_t>(v));
+    }
+    if (c.seeds.empty()) r.fail(seeds, "seeds is empty");
+    if (std::set<std::uint64_t>(c.seeds.begin(), c.seeds.end()).size() != c.seeds.size()) r.fail(seeds, "seeds has duplicates");
+  } else {
+    r.fail(seeds, "seeds must be a count or a list");
+  }
+
+  if (root["md"]) parse_md(r, root["md"], c);
+  if (const YAML::Node s = root["start"]) {
+    r.require_map(s, "start");
+    r.only_keys(s, "start", {"displace_angstrom"});
+    if (s["displace_angstrom"]) {
+      c.displace_angstrom = r.number(s["displace_angstrom"], "start.displace_angstrom");
+      if (c.displace_angstrom < 0) r.fail(s["displace_angstrom"], "start.displace_angstrom must be >= 0");
+    }
+  }
+  if (root["stability"]) parse_stability(r, root["stability"], c.monitors);
+  const YAML::Node out = root["output"];
+  std::string file = "results/" + c.name + ".h5";
+  if (out) {
+    r.require_map(out, "output");
+    r.only_keys(out, "output", {"file", "frames_every", "checkpoint_every_s"});
+    if (out["file"]) file = r.string(out["file"], "output.file");
+    if (out["frames_every"]) {
+      c.frames_every = r.integer(out["frames_every"], "output.frames_every");
+      if (c.frames_every < 0) r.fail(out["frames_every"], "output.frames_every must be >= 0");
+    }
+    if (out["checkpoint_every_s"]) c.checkpoint_every_s = r.positive(out["checkpoint_every_s"], "output.checkpoint_every_s");
+  }
+  const fs::path fp(file);
+  c.output_file = fs::weakly_canonical(fp.is_absolute() ? fp : fs::absolute(source).parent_path() / fp).string();
+
+  // Every model set must load and match its geometry; every variant must apply to it.
+  for (const MoleculeEntry& m : c.molecules) {
+    const YAML::Node where = mols[m.name];
+    try {
+      const model::MoleculeModel set = model::MoleculeModel::load(m.models);
+      set.check_matches(io::read_xyz(m.geometry).front().elements, m.geometry);
+    } catch (const InputError& e) {
+      r.fail(where, "molecule '" + m.name + "': " + e.what());
+    }
+  }
+  return c;
+}
+
+CampaignSpec load_campaign(const std::string& path) { return parse_campaign(util::read_text_file(path), path); }
+
+}  // namespace gpiqa::campaign

@@ -1,0 +1,84 @@
+#include "gpiqa/campaign/task.hpp"
+
+#include <filesystem>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "gpiqa/util/text.hpp"
+
+namespace gpiqa::campaign {
+
+std::uint64_t fnv1a64(const std::string& data, std::uint64_t hash) {
+  for (unsigned char c : data) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+std::vector<Task> expand_tasks(const CampaignSpec& spec, const std::vector<double>& cost_per_step) {
+  std::vector<Task> tasks;
+  std::int64_t id = 0;
+  for (std::size_t m = 0; m < spec.molecules.size(); ++m)
+    for (std::size_t v = 0; v < spec.models.size(); ++v)
+      for (std::size_t t = 0; t < spec.temperatures_K.size(); ++t)
+        for (std::size_t s = 0; s < spec.seeds.size(); ++s) {
+          Task task;
+          task.id = id++;
+          task.molecule = m, task.model = v, task.temperature = t, task.seed = s;
+          task.label = fmt::format("{}/{}/{}K/seed{}", spec.molecules[m].name, spec.models[v].name,
+                                   util::format_double(spec.temperatures_K[t]), spec.seeds[s]);
+          // Model variants share the key (common random numbers): the same molecule, temperature and seed start
+          // every variant from the same geometry and velocities with the same thermostat noise, so comparing
+          // prior means is a paired comparison.
+          task.key = fnv1a64(fmt::format("{}/{}K/seed{}", spec.molecules[m].name,
+                                         util::format_double(spec.temperatures_K[t]), spec.seeds[s]));
+          task.expected_cost = (m < cost_per_step.size() ? cost_per_step[m] : 1.0) * spec.duration_ps;
+          tasks.push_back(task);
+        }
+  return tasks;
+}
+
+md::TrajectorySpec trajectory_spec(const CampaignSpec& spec, const Task& task) {
+  md::TrajectorySpec t;
+  t.integrator = spec.integrator;
+  t.integrator.temperature_K = spec.temperatures_K[task.temperature];
+  t.duration_ps = spec.duration_ps;
+  t.seed = spec.seeds[task.seed];
+  t.task_key = task.key;
+  t.displace_angstrom = spec.displace_angstrom;
+  t.monitors = spec.monitors;
+  return t;
+}
+
+std::string campaign_fingerprint(const CampaignSpec& c) {
+  std::ostringstream s;
+  s << "name=" << c.name << "\n";
+  auto file_hash = [](const std::string& path) { return fnv1a64(util::read_text_file(path)); };
+  for (const MoleculeEntry& m : c.molecules) {
+    s << "molecule=" << m.name << " geometry=" << file_hash(m.geometry);
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(m.models))
+      if (e.path().extension() == ".model") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) s << " " << f.filename().string() << "=" << file_hash(f.string());
+    s << "\n";
+  }
+  for (const ModelVariant& v : c.models) s << "model=" << v.name << " mean=" << v.mean << "\n";
+  for (double t : c.temperatures_K) s << "T=" << util::format_double(t) << "\n";
+  for (std::uint64_t seed : c.seeds) s << "seed=" << seed << "\n";
+  const md::IntegratorConfig& i = c.integrator;
+  s << "md=" << i.type << " dt=" << util::format_double(i.timestep_fs) << " tau=" << util::format_double(i.tau_fs)
+    << " chain=" << i.chain_length << " gamma=" << util::format_double(i.friction_per_ps)
+    << " duration=" << util::format_double(c.duration_ps) << " displace=" << util::format_double(c.displace_angstrom) << "\n";
+  const stability::MonitorConfig& m = c.monitors;
+  s << "stability=" << util::format_double(m.bond_stretch_angstrom) << "," << util::format_double(m.min_distance_angstrom)
+    << "," << util::format_double(m.bond_compress_fraction) << "," << util::format_double(m.max_temperature_excess_K)
+    << "," << util::format_double(m.energy_floor_margin_hartree) << "," << util::format_double(m.extrapolation_kernel)
+    << "," << util::format_double(m.bond_factor) << "," << util::format_double(m.temperature_window_fs) << "\n";
+  s << "frames_every=" << c.frames_every << "\n";
+  return fmt::format("{:016x}", fnv1a64(s.str()));
+}
+
+}  // namespace gpiqa::campaign

@@ -1,0 +1,56 @@
+// gpiqa plan CAMPAIGN: validates the campaign and prints the expanded task table (count, per-axis sizes) and an
+// estimate of its cost, from the model sets' measured speed on this machine, without running anything.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "gpiqa/campaign/campaign_spec.hpp"
+#include "gpiqa/campaign/task.hpp"
+#include "gpiqa/campaign/task_runner.hpp"
+#include "gpiqa/model/molecule_model.hpp"
+
+namespace gpiqa::cli {
+
+void add_plan(CLI::App& app) {
+  struct Options {
+    std::string campaign;
+    bool list = false;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* sub = app.add_subcommand("plan", "Validate a campaign and show its tasks and estimated cost, without running");
+  sub->add_option("campaign", o->campaign, "Campaign YAML file")->required();
+  sub->add_flag("--list", o->list, "List every task");
+  sub->callback([o] {
+    const campaign::CampaignSpec spec = campaign::load_campaign(o->campaign);
+    const std::vector<campaign::Task> tasks = campaign::expand_tasks(spec, {});
+    campaign::TaskRunner runner(spec, "", 0, "");
+    const double steps = spec.duration_ps * 1000.0 / spec.integrator.timestep_fs;
+    std::cout << fmt::format("campaign {}: {} tasks = {} molecules x {} models x {} temperatures x {} seeds\n", spec.name,
+                             tasks.size(), spec.molecules.size(), spec.models.size(), spec.temperatures_K.size(),
+                             spec.seeds.size());
+    std::cout << fmt::format("each task: {} ps at {} fs = {:.0f} steps, thermostat {}, start displaced by {} A\n",
+                             spec.duration_ps, spec.integrator.timestep_fs, steps, spec.integrator.type,
+                             spec.displace_angstrom);
+    double total_s = 0;
+    std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12} {:>14}\n", "molecule", "atoms", "train pts", "us/step",
+                             "core-h (all)");
+    for (std::size_t m = 0; m < spec.molecules.size(); ++m) {
+      const model::MoleculeModel set = model::MoleculeModel::load(spec.molecules[m].models);
+      int points = 0;
+      for (const auto& a : set.atoms()) points += a.training_size();
+      const double per_step = runner.seconds_per_step(m) * 1.1;  // ~10% integrator and monitor overhead
+      const double seconds = per_step * steps * static_cast<double>(tasks.size() / spec.molecules.size());
+      total_s += seconds;
+      std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12.2f} {:>14.3f}\n", spec.molecules[m].name, set.atom_count(),
+                               points, per_step * 1e6, seconds / 3600);
+    }
+    std::cout << fmt::format("upper bound (every task runs to the end): {:.3f} core-hours; {:.1f} minutes on 2 cores\n",
+                             total_s / 3600, total_s / 120);
+    std::cout << "results: " << spec.output_file << "\n";
+    if (o->list)
+      for (const campaign::Task& t : tasks) std::cout << t.id << "\t" << t.label << "\n";
+  });
+}
+
+}  // namespace gpiqa::cli

@@ -1,0 +1,187 @@
+#include "gpiqa/io/results_file.hpp"
+
+#include <filesystem>
+
+#include "gpiqa/util/error.hpp"
+
+namespace gpiqa::io {
+namespace {
+
+// The /tasks columns: one list, used for creating, writing and reading, so they cannot drift apart.
+#define GPIQA_INT_COLUMNS(X) X(task_id, "") X(seed, "") X(failure_step, "") X(steps, "") X(rank, "")
+#define GPIQA_DOUBLE_COLUMNS(X)                                                                                   \
+  X(temperature_K, "K") X(time_to_failure_ps, "ps") X(simulated_ps, "ps") X(mean_temperature_K, "K")              \
+  X(std_temperature_K, "K") X(conserved_drift, "hartree/ps/atom") X(max_bond_deviation_angstrom, "angstrom")      \
+  X(min_distance_angstrom, "angstrom") X(max_force, "hartree/bohr") X(extrapolation_fraction, "")                 \
+  X(wall_seconds, "s") X(steps_per_second, "1/s")
+#define GPIQA_STRING_COLUMNS(X) X(label) X(molecule) X(model) X(mean) X(status) X(reason) X(host)
+
+h5::Handle open_for_writing(const std::string& path) {
+  // No file locking on the writer's side: h5py may open the file while the campaign runs.
+  h5::Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Pset_file_locking(fapl.id(), false, true);
+  if (!std::filesystem::exists(path)) throw InputError(path, "results file does not exist");
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl.id());
+  if (id < 0) throw InputError(path, "cannot open the results file for writing");
+  return h5::Handle(id, H5Fclose);
+}
+
+void write_element(hid_t loc, const std::string& name, hsize_t index, hid_t type, const void* value) {
+  h5::Handle d(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (d.id() < 0) throw InputError(h5::file_name(loc), "missing dataset " + name);
+  h5::Handle fspace(H5Dget_space(d.id()), H5Sclose);
+  const hsize_t one = 1;
+  H5Sselect_hyperslab(fspace.id(), H5S_SELECT_SET, &index, nullptr, &one, nullptr);
+  h5::Handle mspace(H5Screate_simple(1, &one, nullptr), H5Sclose);
+  if (H5Dwrite(d.id(), type, mspace.id(), fspace.id(), H5P_DEFAULT, value) < 0)
+    throw InputError(h5::file_name(loc), "cannot write " + name);
+}
+
+void set_unit(hid_t tasks, const std::string& name, const char* unit) {
+  if (*unit == '\0') return;
+  h5::Handle d(H5Dopen2(tasks, name.c_str(), H5P_DEFAULT), H5Dclose);
+  h5::set_attribute(d.id(), "unit", std::string(unit));
+}
+
+}  // namespace
+
+void create_results(const std::string& path, const ResultsHeader& h, const std::vector<TaskRow>& rows) {
+  const std::string tmp = path + ".creating";
+  std::filesystem::remove(tmp);
+  {
+    h5::Handle f = h5::open_file(tmp, h5::Mode::kCreateNew);
+    h5::set_attribute(f.id(), "format", std::string("gpiqa-results"));
+    h5::set_attribute(f.id(), "format_version", kResultsFormatVersion);
+    h5::set_attribute(f.id(), "campaign_name", h.campaign_name);
+    h5::set_attribute(f.id(), "campaign_yaml", h.campaign_yaml);
+    h5::set_attribute(f.id(), "campaign_fingerprint", h.campaign_fingerprint);
+    h5::set_attribute(f.id(), "software_version", h.software_version);
+    h5::set_attribute(f.id(), "created", h.created);
+    h5::set_attribute(f.id(), "shard_index", h.shard_index);
+    h5::set_attribute(f.id(), "shard_count", h.shard_count);
+    h5::set_attribute(f.id(), "duration_ps", h.duration_ps);
+    h5::Handle tasks = h5::group(f.id(), "tasks", true);
+#define GPIQA_CREATE_INT(name, unit)                                  \
+  {                                                                   \
+    std::vector<std::int64_t> col;                                    \
+    for (const TaskRow& r : rows) col.push_back(r.name);              \
+    h5::write_ints(tasks.id(), #name, col);                           \
+    set_unit(tasks.id(), #name, unit);                                \
+  }
+#define GPIQA_CREATE_DOUBLE(name, unit)                                           \
+  {                                                                               \
+    std::vector<double> col;                                                      \
+    for (const TaskRow& r : rows) col.push_back(r.name);                          \
+    h5::write_doubles(tasks.id(), #name, col, {static_cast<hsize_t>(rows.size())}); \
+    set_unit(tasks.id(), #name, unit);                                            \
+  }
+#define GPIQA_CREATE_STRING(name)                      \
+  {                                                    \
+    std::vector<std::string> col;                      \
+    for (const TaskRow& r : rows) col.push_back(r.name); \
+    h5::write_strings(tasks.id(), #name, col);         \
+  }
+    GPIQA_INT_COLUMNS(GPIQA_CREATE_INT)
+    GPIQA_DOUBLE_COLUMNS(GPIQA_CREATE_DOUBLE)
+    GPIQA_STRING_COLUMNS(GPIQA_CREATE_STRING)
+    h5::group(f.id(), "trajectories", true);
+    h5::flush(f.id());
+  }
+  if (std::filesystem::exists(path)) {
+    std::filesystem::remove(tmp);
+    throw InputError(path, "already exists; refusing to overwrite it");
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+ResultsHeader read_results_header(const std::string& path) {
+  h5::Handle f = h5::open_file(path, h5::Mode::kReadOnly);
+  if (!h5::has_attribute(f.id(), "format") || h5::string_attribute(f.id(), "format") != "gpiqa-results")
+    throw InputError(path, "not a gpiqa results file");
+  const std::int64_t version = h5::int_attribute(f.id(), "format_version");
+  if (version != kResultsFormatVersion)
+    throw InputError(path, "results format_version " + std::to_string(version) + " is not supported (expected " +
+                               std::to_string(kResultsFormatVersion) + ")");
+  ResultsHeader h;
+  h.campaign_name = h5::string_attribute(f.id(), "campaign_name");
+  h.campaign_yaml = h5::string_attribute(f.id(), "campaign_yaml");
+  h.campaign_fingerprint = h5::string_attribute(f.id(), "campaign_fingerprint");
+  h.software_version = h5::string_attribute(f.id(), "software_version");
+  h.created = h5::string_attribute(f.id(), "created");
+  h.shard_index = h5::int_attribute(f.id(), "shard_index");
+  h.shard_count = h5::int_attribute(f.id(), "shard_count");
+  h.duration_ps = h5::double_attribute(f.id(), "duration_ps");
+  return h;
+}
+
+std::vector<TaskRow> read_results_rows(const std::string& path) {
+  read_results_header(path);
+  h5::Handle f = h5::open_file(path, h5::Mode::kReadOnly);
+  h5::Handle tasks = h5::group(f.id(), "tasks", false);
+  const std::vector<std::int64_t> ids = h5::read_ints(tasks.id(), "task_id");
+  std::vector<TaskRow> rows(ids.size());
+  auto check = [&](std::size_t n, const char* name) {
+    if (n != rows.size()) throw InputError(path, std::string("/tasks/") + name + " has a different length");
+  };
+#define GPIQA_READ_INT(name, unit)                                    \
+  {                                                                   \
+    const auto col = h5::read_ints(tasks.id(), #name);                \
+    check(col.size(), #name);                                         \
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].name = col[i]; \
+  }
+#define GPIQA_READ_DOUBLE(name, unit)                                 \
+  {                                                                   \
+    const auto col = h5::read_doubles(tasks.id(), #name);             \
+    check(col.size(), #name);                                         \
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].name = col[i]; \
+  }
+#define GPIQA_READ_STRING(name)                                       \
+  {                                                                   \
+    const auto col = h5::read_strings(tasks.id(), #name);             \
+    check(col.size(), #name);                                         \
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].name = col[i]; \
+  }
+  GPIQA_INT_COLUMNS(GPIQA_READ_INT)
+  GPIQA_DOUBLE_COLUMNS(GPIQA_READ_DOUBLE)
+  GPIQA_STRING_COLUMNS(GPIQA_READ_STRING)
+  return rows;
+}
+
+void record_results(const std::string& path, const std::vector<TaskRow>& rows, const std::map<std::int64_t, FrameBuffer>& frames) {
+  h5::Handle f = open_for_writing(path);
+  h5::Handle tasks = h5::group(f.id(), "tasks", false);
+  h5::Handle string_type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(string_type.id(), H5T_VARIABLE);
+  H5Tset_cset(string_type.id(), H5T_CSET_UTF8);
+  for (const TaskRow& r : rows) {
+    const hsize_t i = static_cast<hsize_t>(r.task_id);
+#define GPIQA_WRITE_INT(name, unit) write_element(tasks.id(), #name, i, H5T_NATIVE_INT64, &r.name);
+#define GPIQA_WRITE_DOUBLE(name, unit) write_element(tasks.id(), #name, i, H5T_NATIVE_DOUBLE, &r.name);
+#define GPIQA_WRITE_STRING(name)                                   \
+  {                                                                \
+    const char* p = r.name.c_str();                                \
+    write_element(tasks.id(), #name, i, string_type.id(), &p);     \
+  }
+    GPIQA_INT_COLUMNS(GPIQA_WRITE_INT)
+    GPIQA_DOUBLE_COLUMNS(GPIQA_WRITE_DOUBLE)
+    GPIQA_STRING_COLUMNS(GPIQA_WRITE_STRING)
+  }
+  for (const auto& [id, buffer] : frames) {
+    if (buffer.size() == 0) continue;
+    const std::string name = "trajectories/" + std::to_string(id);
+    if (h5::exists(f.id(), name)) H5Ldelete(f.id(), name.c_str(), H5P_DEFAULT);
+    h5::Handle g = h5::group(f.id(), name, true);
+    buffer.write(g.id());
+  }
+  h5::flush(f.id());
+}
+
+FrameBuffer read_task_frames(const std::string& path, std::int64_t task_id) {
+  h5::Handle f = h5::open_file(path, h5::Mode::kReadOnly);
+  const std::string name = "trajectories/" + std::to_string(task_id);
+  if (!h5::exists(f.id(), name)) return {};
+  h5::Handle g = h5::group(f.id(), name, false);
+  return FrameBuffer::read(g.id());
+}
+
+}  // namespace gpiqa::io

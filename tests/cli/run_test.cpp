@@ -1,0 +1,152 @@
+// gpiqa run under real mpirun: the /tasks table (and the frames) are identical for 1, 2 and 4 ranks; a campaign
+// killed with SIGKILL (the whole job, as a wall-time limit does) and run again ends with the same table as an
+// uninterrupted run; a changed campaign is refused by an existing results file, which stays untouched.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "gpiqa/io/results_file.hpp"
+#include "support/test_data.hpp"
+#include "support_process.hpp"
+
+namespace gpiqa::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string campaign_yaml(double duration_ps, int frames_every, double checkpoint_s) {
+  return "name: ranks\n"
+         "molecules:\n"
+         "  water: {geometry: " + shared_data("geometries/water.xyz") + ", models: " + shared_data("models/water-dlfflux") + "}\n"
+         "  ammonia: {geometry: " + shared_data("geometries/ammonia.xyz") + ", models: " + shared_data("models/ammonia-ichor") + "}\n"
+         "models: {file: {mean: file}, MIN: {mean: min}}\n"
+         "temperatures_K: [300, 900]\n"
+         "seeds: 2\n"
+         "md: {timestep_fs: 0.5, duration_ps: " + std::to_string(duration_ps) + ", thermostat: {type: langevin}}\n"
+         "start: {displace_angstrom: 0.05}\n"
+         "output: {file: results.h5, frames_every: " + std::to_string(frames_every) +
+         ", checkpoint_every_s: " + std::to_string(checkpoint_s) + "}\n";
+}
+
+std::string write_campaign(const std::string& dir, const std::string& yaml) {
+  std::ofstream(dir + "/campaign.yaml") << yaml;
+  return dir + "/campaign.yaml";
+}
+
+std::string mpirun(int np) {
+  setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
+  setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
+  return std::string(GPIQA_MPIEXEC) + " --oversubscribe -n " + std::to_string(np) + " " + gpiqa_binary();
+}
+
+int run_shell(const std::string& cmd) {
+  const int status = std::system((cmd + " >/dev/null 2>&1").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Every column that does not depend on where and how fast a task ran.
+void expect_same_tables(const std::string& a, const std::string& b) {
+  const auto ra = io::read_results_rows(a), rb = io::read_results_rows(b);
+  ASSERT_EQ(ra.size(), rb.size());
+  for (std::size_t i = 0; i < ra.size(); ++i) {
+    SCOPED_TRACE(ra[i].label);
+    EXPECT_EQ(ra[i].status, rb[i].status);
+    EXPECT_EQ(ra[i].reason, rb[i].reason);
+    EXPECT_EQ(ra[i].steps, rb[i].steps);
+    EXPECT_EQ(ra[i].failure_step, rb[i].failure_step);
+    EXPECT_EQ(ra[i].mean_temperature_K, rb[i].mean_temperature_K);
+    EXPECT_EQ(ra[i].std_temperature_K, rb[i].std_temperature_K);
+    EXPECT_EQ(ra[i].conserved_drift, rb[i].conserved_drift);
+    EXPECT_EQ(ra[i].max_force, rb[i].max_force);
+    EXPECT_EQ(ra[i].min_distance_angstrom, rb[i].min_distance_angstrom);
+    EXPECT_EQ(ra[i].max_bond_deviation_angstrom, rb[i].max_bond_deviation_angstrom);
+    EXPECT_EQ(ra[i].extrapolation_fraction, rb[i].extrapolation_fraction);
+    EXPECT_EQ(ra[i].simulated_ps, rb[i].simulated_ps);
+    EXPECT_NE(ra[i].status, "pending");
+  }
+}
+
+TEST(RunCommand, SameTableAndFramesWithOneTwoAndFourRanks) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("ranks");
+  const std::string c = write_campaign(dir, campaign_yaml(2, 200, 300));
+  for (int np : {1, 2, 4})
+    ASSERT_EQ(run_shell(mpirun(np) + " run " + c + " --output " + dir + "/np" + std::to_string(np) + ".h5"), 0) << np;
+  expect_same_tables(dir + "/np1.h5", dir + "/np2.h5");
+  expect_same_tables(dir + "/np1.h5", dir + "/np4.h5");
+  for (std::int64_t id : {0, 5, 15}) {
+    const io::FrameBuffer a = io::read_task_frames(dir + "/np1.h5", id), b = io::read_task_frames(dir + "/np4.h5", id);
+    EXPECT_GT(a.size(), 1u);
+    EXPECT_EQ(a.step, b.step);
+    EXPECT_EQ(a.positions_angstrom, b.positions_angstrom);
+  }
+  const io::ResultsHeader h = io::read_results_header(dir + "/np2.h5");
+  EXPECT_EQ(h.campaign_name, "ranks");
+  EXPECT_NE(h.campaign_yaml.find("temperatures_K: [300, 900]"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir + "/np2.h5.checkpoints")) << "checkpoints of finished tasks are cleaned up";
+}
+
+TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("kill");
+  const std::string c = write_campaign(dir, campaign_yaml(30, 0, 0.1));
+  const pid_t pid = fork();
+  if (pid == 0) {
+    setsid();  // its own process group: kill -9 reaches mpirun and every rank, like a wall-time kill
+    const std::string cmd = "exec " + mpirun(2) + " run " + c + " --output " + dir + "/killed.h5 >/dev/null 2>&1";
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  kill(-pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(fs::exists(dir + "/killed.h5"));
+  const auto partial = io::read_results_rows(dir + "/killed.h5");  // readable after SIGKILL
+  const auto pending = std::count_if(partial.begin(), partial.end(), [](const io::TaskRow& r) { return r.status == "pending"; });
+  EXPECT_GT(pending, 0) << "the campaign finished before it was killed: the test proves nothing";
+  EXPECT_LT(pending, static_cast<long>(partial.size())) << "nothing finished before the kill";
+  ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --output " + dir + "/killed.h5"), 0);
+  ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --output " + dir + "/straight.h5"), 0);
+  expect_same_tables(dir + "/straight.h5", dir + "/killed.h5");
+}
+
+TEST(RunCommand, ChangedCampaignIsRefusedAndTheFileIsUntouched) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("changed");
+  const std::string c = write_campaign(dir, campaign_yaml(0.5, 0, 300));
+  ASSERT_EQ(run_shell(mpirun(1) + " run " + c), 0);
+  const auto before = fs::last_write_time(dir + "/results.h5");
+  write_campaign(dir, campaign_yaml(0.6, 0, 300));
+  const ProcessResult r = run_gpiqa("run " + c);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("another campaign or an earlier version"), std::string::npos) << r.err;
+  EXPECT_EQ(fs::last_write_time(dir + "/results.h5"), before);
+  // running the unchanged campaign again is a no-op resume
+  write_campaign(dir, campaign_yaml(0.5, 0, 300));
+  EXPECT_EQ(run_gpiqa("run " + c).exit_code, 0);
+}
+
+TEST(RunCommand, BadShardAndBadCampaignAreOneLineErrors) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("run-bad");
+  const std::string c = write_campaign(dir, campaign_yaml(0.5, 0, 300));
+  for (const std::string& args : {"run " + c + " --shard 3/3", "run " + c + " --shard x", "run " + dir + "/none.yaml"}) {
+    SCOPED_TRACE(args);
+    const ProcessResult r = run_gpiqa(args);
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_FALSE(fs::exists(dir + "/results.h5"));
+  }
+}
+
+}  // namespace
+}  // namespace gpiqa::test
