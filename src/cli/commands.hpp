@@ -10,5 +10,7 @@ void add_md(CLI::App& app);
 void add_run(CLI::App& app);
 void add_plan(CLI::App& app);
 void add_summary(CLI::App& app);
+void add_merge(CLI::App& app);
+void add_slurm(CLI::App& app);
 
 }  // namespace gpiqa::cli

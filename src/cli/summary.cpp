@@ -26,6 +26,7 @@ void add_summary(CLI::App& app) {
     std::vector<std::tuple<std::string, std::string, double>> order;
     std::map<std::tuple<std::string, std::string, double>, Cell> cells;
     for (const io::TaskRow& r : rows) {
+      if (h.shard_count > 1 && r.task_id % h.shard_count != h.shard_index) continue;  // another shard's task
       const auto key = std::make_tuple(r.molecule, r.model, r.temperature_K);
       if (!cells.count(key)) order.push_back(key);
       Cell& c = cells[key];

@@ -119,6 +119,45 @@ TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
   expect_same_tables(dir + "/straight.h5", dir + "/killed.h5");
 }
 
+TEST(RunCommand, ShardsMergeIntoTheSingleRunTable) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("shards");
+  const std::string c = write_campaign(dir, campaign_yaml(1, 400, 300));
+  ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --output " + dir + "/single.h5"), 0);
+  std::string shards;
+  for (int i = 0; i < 3; ++i) {
+    const ProcessResult r = run_gpiqa("run " + c + " --output " + dir + "/out.h5 --shard " + std::to_string(i) + "/3");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    shards += " " + dir + "/out.shard-" + std::to_string(i) + "-of-3.h5";
+  }
+  const ProcessResult missing = run_gpiqa("merge " + dir + "/out.shard-0-of-3.h5 -o " + dir + "/m.h5");
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("shard 1 of 3 is missing"), std::string::npos) << missing.err;
+  const ProcessResult merged = run_gpiqa("merge" + shards + " -o " + dir + "/merged.h5");
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  expect_same_tables(dir + "/single.h5", dir + "/merged.h5");
+  for (std::int64_t id : {0, 7, 13}) {
+    const io::FrameBuffer a = io::read_task_frames(dir + "/single.h5", id), b = io::read_task_frames(dir + "/merged.h5", id);
+    EXPECT_EQ(a.step, b.step);
+    EXPECT_EQ(a.positions_angstrom, b.positions_angstrom);
+  }
+  EXPECT_EQ(io::read_results_header(dir + "/merged.h5").shard_count, 1);
+  EXPECT_NE(run_gpiqa("merge" + shards + " -o " + dir + "/merged.h5").exit_code, 0) << "must not overwrite";
+}
+
+TEST(RunCommand, SlurmScriptNamesEveryShardAndTheMerge) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("slurm-script");
+  const std::string c = write_campaign(dir, campaign_yaml(1, 0, 300));
+  const ProcessResult r = run_gpiqa("slurm " + c + " --array 4 --time 01:30:00 --ranks-per-task 2 --partition short --account chem");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* piece : {"--array=0-3", "--ntasks=2", "--time=01:30:00", "--partition='short'", "--account='chem'",
+                            "--dependency=afterok:", "srun --mpi=pmix", "--shard \"${SLURM_ARRAY_TASK_ID}/4\"",
+                            "results.shard-3-of-4.h5"})
+    EXPECT_NE(r.out.find(piece), std::string::npos) << piece;
+  EXPECT_NE(run_gpiqa("slurm " + c + " --array 2 --time soon").exit_code, 0);
+}
+
 TEST(RunCommand, ChangedCampaignIsRefusedAndTheFileIsUntouched) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("changed");
