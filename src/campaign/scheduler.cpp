@@ -120,7 +120,8 @@ class Coordinator {
   Coordinator(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm, std::vector<Task> tasks,
               std::vector<io::TaskRow> rows)
       : spec_(spec), opt_(opt), comm_(comm), tasks_(std::move(tasks)), rows_(std::move(rows)),
-        runner_(spec, checkpoint_dir_for(opt.output), 0, host_name()) {
+        runner_(spec, checkpoint_dir_for(opt.output), 0, host_name()),
+        writer_(opt.output) {
     MPI_Comm_size(comm_, &size_);
     std::vector<const Task*> todo;
     for (const Task& t : tasks_)
@@ -220,7 +221,7 @@ class Coordinator {
     std::map<std::int64_t, io::FrameBuffer> frames;
     if (r.frames.size() > 0) frames[r.row.task_id] = r.frames;
     const auto t0 = std::chrono::steady_clock::now();
-    io::record_results(opt_.output, {r.row}, frames);
+    writer_.record({r.row}, frames);
     write_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::error_code ec;
     fs::remove(checkpoint_path(checkpoint_dir_for(opt_.output), r.row.task_id), ec);
@@ -256,6 +257,7 @@ class Coordinator {
   std::vector<Task> tasks_;
   std::vector<io::TaskRow> rows_;
   TaskRunner runner_;
+  io::ResultsWriter writer_;
   std::deque<std::int64_t> queue_;
   std::map<int, std::int64_t> active_;
   std::map<int, bool> retired_;

@@ -70,11 +70,14 @@ void add_merge(CLI::App& app) {
     std::vector<io::TaskRow> done;
     for (const io::TaskRow& r : merged)
       if (r.status != "pending") done.push_back(r);
-    for (const io::TaskRow& r : done) {  // one task at a time keeps memory bounded by one trajectory
-      std::map<std::int64_t, io::FrameBuffer> frames;
-      io::FrameBuffer f = io::read_task_frames(by_index[r.task_id % first.shard_count], r.task_id);
-      if (f.size() > 0) frames[r.task_id] = std::move(f);
-      io::record_results(tmp, {r}, frames);
+    {
+      io::ResultsWriter writer(tmp);
+      for (const io::TaskRow& r : done) {  // one task at a time keeps memory bounded by one trajectory
+        std::map<std::int64_t, io::FrameBuffer> frames;
+        io::FrameBuffer f = io::read_task_frames(by_index[r.task_id % first.shard_count], r.task_id);
+        if (f.size() > 0) frames[r.task_id] = std::move(f);
+        writer.record({r}, frames);
+      }
     }
     std::filesystem::rename(tmp, o->output);
     std::cout << fmt::format("merged {} shards: {} tasks, {} finished, {} pending -> {}\n", first.shard_count,

@@ -1,5 +1,6 @@
 #include "gpiqa/io/hdf5.hpp"
 
+#include <cstring>
 #include <filesystem>
 
 #include "gpiqa/util/error.hpp"
@@ -239,9 +240,35 @@ void write_strings(hid_t loc, const std::string& name, const std::vector<std::st
   if (!p.empty()) H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data());
 }
 
+void write_fixed_strings(hid_t loc, const std::string& name, const std::vector<std::string>& data, std::size_t width) {
+  Handle type = string_type(width);
+  H5Tset_strpad(type.id(), H5T_STR_NULLPAD);
+  Handle d = create_dataset(loc, name, type.id(), {data.size()});
+  std::string buffer(data.size() * width, '\0');
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    if (data[i].size() > width) fail(loc, "value too long for fixed-width column " + name);
+    buffer.replace(i * width, data[i].size(), data[i]);
+  }
+  if (!data.empty()) H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data());
+}
+
 std::vector<std::string> read_strings(hid_t loc, const std::string& name) {
   std::vector<hsize_t> dims;
   Handle d = open_dataset(loc, name, &dims);
+  Handle ftype(H5Dget_type(d.id()), H5Tclose);
+  if (H5Tget_class(ftype.id()) == H5T_STRING && H5Tis_variable_str(ftype.id()) <= 0) {
+    const std::size_t width = H5Tget_size(ftype.id());
+    std::string buffer(count(dims) * width, '\0');
+    if (!buffer.empty() && H5Dread(d.id(), ftype.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) < 0)
+      fail(loc, "cannot read " + name);
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < count(dims); ++i) {
+      std::string s = buffer.substr(i * width, width);
+      s.resize(std::strlen(s.c_str()));
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
   Handle type = vlen_string_type();
   std::vector<char*> p(count(dims), nullptr);
   if (!p.empty() && H5Dread(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()) < 0)

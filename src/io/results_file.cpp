@@ -7,6 +7,8 @@
 namespace gpiqa::io {
 namespace {
 
+constexpr std::size_t kReasonWidth = 256;
+
 // The /tasks columns: one list, used for creating, writing and reading, so they cannot drift apart.
 #define GPIQA_INT_COLUMNS(X) X(task_id, "") X(seed, "") X(failure_step, "") X(steps, "") X(rank, "")
 #define GPIQA_DOUBLE_COLUMNS(X)                                                                                   \
@@ -26,15 +28,15 @@ h5::Handle open_for_writing(const std::string& path) {
   return h5::Handle(id, H5Fclose);
 }
 
-void write_element(hid_t loc, const std::string& name, hsize_t index, hid_t type, const void* value) {
-  h5::Handle d(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), H5Dclose);
-  if (d.id() < 0) throw InputError(h5::file_name(loc), "missing dataset " + name);
-  h5::Handle fspace(H5Dget_space(d.id()), H5Sclose);
-  const hsize_t one = 1;
-  H5Sselect_hyperslab(fspace.id(), H5S_SELECT_SET, &index, nullptr, &one, nullptr);
-  h5::Handle mspace(H5Screate_simple(1, &one, nullptr), H5Sclose);
-  if (H5Dwrite(d.id(), type, mspace.id(), fspace.id(), H5P_DEFAULT, value) < 0)
-    throw InputError(h5::file_name(loc), "cannot write " + name);
+// Fixed-length string columns (variable-length strings rewritten in place leak heap space and make every flush
+// slow): identity columns as wide as their longest value, the others with room for what they hold.
+std::size_t string_width(const std::string& column, const std::vector<std::string>& values) {
+  if (column == "status") return 16;
+  if (column == "host") return 64;
+  if (column == "reason") return kReasonWidth;
+  std::size_t w = 1;
+  for (const std::string& v : values) w = std::max(w, v.size() + 1);
+  return w;
 }
 
 void set_unit(hid_t tasks, const std::string& name, const char* unit) {
@@ -75,11 +77,11 @@ void create_results(const std::string& path, const ResultsHeader& h, const std::
     h5::write_doubles(tasks.id(), #name, col, {static_cast<hsize_t>(rows.size())}); \
     set_unit(tasks.id(), #name, unit);                                            \
   }
-#define GPIQA_CREATE_STRING(name)                      \
-  {                                                    \
-    std::vector<std::string> col;                      \
-    for (const TaskRow& r : rows) col.push_back(r.name); \
-    h5::write_strings(tasks.id(), #name, col);         \
+#define GPIQA_CREATE_STRING(name)                                              \
+  {                                                                            \
+    std::vector<std::string> col;                                              \
+    for (const TaskRow& r : rows) col.push_back(r.name);                       \
+    h5::write_fixed_strings(tasks.id(), #name, col, string_width(#name, col)); \
   }
     GPIQA_INT_COLUMNS(GPIQA_CREATE_INT)
     GPIQA_DOUBLE_COLUMNS(GPIQA_CREATE_DOUBLE)
@@ -147,21 +149,58 @@ std::vector<TaskRow> read_results_rows(const std::string& path) {
   return rows;
 }
 
-void record_results(const std::string& path, const std::vector<TaskRow>& rows, const std::map<std::int64_t, FrameBuffer>& frames) {
-  h5::Handle f = open_for_writing(path);
-  h5::Handle tasks = h5::group(f.id(), "tasks", false);
-  h5::Handle string_type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(string_type.id(), H5T_VARIABLE);
-  H5Tset_cset(string_type.id(), H5T_CSET_UTF8);
+struct ResultsWriter::Impl {
+  h5::Handle file, tasks, string_type;
+  std::map<std::string, h5::Handle> datasets;  // opened once per run
+
+  hid_t dataset(const char* name) {
+    auto it = datasets.find(name);
+    if (it == datasets.end()) {
+      const hid_t id = H5Dopen2(tasks.id(), name, H5P_DEFAULT);
+      if (id < 0) throw InputError(h5::file_name(file.id()), std::string("missing dataset /tasks/") + name);
+      it = datasets.emplace(name, h5::Handle(id, H5Dclose)).first;
+    }
+    return it->second.id();
+  }
+  void write_string(const char* name, hsize_t index, const std::string& value) {
+    const hid_t d = dataset(name);
+    h5::Handle type(H5Dget_type(d), H5Tclose);
+    const std::size_t width = H5Tget_size(type.id());
+    std::string cell = value;
+    if (cell.size() >= width) cell = cell.substr(0, width >= 4 ? width - 4 : 0) + (width >= 4 ? "..." : "");
+    cell.resize(width, '\0');
+    write(name, index, type.id(), cell.data());
+  }
+  void write(const char* name, hsize_t index, hid_t type, const void* value) {
+    const hid_t d = dataset(name);
+    h5::Handle fspace(H5Dget_space(d), H5Sclose);
+    const hsize_t one = 1;
+    H5Sselect_hyperslab(fspace.id(), H5S_SELECT_SET, &index, nullptr, &one, nullptr);
+    h5::Handle mspace(H5Screate_simple(1, &one, nullptr), H5Sclose);
+    if (H5Dwrite(d, type, mspace.id(), fspace.id(), H5P_DEFAULT, value) < 0)
+      throw InputError(h5::file_name(file.id()), std::string("cannot write /tasks/") + name);
+  }
+};
+
+ResultsWriter::ResultsWriter(const std::string& path) : impl_(std::make_unique<Impl>()) {
+  impl_->file = open_for_writing(path);
+  impl_->tasks = h5::group(impl_->file.id(), "tasks", false);
+  impl_->string_type = h5::Handle(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(impl_->string_type.id(), H5T_VARIABLE);
+  H5Tset_cset(impl_->string_type.id(), H5T_CSET_UTF8);
+}
+
+ResultsWriter::~ResultsWriter() {
+  if (impl_ && impl_->file) h5::flush(impl_->file.id());
+}
+
+void ResultsWriter::record(const std::vector<TaskRow>& rows, const std::map<std::int64_t, FrameBuffer>& frames) {
+  Impl& w = *impl_;
   for (const TaskRow& r : rows) {
     const hsize_t i = static_cast<hsize_t>(r.task_id);
-#define GPIQA_WRITE_INT(name, unit) write_element(tasks.id(), #name, i, H5T_NATIVE_INT64, &r.name);
-#define GPIQA_WRITE_DOUBLE(name, unit) write_element(tasks.id(), #name, i, H5T_NATIVE_DOUBLE, &r.name);
-#define GPIQA_WRITE_STRING(name)                                   \
-  {                                                                \
-    const char* p = r.name.c_str();                                \
-    write_element(tasks.id(), #name, i, string_type.id(), &p);     \
-  }
+#define GPIQA_WRITE_INT(name, unit) w.write(#name, i, H5T_NATIVE_INT64, &r.name);
+#define GPIQA_WRITE_DOUBLE(name, unit) w.write(#name, i, H5T_NATIVE_DOUBLE, &r.name);
+#define GPIQA_WRITE_STRING(name) w.write_string(#name, i, r.name);
     GPIQA_INT_COLUMNS(GPIQA_WRITE_INT)
     GPIQA_DOUBLE_COLUMNS(GPIQA_WRITE_DOUBLE)
     GPIQA_STRING_COLUMNS(GPIQA_WRITE_STRING)
@@ -169,11 +208,15 @@ void record_results(const std::string& path, const std::vector<TaskRow>& rows, c
   for (const auto& [id, buffer] : frames) {
     if (buffer.size() == 0) continue;
     const std::string name = "trajectories/" + std::to_string(id);
-    if (h5::exists(f.id(), name)) H5Ldelete(f.id(), name.c_str(), H5P_DEFAULT);
-    h5::Handle g = h5::group(f.id(), name, true);
+    if (h5::exists(w.file.id(), name)) H5Ldelete(w.file.id(), name.c_str(), H5P_DEFAULT);
+    h5::Handle g = h5::group(w.file.id(), name, true);
     buffer.write(g.id());
   }
-  h5::flush(f.id());
+  h5::flush(w.file.id());
+}
+
+void record_results(const std::string& path, const std::vector<TaskRow>& rows, const std::map<std::int64_t, FrameBuffer>& frames) {
+  ResultsWriter(path).record(rows, frames);
 }
 
 FrameBuffer read_task_frames(const std::string& path, std::int64_t task_id) {

@@ -51,6 +51,9 @@ std::vector<double> read_doubles(hid_t loc, const std::string& name, std::vector
 void write_ints(hid_t loc, const std::string& name, const std::vector<std::int64_t>& data);
 std::vector<std::int64_t> read_ints(hid_t loc, const std::string& name);
 void write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& data);
+/// Fixed-length (null-padded) strings of `width` bytes; longer values are an error.
+void write_fixed_strings(hid_t loc, const std::string& name, const std::vector<std::string>& data, std::size_t width);
+/// Reads variable- or fixed-length string datasets.
 std::vector<std::string> read_strings(hid_t loc, const std::string& name);
 
 /// A dataset that grows along its first axis (chunked, unlimited). `row_shape` is the shape of one row.

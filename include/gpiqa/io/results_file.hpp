@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -52,7 +53,23 @@ void create_results(const std::string& path, const ResultsHeader& header, const 
 /// Reads the header; throws InputError if the file is not a gpiqa results file of a supported version.
 ResultsHeader read_results_header(const std::string& path);
 std::vector<TaskRow> read_results_rows(const std::string& path);
-/// Writes finished rows (by task_id = row index) and their frames, flushes and closes.
+/// Keeps a results file open for a run and records finished tasks, flushing after each call. The writer takes no
+/// file lock, so h5py can open the file at any time and sees the state of the last flush.
+class ResultsWriter {
+ public:
+  explicit ResultsWriter(const std::string& path);
+  ~ResultsWriter();
+  ResultsWriter(const ResultsWriter&) = delete;
+  ResultsWriter& operator=(const ResultsWriter&) = delete;
+  /// Writes finished rows (by task_id = row index) and their frames, then flushes.
+  void record(const std::vector<TaskRow>& rows, const std::map<std::int64_t, FrameBuffer>& frames);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// One-shot ResultsWriter: open, record, flush, close.
 void record_results(const std::string& path, const std::vector<TaskRow>& rows,
                     const std::map<std::int64_t, FrameBuffer>& frames);
 /// Frames of one task (empty buffer if none were recorded).
