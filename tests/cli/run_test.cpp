@@ -178,7 +178,8 @@ TEST(RunCommand, BadShardAndBadCampaignAreOneLineErrors) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("run-bad");
   const std::string c = write_campaign(dir, campaign_yaml(0.5, 0, 300));
-  for (const std::string& args : {"run " + c + " --shard 3/3", "run " + c + " --shard x", "run " + dir + "/none.yaml"}) {
+  for (const std::string& args : {"run " + c + " --shard 3/3", "run " + c + " --shard x", "run " + dir + "/none.yaml",
+                                  "run " + c + " --output /proc/forbidden/results.h5"}) {
     SCOPED_TRACE(args);
     const ProcessResult r = run_gpiqa(args);
     EXPECT_NE(r.exit_code, 0);
