@@ -1,0 +1,9 @@
+"""Post-hoc analysis of gpiqa campaign results files: survival statistics, tables and plots.
+
+    from gpiqa_analysis import load
+    df = load("results/study.h5")      # one row per task, campaign metadata in df.attrs
+"""
+from .results import GpiqaFileError, load, load_frames
+from .survival import km_table, logrank_table
+
+__all__ = ["GpiqaFileError", "load", "load_frames", "km_table", "logrank_table"]

@@ -1,0 +1,104 @@
+"""Survival statistics of stability campaigns.
+
+Runs that reach the end of the simulation are right-censored at the campaign duration; failures (collapsed,
+exploded, failed) are events at their time_to_failure_ps; pending tasks are left out. Averaging failure times
+with survivors counted as failing at the end (a common shortcut) understates stable models.
+
+  Kaplan-Meier           S(t) = prod_{t_i <= t} (1 - d_i / n_i)                (statsmodels SurvfuncRight)
+  Greenwood variance     Var S(t) = S(t)^2 sum_{t_i <= t} d_i / (n_i (n_i - d_i))
+  95% CI, log(-log)      S(t)^exp(+-1.96 se_theta),  se_theta = sqrt(Var S) / |S log S|  (Kalbfleisch-Prentice)
+  median                 first t with S(t) <= 0.5 (none if S stays above)
+  RMST                   integral_0^tau S(t) dt, tau = campaign duration
+  log-rank               statsmodels survdiff between models, per (molecule, temperature)
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from statsmodels.duration.survfunc import SurvfuncRight, survdiff
+
+from .results import FAILURE_KINDS
+
+Z95 = 1.959963984540054
+TABLE_COLUMNS = ["molecule", "model", "temperature_K", "runs", "failures", "collapsed", "exploded", "failed",
+                 "censored", "pending", "km_survival", "km_ci_low", "km_ci_high", "median_ttf_ps", "rmst_ps"]
+
+
+def survival_data(group: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(time, event) of the finished runs of a group: failures at their failure time, survivors censored."""
+    done = group[group["status"] != "pending"]
+    event = done["status"].isin(FAILURE_KINDS).to_numpy().astype(int)
+    time = np.where(event == 1, done["time_to_failure_ps"].to_numpy(dtype=float),
+                    done["simulated_ps"].to_numpy(dtype=float))
+    return time, event
+
+
+def km_at(time: np.ndarray, event: np.ndarray, tau: float) -> dict:
+    """Kaplan-Meier survival at tau with its log(-log) 95% CI, the median and the RMST up to tau."""
+    out = {"km_survival": math.nan, "km_ci_low": math.nan, "km_ci_high": math.nan, "median_ttf_ps": math.nan,
+           "rmst_ps": math.nan}
+    if len(time) == 0:
+        return out
+    if event.sum() == 0:  # no failure: S = 1 throughout (the log(-log) interval is undefined at S = 1)
+        out.update(km_survival=1.0, rmst_ps=tau)
+        return out
+    sf = SurvfuncRight(time, event)
+    t, s, se = sf.surv_times, sf.surv_prob, sf.surv_prob_se
+    idx = np.searchsorted(t, tau, side="right") - 1
+    S = 1.0 if idx < 0 else float(s[idx])
+    var = 0.0 if idx < 0 else float(se[idx]) ** 2
+    out["km_survival"] = S
+    if 0.0 < S < 1.0 and var > 0:
+        se_theta = math.sqrt(var) / abs(S * math.log(S))
+        out["km_ci_low"] = S ** math.exp(Z95 * se_theta)
+        out["km_ci_high"] = S ** math.exp(-Z95 * se_theta)
+    below = np.nonzero(s <= 0.5)[0]
+    if len(below) and t[below[0]] <= tau:
+        out["median_ttf_ps"] = float(t[below[0]])
+    # RMST: area under the step function from 0 to tau
+    edges = np.concatenate([[0.0], t[t < tau], [tau]])
+    levels = np.concatenate([[1.0], s[t < tau]])
+    out["rmst_ps"] = float(np.sum(levels * np.diff(edges)))
+    return out
+
+
+def km_table(df: pd.DataFrame, tau: float | None = None) -> pd.DataFrame:
+    """One row per (molecule, model, temperature) in campaign order, columns TABLE_COLUMNS; survival at tau
+    (default: the campaign duration)."""
+    tau = float(df.attrs.get("duration_ps", df["simulated_ps"].max())) if tau is None else float(tau)
+    rows = []
+    for (molecule, model, temperature), group in df.groupby(["molecule", "model", "temperature_K"], sort=False):
+        status = group["status"]
+        time, event = survival_data(group)
+        row = {"molecule": molecule, "model": model, "temperature_K": temperature,
+               "runs": int((status != "pending").sum()), "failures": int(event.sum()),
+               "collapsed": int((status == "collapsed").sum()), "exploded": int((status == "exploded").sum()),
+               "failed": int((status == "failed").sum()), "censored": int((status == "stable").sum()),
+               "pending": int((status == "pending").sum())}
+        row.update(km_at(time, event, tau))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+
+def logrank_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Log-rank tests between the models of each (molecule, temperature): all models together, and every pair."""
+    rows = []
+    for (molecule, temperature), group in df.groupby(["molecule", "temperature_K"], sort=False):
+        done = group[group["status"] != "pending"]
+        models = list(dict.fromkeys(done["model"]))
+        comparisons = [("all", models)] if len(models) > 2 else []
+        comparisons += [(f"{a} vs {b}", [a, b]) for i, a in enumerate(models) for b in models[i + 1:]]
+        for label, members in comparisons:
+            sub = done[done["model"].isin(members)]
+            time, event = survival_data(sub)
+            row = {"molecule": molecule, "temperature_K": temperature, "comparison": label,
+                   "models": len(members), "runs": len(sub), "failures": int(event.sum()),
+                   "chi2": math.nan, "df": len(members) - 1, "p_value": math.nan}
+            if event.sum() > 0 and len(set(sub["model"])) > 1:
+                chi2, p = survdiff(time, event, sub["model"].to_numpy())
+                row.update(chi2=float(chi2), p_value=float(p))
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["molecule", "temperature_K", "comparison", "models", "runs", "failures",
+                                       "chi2", "df", "p_value"])

@@ -1,0 +1,89 @@
+"""Kaplan-Meier, its Greenwood log(-log) interval, median, RMST and the log-rank statistic against values
+computed here by hand; censored runs are not failures; pending tasks are left out."""
+import math
+
+import pytest
+from scipy.stats import chi2 as chi2_dist
+
+from gpiqa_analysis import km_table, load, logrank_table
+
+# 5 finished runs, duration 10 ps: failures at 2 (exploded), 4 and 4 (collapsed, failed), two survivors.
+HAND = [
+    {"status": "exploded", "time_to_failure_ps": 2.0, "simulated_ps": 2.0},
+    {"status": "collapsed", "time_to_failure_ps": 4.0, "simulated_ps": 4.0},
+    {"status": "failed", "time_to_failure_ps": 4.0, "simulated_ps": 4.0},
+    {"status": "stable"},
+    {"status": "stable"},
+]
+
+
+def test_kaplan_meier_greenwood_median_rmst_by_hand(tmp_results):
+    table = km_table(load(tmp_results(HAND)))
+    row = table.iloc[0]
+    # S(2) = 4/5, S(4) = 4/5 * 2/4 = 0.4, flat to 10
+    assert row["km_survival"] == pytest.approx(0.4, abs=1e-12)
+    # Greenwood: Var = S^2 (1/(5*4) + 2/(4*2)); log(-log) interval
+    var = 0.4**2 * (1 / 20 + 2 / 8)
+    se_theta = math.sqrt(var) / abs(0.4 * math.log(0.4))
+    assert row["km_ci_low"] == pytest.approx(0.4 ** math.exp(1.959964 * se_theta), rel=1e-6)
+    assert row["km_ci_high"] == pytest.approx(0.4 ** math.exp(-1.959964 * se_theta), rel=1e-6)
+    assert row["km_ci_low"] == pytest.approx(0.0520, abs=5e-4)
+    assert row["km_ci_high"] == pytest.approx(0.7528, abs=5e-4)
+    assert row["median_ttf_ps"] == 4.0
+    assert row["rmst_ps"] == pytest.approx(1 * 2 + 0.8 * 2 + 0.4 * 6)
+
+
+def test_censored_runs_are_not_failures(tmp_results):
+    row = km_table(load(tmp_results(HAND))).iloc[0]
+    assert (row["runs"], row["failures"], row["censored"]) == (5, 3, 2)
+    assert (row["collapsed"], row["exploded"], row["failed"]) == (1, 1, 1)
+    survivors = km_table(load(tmp_results([{"status": "stable"}] * 4))).iloc[0]
+    assert survivors["failures"] == 0 and survivors["km_survival"] == 1.0
+    assert math.isnan(survivors["median_ttf_ps"])
+    assert survivors["rmst_ps"] == 10.0
+
+
+def test_pending_tasks_are_excluded(tmp_results):
+    rows = HAND + [{"status": "pending", "simulated_ps": 0.0}] * 3
+    row = km_table(load(tmp_results(rows))).iloc[0]
+    assert row["pending"] == 3 and row["runs"] == 5
+    assert row["km_survival"] == pytest.approx(0.4)
+
+
+def test_median_empty_when_survival_stays_above_half(tmp_results):
+    rows = [{"status": "exploded", "time_to_failure_ps": 3.0}] + [{"status": "stable"}] * 3
+    row = km_table(load(tmp_results(rows))).iloc[0]
+    assert row["km_survival"] == pytest.approx(0.75)
+    assert math.isnan(row["median_ttf_ps"])
+
+
+def hand_logrank(groups):
+    """(O-E)^2/V for two groups given as lists of (time, event)."""
+    a, b = groups
+    times = sorted({t for t, e in a + b if e})
+    o_minus_e, var = 0.0, 0.0
+    for t in times:
+        na = sum(1 for s, _ in a if s >= t)
+        nb = sum(1 for s, _ in b if s >= t)
+        da = sum(1 for s, e in a if s == t and e)
+        d = da + sum(1 for s, e in b if s == t and e)
+        n = na + nb
+        o_minus_e += da - d * na / n
+        if n > 1:
+            var += d * (na / n) * (nb / n) * (n - d) / (n - 1)
+    return o_minus_e**2 / var
+
+
+def test_logrank_statistic_by_hand(tmp_results):
+    a = [(1.0, 1), (3.0, 1), (10.0, 0), (6.0, 1)]
+    b = [(2.0, 1), (10.0, 0), (10.0, 0), (8.0, 1)]
+    rows = []
+    for model, runs in (("A", a), ("B", b)):
+        for t, e in runs:
+            rows.append({"model": model, "status": "exploded" if e else "stable",
+                         "time_to_failure_ps": t if e else math.nan, "simulated_ps": t})
+    lr = logrank_table(load(tmp_results(rows)))
+    assert list(lr["comparison"]) == ["A vs B"]
+    expected = hand_logrank([a, b])
+    assert lr.iloc[0]["chi2"] == pytest.approx(expected, rel=1e-9)
+    assert lr.iloc[0]["p_value"] == pytest.approx(chi2_dist.sf(expected, 1), rel=1e-9)
