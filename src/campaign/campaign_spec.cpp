@@ -236,11 +236,13 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
   c.output_file = fs::weakly_canonical(fp.is_absolute() ? fp : fs::absolute(source).parent_path() / fp).string();
 
   // Every model set must load and match its geometry; every variant must apply to it.
-  for (const MoleculeEntry& m : c.molecules) {
+  for (MoleculeEntry& m : c.molecules) {
     const YAML::Node where = mols[m.name];
     try {
       const model::MoleculeModel set = model::MoleculeModel::load(m.models);
       set.check_matches(io::read_xyz(m.geometry).front().elements, m.geometry);
+      m.cost_per_step = 0;
+      for (const auto& a : set.atoms()) m.cost_per_step += static_cast<double>(a.training_size()) * a.feature_count();
     } catch (const InputError& e) {
       r.fail(where, "molecule '" + m.name + "': " + e.what());
     }

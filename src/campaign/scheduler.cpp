@@ -346,19 +346,9 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm)
   MPI_Comm_rank(comm, &rank);
   std::signal(SIGTERM, on_signal);
   std::signal(SIGINT, on_signal);
-  const std::vector<Task> tasks = expand_tasks(spec, std::vector<double>(spec.molecules.size(), 1.0));
-  // cost per step ~ model size; measured once on rank 0 would differ between runs, so use the model dimensions
-  std::vector<Task> costed = tasks;
-  {
-    std::vector<double> cost;
-    for (const MoleculeEntry& m : spec.molecules) {
-      const model::MoleculeModel set = model::MoleculeModel::load(m.models);
-      double c = 0;
-      for (const auto& a : set.atoms()) c += static_cast<double>(a.training_size()) * a.feature_count();
-      cost.push_back(c);
-    }
-    costed = expand_tasks(spec, cost);
-  }
+  std::vector<double> cost;
+  for (const MoleculeEntry& m : spec.molecules) cost.push_back(m.cost_per_step);
+  const std::vector<Task> costed = expand_tasks(spec, cost);
   // Rank 0 checks the results file before any rank starts; the verdict is broadcast so that a refused campaign
   // ends every rank cleanly.
   std::vector<io::TaskRow> rows;

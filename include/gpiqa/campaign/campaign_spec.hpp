@@ -29,6 +29,7 @@ struct MoleculeEntry {
   std::string name;
   std::string geometry;  // absolute path
   std::string models;    // absolute path of the model set directory
+  double cost_per_step = 1.0;  // sum over atoms of training points x features (measured while validating)
 };
 
 struct ModelVariant {
