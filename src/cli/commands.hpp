@@ -12,5 +12,6 @@ void add_plan(CLI::App& app);
 void add_summary(CLI::App& app);
 void add_merge(CLI::App& app);
 void add_slurm(CLI::App& app);
+void add_train(CLI::App& app);
 
 }  // namespace gpiqa::cli

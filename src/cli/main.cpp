@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   gpiqa::cli::add_summary(app);
   gpiqa::cli::add_merge(app);
   gpiqa::cli::add_slurm(app);
+  gpiqa::cli::add_train(app);
   if (argc > 1 && argv[1][0] != '-') {  // name an unknown command instead of "a subcommand is required"
     bool known = false;
     std::string names;

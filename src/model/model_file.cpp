@@ -437,7 +437,9 @@ int ModelFile::atom_number() const {
   return (i < atom_label.size() && util::parse_integer(atom_label.substr(i), v)) ? static_cast<int>(v) : 0;
 }
 
-std::string ModelFile::element() const {
+std::string ModelFile::element() const { return element_of_label(atom_label); }
+
+std::string element_of_label(const std::string& atom_label) {
   std::string e;
   for (char c : atom_label) {
     if (!std::isalpha(static_cast<unsigned char>(c))) break;

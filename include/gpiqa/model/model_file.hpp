@@ -55,6 +55,9 @@ struct ModelFile {
   std::string element() const;  // "H3" -> "H"
 };
 
+/// "H3" -> "H", "Cl12" -> "Cl": the element of an atom label.
+std::string element_of_label(const std::string& label);
+
 /// Parses a model file; every problem is an InputError naming `name` and the line.
 ModelFile parse_model_file(const std::string& text, const std::string& name);
 ModelFile read_model_file(const std::string& path);

@@ -1,0 +1,28 @@
+#pragma once
+// Log marginal likelihood of a GP-IQA model and its gradient in log hyperparameters (Rasmussen & Williams 2006,
+// eqs. 2.30 and 5.9):
+//   log p(y|X) = -1/2 r^T alpha - sum_i log L_ii - n/2 log 2 pi,   r = y - m(X),  K = K_theta + s2 I = L L^T,
+//   alpha = K^-1 r,
+//   d log p / d phi_j = 1/2 tr((alpha alpha^T - K^-1) dK/dphi_j).
+// Kernel k = exp(-sum_h theta_h G_h(d_h)) (rbf / rbf-cyclic), so with phi_h = log theta_h
+//   dK_ij/dphi_h = -theta_h G_h(d_ij,h) K_ij,      and with phi = log s2:  dK/dphi = s2 I.
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "gpiqa/model/kernel.hpp"
+
+namespace gpiqa::train {
+
+struct LikelihoodProblem {
+  Eigen::MatrixXd x;       // n x nf, as the kernel sees it
+  Eigen::VectorXd r;       // y - m(X)
+  std::vector<bool> wrap;  // per feature: difference wrapped into (-pi, pi] (rbf-cyclic phi features)
+};
+
+/// Value and gradient at phi = (log theta_1..nf[, log s2]). `noise` is used when phi has nf entries.
+/// Returns -infinity when K is not positive definite.
+double log_marginal_likelihood(const LikelihoodProblem& p, const Eigen::VectorXd& phi, double noise,
+                               Eigen::VectorXd* gradient);
+
+}  // namespace gpiqa::train

@@ -1,0 +1,138 @@
+#include "gpiqa/train/trainer.hpp"
+
+#include <LBFGSB.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <random>
+
+#include <fmt/format.h>
+
+#include "gpiqa/model/mean_variant.hpp"
+#include "gpiqa/train/marginal_likelihood.hpp"
+#include "gpiqa/util/error.hpp"
+#include "gpiqa/util/text.hpp"
+#include "gpiqa/version.hpp"
+
+namespace gpiqa::train {
+
+std::pair<std::string, std::string> identity_from_file_name(const std::string& path) {
+  const std::string stem = std::filesystem::path(path).stem().string();
+  const std::string suffix = "_TRAINING_SET";
+  if (stem.size() <= suffix.size() || stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) != 0) return {};
+  const std::string base = stem.substr(0, stem.size() - suffix.size());
+  const auto underscore = base.rfind('_');
+  if (underscore == std::string::npos) return {};
+  return {base.substr(0, underscore), base.substr(underscore + 1)};
+}
+
+TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, const TrainOptions& opt) {
+  if (opt.kernel != "rbf" && opt.kernel != "rbf-cyclic")
+    throw InputError("--kernel", "unknown kernel '" + opt.kernel + "' (rbf, rbf-cyclic)");
+  if (opt.starts < 1) throw InputError("--starts", "must be at least 1");
+  if (!(opt.noise > 0)) throw InputError("--noise", "must be positive");
+  const auto t0 = std::chrono::steady_clock::now();
+  const Eigen::Index n = data.x.rows(), nf = data.x.cols();
+
+  // The prior mean is fitted to the data first and stays fixed while the hyperparameters are optimised.
+  model::KernelFactor factor{"k1", opt.kernel, {}, std::vector<double>(static_cast<std::size_t>(nf), 1.0)};
+  for (int h = 0; h < nf; ++h) factor.active_dimensions.push_back(h);
+  const model::AtomModel scaffold(id.atom, id.alf, model::MeanFunction::make_constant(0), {factor},
+                                  model::PeriodicConvention::kFerebus, data.x, data.y, Eigen::VectorXd::Zero(n), opt.noise);
+  const model::MeanFunction mean = model::fit_mean(model::MeanSpec::parse(opt.mean, "--mean"), scaffold,
+                                                   model::element_of_label(id.atom));
+
+  LikelihoodProblem problem{data.x, data.y - mean.values(data.x), {}};
+  for (int h = 0; h < nf; ++h) problem.wrap.push_back(opt.kernel == "rbf-cyclic" && model::is_phi_feature(h));
+
+  const Eigen::Index dim = nf + (opt.optimise_noise ? 1 : 0);
+  Eigen::VectorXd lower = Eigen::VectorXd::Constant(dim, opt.min_log_theta);
+  Eigen::VectorXd upper = Eigen::VectorXd::Constant(dim, opt.max_log_theta);
+  if (opt.optimise_noise) lower(nf) = std::log(opt.min_noise), upper(nf) = std::log(opt.max_noise);
+
+  int evaluations = 0;
+  auto objective = [&](const Eigen::VectorXd& phi, Eigen::VectorXd& grad) {
+    ++evaluations;
+    const double value = log_marginal_likelihood(problem, phi, opt.noise, &grad);
+    if (!std::isfinite(value)) {
+      grad.setZero(phi.size());
+      return 1e300;
+    }
+    grad = -grad;
+    return -value;
+  };
+
+  // Starts: theta_h = 1 / (2 var(x_h)) (unit length scale relative to the spread), then random log offsets.
+  Eigen::VectorXd base(dim);
+  for (Eigen::Index h = 0; h < nf; ++h) {
+    const double var = (data.x.col(h).array() - data.x.col(h).mean()).square().mean();
+    base(h) = std::clamp(std::log(0.5 / std::max(var, 1e-12)), opt.min_log_theta, opt.max_log_theta);
+  }
+  if (opt.optimise_noise) base(nf) = std::clamp(std::log(std::max(opt.noise, 1e-8)), lower(nf), upper(nf));
+  std::mt19937_64 rng(opt.seed);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  LBFGSpp::LBFGSBParam<double> param;
+  param.epsilon = 1e-6;
+  param.max_iterations = opt.max_iterations;
+  param.max_linesearch = 40;
+  LBFGSpp::LBFGSBSolver<double> solver(param);
+  Eigen::VectorXd best;
+  double best_value = std::numeric_limits<double>::infinity();
+  for (int s = 0; s < opt.starts; ++s) {
+    Eigen::VectorXd phi = base;
+    if (s > 0)
+      for (Eigen::Index k = 0; k < nf; ++k) phi(k) = std::clamp(base(k) + 1.5 * normal(rng), lower(k), upper(k));
+    double value = 0;
+    try {
+      solver.minimize(objective, phi, value, lower, upper);
+    } catch (const std::exception&) {  // line-search trouble: keep the point it reached
+      Eigen::VectorXd g;
+      value = objective(phi, g);
+    }
+    if (value < best_value) best_value = value, best = phi;
+  }
+  if (!std::isfinite(best_value) || best_value >= 1e299)
+    throw std::runtime_error("no start gave a positive definite kernel matrix for " + data.source);
+
+  // The model file, with weights solved at the optimum.
+  const double noise = opt.optimise_noise ? std::exp(best(nf)) : opt.noise;
+  for (Eigen::Index h = 0; h < nf; ++h) factor.theta[static_cast<std::size_t>(h)] = std::exp(best(h));
+  model::ModelFile f;
+  f.source = data.source;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  f.metadata = {{"program", "gpiqa"},
+                {"version", kVersion},
+                {"nugget", util::format_double(noise)},
+                {"likelihood", util::format_double(-best_value)},
+                {"training_seconds", fmt::format("{:.3f}", seconds)},
+                {"training_set", std::filesystem::path(data.source).filename().string()},
+                {"mean_spec", opt.mean}};
+  f.system_name = id.system;
+  f.atom_label = id.atom;
+  f.property = "iqa";
+  f.alf = id.alf;
+  f.number_of_atoms = id.number_of_atoms > 0 ? id.number_of_atoms : static_cast<int>((nf + 6) / 3);
+  f.number_of_features = static_cast<int>(nf);
+  f.number_of_training_points = static_cast<int>(n);
+  f.mean = mean;
+  if (f.mean.kind != model::MeanKind::kConstant) f.mean_x_key = "xmin", f.mean_y_key = "ymin";  // FEREBUS spelling
+  f.composition = "k1";
+  f.kernels = {factor};
+  std::string units;
+  for (Eigen::Index h = 0; h < nf; ++h) units += (h ? " " : "") + std::string(h == 2 || (h > 2 && h % 3 != 0) ? "radians" : "bohr");
+  f.training_data_keys = {{"units.x", units}, {"units.y", "Ha"}, {"scaling.x", "none"}, {"scaling.y", "none"}};
+  f.x = data.x;
+  f.y = data.y;
+  f.weights = Eigen::VectorXd::Zero(n);
+  f.weights = model::make_atom_model(f).with_mean(mean).weights();
+  TrainResult result;
+  result.file = std::move(f);
+  result.log_likelihood = -best_value;
+  result.seconds = seconds;
+  result.evaluations = evaluations;
+  return result;
+}
+
+}  // namespace gpiqa::train
