@@ -14,16 +14,20 @@ double log_marginal_likelihood(const LikelihoodProblem& p, const Eigen::VectorXd
   const bool fit_noise = phi.size() == nf + 1;
   const Eigen::VectorXd theta = phi.head(nf).array().exp();
   const double s2 = fit_noise ? std::exp(phi(nf)) : noise;
-  // squared (wrapped) differences of feature h between all pairs; recomputed for the gradient rather than kept
-  // (n^2 x nf doubles would be gigabytes for large sets)
-  auto squared_differences = [&](Eigen::Index h) {
-    Eigen::ArrayXXd d = (p.x.col(h).replicate(1, n) - p.x.col(h).transpose().replicate(n, 1)).array();
-    if (p.wrap[static_cast<std::size_t>(h)]) d -= 2 * std::numbers::pi * (d / (2 * std::numbers::pi)).rint();
-    return Eigen::ArrayXXd(d.square());
+  // K column by column: for point j, s = sum_h theta_h d_h^2 over all i (contiguous columns of X, no n x n
+  // temporaries per feature).
+  const double two_pi = 2 * std::numbers::pi;
+  auto diff = [&](Eigen::Index h, Eigen::Index j) {
+    Eigen::ArrayXd d = p.x.col(h).array() - p.x(j, h);
+    if (p.wrap[static_cast<std::size_t>(h)]) d -= two_pi * (d / two_pi).rint();
+    return d;
   };
-  Eigen::MatrixXd K = Eigen::MatrixXd::Zero(n, n);
-  for (Eigen::Index h = 0; h < nf; ++h) K.array() -= theta(h) * squared_differences(h);
-  K = K.array().exp().matrix();
+  Eigen::MatrixXd K(n, n);
+  for (Eigen::Index j = 0; j < n; ++j) {
+    Eigen::ArrayXd sum = Eigen::ArrayXd::Zero(n);
+    for (Eigen::Index h = 0; h < nf; ++h) sum += theta(h) * diff(h, j).square();
+    K.col(j) = (-sum).exp().matrix();
+  }
   Eigen::MatrixXd Kn = K;
   Kn.diagonal().array() += s2;
   Eigen::LLT<Eigen::MatrixXd> llt(Kn);
@@ -36,11 +40,14 @@ double log_marginal_likelihood(const LikelihoodProblem& p, const Eigen::VectorXd
   const double value = -0.5 * p.r.dot(alpha) - log_det_half - 0.5 * static_cast<double>(n) * std::log(2 * std::numbers::pi);
   if (gradient) {
     gradient->resize(phi.size());
-    Eigen::MatrixXd W = llt.solve(Eigen::MatrixXd::Identity(n, n));  // K^-1
+    Eigen::MatrixXd W = Eigen::MatrixXd::Identity(n, n);
+    llt.solveInPlace(W);  // K^-1
     W = alpha * alpha.transpose() - W;                               // alpha alpha^T - K^-1
     const Eigen::MatrixXd WK = W.cwiseProduct(K);
-    for (Eigen::Index h = 0; h < nf; ++h)
-      (*gradient)(h) = -0.5 * theta(h) * (WK.array() * squared_differences(h)).sum();
+    Eigen::VectorXd acc = Eigen::VectorXd::Zero(nf);
+    for (Eigen::Index j = 0; j < n; ++j)
+      for (Eigen::Index h = 0; h < nf; ++h) acc(h) += (WK.col(j).array() * diff(h, j).square()).sum();
+    for (Eigen::Index h = 0; h < nf; ++h) (*gradient)(h) = -0.5 * theta(h) * acc(h);
     if (fit_noise) (*gradient)(nf) = 0.5 * s2 * W.trace();
   }
   return value;

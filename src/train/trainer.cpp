@@ -53,24 +53,41 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
   if (opt.optimise_noise) lower(nf) = std::log(opt.min_noise), upper(nf) = std::log(opt.max_noise);
 
   int evaluations = 0;
+  // The best point ever evaluated is kept, so a start whose line search gives up still counts.
+  Eigen::VectorXd best;
+  double best_value = std::numeric_limits<double>::infinity();
   auto objective = [&](const Eigen::VectorXd& phi, Eigen::VectorXd& grad) {
     ++evaluations;
-    const double value = log_marginal_likelihood(problem, phi, opt.noise, &grad);
+    const double value = phi.allFinite() ? log_marginal_likelihood(problem, phi, opt.noise, &grad)
+                                         : -std::numeric_limits<double>::infinity();
     if (!std::isfinite(value)) {
       grad.setZero(phi.size());
       return 1e300;
     }
     grad = -grad;
+    if (-value < best_value) best_value = -value, best = phi;
     return -value;
   };
 
-  // Starts: theta_h = 1 / (2 var(x_h)) (unit length scale relative to the spread), then random log offsets.
+  // Starts: theta_h = 1 / (2 nf var(x_h)), so that for a typical pair (d_h^2 ~ 2 var_h) the exponent
+  // sum_h theta_h d_h^2 is about 1 whatever the number of features (larger starts make K the identity and the
+  // likelihood flat); then random log offsets.
   Eigen::VectorXd base(dim);
   for (Eigen::Index h = 0; h < nf; ++h) {
     const double var = (data.x.col(h).array() - data.x.col(h).mean()).square().mean();
-    base(h) = std::clamp(std::log(0.5 / std::max(var, 1e-12)), opt.min_log_theta, opt.max_log_theta);
+    base(h) = std::clamp(std::log(0.5 / (static_cast<double>(nf) * std::max(var, 1e-12))), opt.min_log_theta,
+                         opt.max_log_theta);
   }
-  if (opt.optimise_noise) base(nf) = std::clamp(std::log(std::max(opt.noise, 1e-8)), lower(nf), upper(nf));
+  if (opt.optimise_noise) base(nf) = std::clamp(std::log(std::max(opt.noise, 1e-6)), lower(nf), upper(nf));
+  // A start where K + noise I is numerically singular gives the optimiser nothing to follow: narrow the kernel
+  // (and raise a fitted noise) until the Cholesky factorisation succeeds.
+  auto make_feasible = [&](Eigen::VectorXd& phi) {
+    Eigen::VectorXd g;
+    for (int attempt = 0; attempt < 30 && objective(phi, g) >= 1e299; ++attempt) {
+      for (Eigen::Index k = 0; k < nf; ++k) phi(k) = std::min(phi(k) + std::log(2.0), upper(k));
+      if (opt.optimise_noise) phi(nf) = std::min(phi(nf) + std::log(3.0), upper(nf));
+    }
+  };
   std::mt19937_64 rng(opt.seed);
   std::normal_distribution<double> normal(0.0, 1.0);
   LBFGSpp::LBFGSBParam<double> param;
@@ -78,20 +95,16 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
   param.max_iterations = opt.max_iterations;
   param.max_linesearch = 40;
   LBFGSpp::LBFGSBSolver<double> solver(param);
-  Eigen::VectorXd best;
-  double best_value = std::numeric_limits<double>::infinity();
   for (int s = 0; s < opt.starts; ++s) {
     Eigen::VectorXd phi = base;
     if (s > 0)
       for (Eigen::Index k = 0; k < nf; ++k) phi(k) = std::clamp(base(k) + 1.5 * normal(rng), lower(k), upper(k));
+    make_feasible(phi);
     double value = 0;
     try {
       solver.minimize(objective, phi, value, lower, upper);
-    } catch (const std::exception&) {  // line-search trouble: keep the point it reached
-      Eigen::VectorXd g;
-      value = objective(phi, g);
+    } catch (const std::exception&) {  // line-search trouble: the best point evaluated so far stands
     }
-    if (value < best_value) best_value = value, best = phi;
   }
   if (!std::isfinite(best_value) || best_value >= 1e299)
     throw std::runtime_error("no start gave a positive definite kernel matrix for " + data.source);
