@@ -100,10 +100,18 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
     if (s > 0)
       for (Eigen::Index k = 0; k < nf; ++k) phi(k) = std::clamp(base(k) + 1.5 * normal(rng), lower(k), upper(k));
     make_feasible(phi);
-    double value = 0;
-    try {
-      solver.minimize(objective, phi, value, lower, upper);
-    } catch (const std::exception&) {  // line-search trouble: the best point evaluated so far stands
+    // L-BFGS-B gives up when its line search fails (near a non-positive-definite region, say): restart it from
+    // the best point evaluated so far while that keeps improving.
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      const double before = best_value;
+      double value = 0;
+      try {
+        solver.minimize(objective, phi, value, lower, upper);
+        break;
+      } catch (const std::exception&) {
+        if (!(best_value < before - 1e-9 * std::abs(before)) && attempt > 0) break;
+        phi = best;
+      }
     }
   }
   if (!std::isfinite(best_value) || best_value >= 1e299)
