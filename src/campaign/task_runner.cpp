@@ -72,6 +72,12 @@ void save_task_checkpoint(const std::string& path, const md::Trajectory& t, cons
   fs::rename(tmp, path);
 }
 
+void append_frame(io::FrameBuffer& frames, const md::Trajectory& t) {
+  const md::MdState& s = t.state();
+  frames.append(s.step, t.time_ps(), s.positions, s.velocities, s.potential_hartree, md::kinetic_energy(s),
+                t.conserved_hartree(), t.temperature_K());
+}
+
 }  // namespace
 
 TaskResult TaskRunner::run(const Task& task, const std::function<bool()>& keep_going) {
@@ -98,21 +104,15 @@ TaskResult TaskRunner::run(const Task& task, const std::function<bool()>& keep_g
   } else {
     t = std::make_unique<md::Trajectory>(
         potential, geometries_[task.molecule].positions_angstrom * units::kBohrPerAngstrom, tspec);
-    if (spec_.frames_every > 0) {
-      const md::MdState& s = t->state();
-      frames.append(s.step, t->time_ps(), s.positions, s.velocities, s.potential_hartree, md::kinetic_energy(s),
-                    t->conserved_hartree(), t->temperature_K());
-    }
+    if (spec_.frames_every > 0) append_frame(frames, *t);
   }
   const long long first = t->state().step;
   auto last_save = std::chrono::steady_clock::now();
   bool stopped = false;
   const stability::Outcome o = t->run([&](const md::Trajectory& tr) {
-    const md::MdState& s = tr.state();
-    if (spec_.frames_every > 0 && s.step % spec_.frames_every == 0)
-      frames.append(s.step, tr.time_ps(), s.positions, s.velocities, s.potential_hartree, md::kinetic_energy(s),
-                    tr.conserved_hartree(), tr.temperature_K());
-    if ((s.step & 255) != 0) return true;
+    const long long step = tr.state().step;
+    if (spec_.frames_every > 0 && step % spec_.frames_every == 0) append_frame(frames, tr);
+    if ((step & 255) != 0) return true;
     if (!keep_going()) {
       stopped = true;
       return false;
@@ -130,11 +130,7 @@ TaskResult TaskRunner::run(const Task& task, const std::function<bool()>& keep_g
     if (!ckpt.empty()) save_task_checkpoint(ckpt, *t, frames, result.row);
     return result;
   }
-  if (spec_.frames_every > 0 && o.steps % spec_.frames_every != 0) {
-    const md::MdState& s = t->state();
-    frames.append(s.step, t->time_ps(), s.positions, s.velocities, s.potential_hartree, md::kinetic_energy(s),
-                  t->conserved_hartree(), t->temperature_K());
-  }
+  if (spec_.frames_every > 0 && o.steps % spec_.frames_every != 0) append_frame(frames, *t);
   io::TaskRow& r = result.row;
   r.status = stability::to_string(o.status);
   r.reason = o.reason;

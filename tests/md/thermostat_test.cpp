@@ -60,9 +60,8 @@ class Canonical : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(Canonical, AmmoniaKineticTemperatureAndFluctuationsAreCanonical) {
   GPIQA_REQUIRE_SHARED_DATA();
-  model::MoleculeModel m = model::MoleculeModel::load(test::shared_data("models/ammonia-ichor"));
-  const Positions start =
-      io::read_xyz(test::shared_data("geometries/ammonia.xyz"))[0].positions_angstrom * units::kBohrPerAngstrom;
+  model::MoleculeModel m = test::shared_model("models/ammonia-ichor");
+  const Positions start = test::shared_geometry_bohr("geometries/ammonia.xyz");
   TrajectorySpec spec;
   spec.integrator.type = GetParam();
   spec.integrator.temperature_K = 300;
@@ -93,9 +92,8 @@ double gamma_cdf_integer_shape(double x, int k) {
 
 TEST(BussiCsvr, TinyTimestepAndTauSampleTheCanonicalKineticEnergy) {
   GPIQA_REQUIRE_SHARED_DATA();
-  model::MoleculeModel m = model::MoleculeModel::load(test::shared_data("models/ammonia-ichor"));
-  const Positions start =
-      io::read_xyz(test::shared_data("geometries/ammonia.xyz"))[0].positions_angstrom * units::kBohrPerAngstrom;
+  model::MoleculeModel m = test::shared_model("models/ammonia-ichor");
+  const Positions start = test::shared_geometry_bohr("geometries/ammonia.xyz");
   TrajectorySpec spec;
   spec.integrator.type = "csvr";
   spec.integrator.temperature_K = 300;

@@ -14,9 +14,8 @@ namespace gpiqa::md {
 namespace {
 
 struct Ammonia {
-  model::MoleculeModel model = model::MoleculeModel::load(test::shared_data("models/ammonia-ichor"));
-  Positions start =
-      io::read_xyz(test::shared_data("geometries/ammonia.xyz"))[0].positions_angstrom * units::kBohrPerAngstrom;
+  model::MoleculeModel model = test::shared_model("models/ammonia-ichor");
+  Positions start = test::shared_geometry_bohr("geometries/ammonia.xyz");
 };
 
 TEST(Trajectory, NveConservesEnergyOnAmmonia) {
@@ -144,9 +143,8 @@ TEST(Trajectory, CheckpointOfAnotherTrajectoryIsRefused) {
 
 TEST(Trajectory, StableWaterRunReportsStable) {
   GPIQA_REQUIRE_SHARED_DATA();
-  model::MoleculeModel water = model::MoleculeModel::load(test::shared_data("models/water-dlfflux"));
-  const Positions start =
-      io::read_xyz(test::shared_data("geometries/water.xyz"))[0].positions_angstrom * units::kBohrPerAngstrom;
+  model::MoleculeModel water = test::shared_model("models/water-dlfflux");
+  const Positions start = test::shared_geometry_bohr("geometries/water.xyz");
   TrajectorySpec spec;
   spec.integrator.temperature_K = 300;
   spec.duration_ps = 1;

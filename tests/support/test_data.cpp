@@ -3,6 +3,9 @@
 #include <filesystem>
 #include <random>
 
+#include "gpiqa/io/xyz.hpp"
+#include "gpiqa/util/units.hpp"
+
 namespace gpiqa::test {
 
 namespace fs = std::filesystem;
@@ -11,6 +14,12 @@ bool have_shared_data() { return fs::is_directory(fs::path(GPIQA_SHARED_DATA) / 
 
 std::string shared_data(const std::string& relative) {
   return have_shared_data() ? fs::weakly_canonical(fs::path(GPIQA_SHARED_DATA) / relative).string() : std::string();
+}
+
+model::MoleculeModel shared_model(const std::string& relative) { return model::MoleculeModel::load(shared_data(relative)); }
+
+model::Positions shared_geometry_bohr(const std::string& relative) {
+  return io::read_xyz(shared_data(relative)).front().positions_angstrom * units::kBohrPerAngstrom;
 }
 
 std::string gpiqa_binary() { return GPIQA_BINARY; }
