@@ -9,6 +9,7 @@
 #include "gpiqa/io/xyz.hpp"
 #include "gpiqa/model/mean_variant.hpp"
 #include "gpiqa/model/molecule_model.hpp"
+#include "gpiqa/reference/builtin.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/text.hpp"
 
@@ -129,6 +130,112 @@ void parse_stability(const Reader& r, const YAML::Node& s, stability::MonitorCon
   if (s["bond_factor"]) m.bond_factor = r.positive(s["bond_factor"], "stability.bond_factor");
 }
 
+// One model variant: `kind: gp` (default) with an optional prior `mean`, or `kind: reference` without one.
+ModelVariant parse_variant(const Reader& r, const std::string& name, const YAML::Node& n) {
+  ModelVariant v{name, "file", ModelKind::kGp};
+  if (n.IsNull()) return v;
+  const std::string what = "model '" + name + "'";
+  r.require_map(n, what);
+  r.only_keys(n, what, {"kind", "mean"});
+  if (const YAML::Node kind = n["kind"]) {
+    const std::string k = r.string(kind, "kind of " + what);
+    if (k == "reference") {
+      v.kind = ModelKind::kReference;
+      v.mean = "reference";
+    } else if (k != "gp") {
+      r.fail(kind, "unknown kind '" + k + "' of " + what + " (gp, reference)");
+    }
+  }
+  if (const YAML::Node mean = n["mean"]) {
+    if (v.is_reference()) r.fail(mean, what + " is the reference potential: it has no prior mean (mean is for kind: gp)");
+    v.mean = r.string(mean, "mean of " + what);
+    try {
+      model::MeanSpec::parse(v.mean);
+    } catch (const InputError& e) {
+      r.fail(mean, e.problem());
+    }
+  }
+  return v;
+}
+
+// `builtin: NAME`: the built-in molecule's geometry and reference molfile, and its default model set when the
+// campaign has a GP variant (`gp`).
+void resolve_builtin(const Reader& r, const YAML::Node& m, bool gp, MoleculeEntry& e) {
+  const std::string what = "molecule '" + e.name + "'";
+  for (const char* key : {"geometry", "models", "reference", "smiles"})
+    if (m[key]) r.fail(m[key], what + ": builtin cannot be combined with " + key + " (the built-in molecule brings its own)");
+  const YAML::Node b = m["builtin"];
+  e.builtin = r.string(b, "builtin of " + e.name);
+  try {
+    reference::builtin_molecule(e.builtin);
+    e.geometry = reference::builtin_geometry(e.builtin);
+    e.reference = reference::builtin_molfile(e.builtin);
+    if (gp) e.models = reference::builtin_models(e.builtin);
+  } catch (const InputError& err) {
+    r.fail(b, what + ": " + err.problem());
+  }
+  for (const std::string& file : {e.geometry, e.reference}) {
+    std::error_code ec;
+    if (!fs::is_regular_file(file, ec)) r.fail(b, what + ": built-in file '" + file + "' is missing");
+  }
+}
+
+// One entry of `molecules`. What it must give depends on the campaign's variants: a GP variant (`gp`) needs a
+// model set, a reference variant (`ref`) a reference; a geometry is needed only without a reference.
+MoleculeEntry parse_molecule(const Reader& r, const std::string& name, const YAML::Node& m, bool gp, bool ref) {
+  const std::string what = "molecule '" + name + "'";
+  r.require_map(m, what);
+  r.only_keys(m, what, {"builtin", "geometry", "models", "reference", "smiles"});
+  MoleculeEntry e;
+  e.name = name;
+  if (m["builtin"]) {
+    resolve_builtin(r, m, gp, e);
+    return e;
+  }
+  if (m["reference"] && m["smiles"]) r.fail(m["smiles"], what + " has both reference and smiles (give one)");
+  if (m["reference"]) e.reference = r.path(m["reference"], "reference of " + name, true, false);
+  if (m["smiles"]) e.smiles = r.string(m["smiles"], "smiles of " + name);
+  if (m["geometry"]) e.geometry = r.path(m["geometry"], "geometry of " + name, true, false);
+  else if (!e.has_reference()) r.fail(m, what + " has no geometry (give geometry, or a reference or smiles to start from)");
+  if (m["models"]) {
+    const std::string dir = r.path(m["models"], "models of " + name, true, true);
+    if (gp) e.models = dir;  // a reference-only campaign does not use (or fingerprint) the GP set
+  } else if (gp) {
+    r.fail(m, what + " has no models (the campaign's GP variants need a model set)");
+  }
+  if (ref && !e.has_reference())
+    r.fail(m, what + " has no reference (reference: FILE.mol, smiles: or builtin:) for the campaign's reference variant");
+  return e;
+}
+
+// The geometry, the reference and the GP model set of a molecule must have the same atoms in the same order; the
+// reference must be usable by MMFF94 and the model set must load. Sets the molecule's cost per step.
+void check_molecule(MoleculeEntry& m) {
+  std::vector<std::string> elements;
+  std::string elements_from;
+  if (!m.geometry.empty()) {
+    elements = io::read_xyz(m.geometry).front().elements;
+    elements_from = m.geometry;
+  }
+  if (m.has_reference()) {
+    const reference::Molecule mol = reference_molecule(m);
+    const std::string ref_name = "reference " + mol.source();
+    if (elements_from.empty()) {
+      elements = mol.elements();
+      elements_from = ref_name;
+    } else {
+      io::check_elements(elements, elements_from, mol.elements(), ref_name);
+    }
+    m.cost_per_step = static_cast<double>(mol.atom_count()) * mol.atom_count();
+  }
+  if (!m.models.empty()) {
+    const model::MoleculeModel set = model::MoleculeModel::load(m.models);
+    set.check_matches(elements, elements_from);
+    m.cost_per_step = 0;
+    for (const auto& a : set.atoms()) m.cost_per_step += static_cast<double>(a.training_size()) * a.feature_count();
+  }
+}
+
 }  // namespace
 
 CampaignSpec parse_campaign(const std::string& text, const std::string& source) {
@@ -148,41 +255,18 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
     if (!root[key]) throw InputError(source, std::string("missing required key '") + key + "'");
   c.name = r.string(root["name"], "name");
 
-  const YAML::Node mols = root["molecules"];
-  r.require_map(mols, "molecules");
-  if (mols.size() == 0) r.fail(mols, "molecules is empty");
-  for (const auto& kv : mols) {
-    const std::string name = kv.first.as<std::string>();
-    const YAML::Node m = kv.second;
-    r.require_map(m, "molecule '" + name + "'");
-    r.only_keys(m, "molecule '" + name + "'", {"geometry", "models"});
-    if (!m["geometry"]) r.fail(m, "molecule '" + name + "' has no geometry");
-    if (!m["models"]) r.fail(m, "molecule '" + name + "' has no models");
-    c.molecules.push_back({name, r.path(m["geometry"], "geometry of " + name, true, false),
-                           r.path(m["models"], "models of " + name, true, true)});
-  }
-
+  // Variants first: they decide what each molecule must give.
   const YAML::Node variants = root["models"];
   r.require_map(variants, "models");
   if (variants.size() == 0) r.fail(variants, "models is empty");
-  for (const auto& kv : variants) {
-    const std::string name = kv.first.as<std::string>();
-    ModelVariant v{name, "file"};
-    if (kv.second.IsNull()) {
-    } else {
-      r.require_map(kv.second, "model '" + name + "'");
-      r.only_keys(kv.second, "model '" + name + "'", {"mean"});
-      if (kv.second["mean"]) {
-        v.mean = r.string(kv.second["mean"], "mean of model '" + name + "'");
-        try {
-          model::MeanSpec::parse(v.mean);
-        } catch (const InputError& e) {
-          r.fail(kv.second["mean"], e.problem());
-        }
-      }
-    }
-    c.models.push_back(v);
-  }
+  for (const auto& kv : variants) c.models.push_back(parse_variant(r, kv.first.as<std::string>(), kv.second));
+
+  const YAML::Node mols = root["molecules"];
+  r.require_map(mols, "molecules");
+  if (mols.size() == 0) r.fail(mols, "molecules is empty");
+  for (const auto& kv : mols)
+    c.molecules.push_back(parse_molecule(r, kv.first.as<std::string>(), kv.second, c.has_gp_variant(),
+                                         c.has_reference_variant()));
 
   const YAML::Node temps = root["temperatures_K"];
   if (temps.IsScalar()) c.temperatures_K.push_back(r.positive(temps, "temperatures_K"));
@@ -235,21 +319,35 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
   const fs::path fp(file);
   c.output_file = fs::weakly_canonical(fp.is_absolute() ? fp : fs::absolute(source).parent_path() / fp).string();
 
-  // Every model set must load and match its geometry; every variant must apply to it.
+  // Every model set and reference must load and match its geometry.
   for (MoleculeEntry& m : c.molecules) {
-    const YAML::Node where = mols[m.name];
     try {
-      const model::MoleculeModel set = model::MoleculeModel::load(m.models);
-      set.check_matches(io::read_xyz(m.geometry).front().elements, m.geometry);
-      m.cost_per_step = 0;
-      for (const auto& a : set.atoms()) m.cost_per_step += static_cast<double>(a.training_size()) * a.feature_count();
+      check_molecule(m);
     } catch (const InputError& e) {
-      r.fail(where, "molecule '" + m.name + "': " + e.what());
+      r.fail(mols[m.name], "molecule '" + m.name + "': " + e.what());
     }
   }
   return c;
 }
 
 CampaignSpec load_campaign(const std::string& path) { return parse_campaign(util::read_text_file(path), path); }
+
+bool CampaignSpec::has_gp_variant() const {
+  for (const ModelVariant& v : models)
+    if (!v.is_reference()) return true;
+  return false;
+}
+
+bool CampaignSpec::has_reference_variant() const {
+  for (const ModelVariant& v : models)
+    if (v.is_reference()) return true;
+  return false;
+}
+
+reference::Molecule reference_molecule(const MoleculeEntry& m) {
+  if (!m.reference.empty()) return reference::Molecule::from_molfile(m.reference);
+  if (!m.smiles.empty()) return reference::Molecule::from_smiles(m.smiles, "SMILES '" + m.smiles + "'");
+  throw std::logic_error("molecule '" + m.name + "' has no reference");
+}
 
 }  // namespace gpiqa::campaign

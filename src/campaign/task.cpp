@@ -1,5 +1,6 @@
 #include "gpiqa/campaign/task.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -56,16 +57,23 @@ std::string campaign_fingerprint(const CampaignSpec& c) {
   std::ostringstream s;
   s << "name=" << c.name << "\n";
   auto file_hash = [](const std::string& path) { return fnv1a64(util::read_text_file(path)); };
+  // A GP-only campaign renders as it always did, so its existing results files keep their fingerprint.
   for (const MoleculeEntry& m : c.molecules) {
-    s << "molecule=" << m.name << " geometry=" << file_hash(m.geometry);
-    std::vector<std::filesystem::path> files;
-    for (const auto& e : std::filesystem::directory_iterator(m.models))
-      if (e.path().extension() == ".model") files.push_back(e.path());
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) s << " " << f.filename().string() << "=" << file_hash(f.string());
+    s << "molecule=" << m.name;
+    if (!m.geometry.empty()) s << " geometry=" << file_hash(m.geometry);
+    if (!m.models.empty()) {
+      std::vector<std::filesystem::path> files;
+      for (const auto& e : std::filesystem::directory_iterator(m.models))
+        if (e.path().extension() == ".model") files.push_back(e.path());
+      std::sort(files.begin(), files.end());
+      for (const auto& f : files) s << " " << f.filename().string() << "=" << file_hash(f.string());
+    }
+    if (!m.reference.empty()) s << " reference=" << file_hash(m.reference);
+    if (!m.smiles.empty()) s << " smiles=" << m.smiles;
     s << "\n";
   }
-  for (const ModelVariant& v : c.models) s << "model=" << v.name << " mean=" << v.mean << "\n";
+  for (const ModelVariant& v : c.models)
+    s << "model=" << v.name << " mean=" << v.mean << (v.is_reference() ? " kind=reference" : "") << "\n";
   for (double t : c.temperatures_K) s << "T=" << util::format_double(t) << "\n";
   for (std::uint64_t seed : c.seeds) s << "seed=" << seed << "\n";
   const md::IntegratorConfig& i = c.integrator;

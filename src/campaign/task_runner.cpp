@@ -4,7 +4,10 @@
 #include <filesystem>
 
 #include "gpiqa/io/checkpoint.hpp"
+#include "gpiqa/io/xyz.hpp"
 #include "gpiqa/md/trajectory.hpp"
+#include "gpiqa/model/molecule_model.hpp"
+#include "gpiqa/reference/mmff_reference.hpp"
 #include "gpiqa/util/units.hpp"
 
 namespace gpiqa::campaign {
@@ -30,25 +33,47 @@ std::string checkpoint_path(const std::string& dir, std::int64_t id) {
 TaskRunner::TaskRunner(const CampaignSpec& spec, std::string checkpoint_dir, int rank, std::string host)
     : spec_(spec), checkpoint_dir_(std::move(checkpoint_dir)), rank_(rank), host_(std::move(host)) {}
 
-model::MoleculeModel& TaskRunner::model(std::size_t m, std::size_t v) {
+model::Potential& TaskRunner::model(std::size_t m, std::size_t v) {
   auto& slot = models_[{m, v}];
   if (!slot) {
-    model::MoleculeModel set = model::MoleculeModel::load(spec_.molecules[m].models);
-    const model::MeanSpec mean = model::MeanSpec::parse(spec_.models[v].mean);
-    slot = std::make_unique<model::MoleculeModel>(mean.is_file() ? std::move(set) : set.with_mean(mean));
+    if (spec_.models[v].is_reference()) {
+      slot = std::make_unique<reference::MmffReference>(reference_molecule(m));
+    } else {
+      model::MoleculeModel set = model::MoleculeModel::load(spec_.molecules[m].models);
+      const model::MeanSpec mean = model::MeanSpec::parse(spec_.models[v].mean);
+      slot = std::make_unique<model::MoleculeModel>(mean.is_file() ? std::move(set) : set.with_mean(mean));
+    }
   }
   return *slot;
 }
 
-double TaskRunner::seconds_per_step(std::size_t m) {
-  model::MoleculeModel& set = model(m, 0);
-  if (!geometries_.count(m)) geometries_[m] = io::read_xyz(spec_.molecules[m].geometry).front();
-  const md::Positions pos = geometries_[m].positions_angstrom * units::kBohrPerAngstrom;
+const reference::Molecule& TaskRunner::reference_molecule(std::size_t m) {
+  auto it = references_.find(m);
+  if (it == references_.end()) it = references_.emplace(m, campaign::reference_molecule(spec_.molecules[m])).first;
+  return it->second;
+}
+
+const model::Positions& TaskRunner::start_positions(std::size_t m) {
+  auto it = starts_.find(m);
+  if (it == starts_.end()) {
+    const MoleculeEntry& entry = spec_.molecules[m];
+    model::Positions start = entry.geometry.empty()
+                                 ? reference_molecule(m).positions_bohr()
+                                 : model::Positions(io::read_xyz(entry.geometry).front().positions_angstrom *
+                                                    units::kBohrPerAngstrom);
+    it = starts_.emplace(m, std::move(start)).first;
+  }
+  return it->second;
+}
+
+double TaskRunner::seconds_per_step(std::size_t m, std::size_t v) {
+  model::Potential& potential = model(m, v);
+  const md::Positions& pos = start_positions(m);
   md::Positions forces;
   const auto t0 = std::chrono::steady_clock::now();
   int calls = 0;
   while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(20) || calls < 3) {
-    set.compute(pos, &forces, nullptr, nullptr);
+    potential.compute(pos, &forces, nullptr, nullptr);
     ++calls;
   }
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / calls;
@@ -83,8 +108,7 @@ void append_frame(io::FrameBuffer& frames, const md::Trajectory& t) {
 TaskResult TaskRunner::run(const Task& task, const std::function<bool()>& keep_going) {
   TaskResult result;
   result.row = pending_row(spec_, task);
-  model::MoleculeModel& potential = model(task.molecule, task.model);
-  if (!geometries_.count(task.molecule)) geometries_[task.molecule] = io::read_xyz(spec_.molecules[task.molecule].geometry).front();
+  model::Potential& potential = model(task.molecule, task.model);
   const md::TrajectorySpec tspec = trajectory_spec(spec_, task);
   const std::string ckpt = checkpoint_dir_.empty() ? std::string() : checkpoint_path(checkpoint_dir_, task.id);
 
@@ -102,8 +126,7 @@ TaskResult TaskRunner::run(const Task& task, const std::function<bool()>& keep_g
     }
     t = std::make_unique<md::Trajectory>(potential, std::move(cp), tspec);
   } else {
-    t = std::make_unique<md::Trajectory>(
-        potential, geometries_[task.molecule].positions_angstrom * units::kBohrPerAngstrom, tspec);
+    t = std::make_unique<md::Trajectory>(potential, start_positions(task.molecule), tspec);
     if (spec_.frames_every > 0) append_frame(frames, *t);
   }
   const long long first = t->state().step;

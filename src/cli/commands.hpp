@@ -13,5 +13,8 @@ void add_summary(CLI::App& app);
 void add_merge(CLI::App& app);
 void add_slurm(CLI::App& app);
 void add_train(CLI::App& app);
+void add_sample(CLI::App& app);
+void add_models(CLI::App& app);
+void add_embed(CLI::App& app);
 
 }  // namespace gpiqa::cli

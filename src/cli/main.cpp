@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
   gpiqa::cli::add_merge(app);
   gpiqa::cli::add_slurm(app);
   gpiqa::cli::add_train(app);
+  gpiqa::cli::add_sample(app);
+  gpiqa::cli::add_models(app);
+  gpiqa::cli::add_embed(app);
   if (argc > 1 && argv[1][0] != '-') {  // name an unknown command instead of "a subcommand is required"
     bool known = false;
     std::string names;

@@ -1,8 +1,9 @@
-// gpiqa md --models DIR --xyz FILE --temperature K --duration-ps T [--timestep-fs 0.5]
-//          [--thermostat nhc|csvr|langevin|nve] [--seed S] [--mean SPEC] [--displace SIGMA] [--frames-every N]
-//          [--out traj.h5] [--checkpoint state.h5] [--restart state.h5]
+// gpiqa md (--models DIR [--mean SPEC] --xyz FILE | --reference MOL_OR_SMILES [--xyz FILE]) --temperature K
+//          --duration-ps T [--timestep-fs 0.5] [--thermostat nhc|csvr|langevin|nve] [--seed S] [--displace SIGMA]
+//          [--frames-every N] [--out traj.h5] [--checkpoint state.h5] [--restart state.h5]
 // Runs one trajectory (or continues a saved one to the new duration), shows progress on a terminal and prints
-// the outcome as one JSON object. Every input is checked before anything is written.
+// the outcome as one JSON object. Every input is checked before anything is written. With --reference the
+// potential is MMFF94 and, without --xyz, the trajectory starts from the molecule's own coordinates.
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "gpiqa/io/xyz.hpp"
 #include "gpiqa/md/trajectory.hpp"
 #include "gpiqa/model/molecule_model.hpp"
+#include "gpiqa/reference/mmff_reference.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/units.hpp"
 #include "outcome_json.hpp"
@@ -29,7 +31,8 @@ volatile std::sig_atomic_t g_stop_signal = 0;
 extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
 
 struct MdOptions {
-  std::string models, xyz, mean = "file", thermostat = "nhc", out, checkpoint, restart;
+  std::string models, reference, xyz, mean = "file", thermostat = "nhc", out, checkpoint, restart;
+  bool mean_given = false;
   double temperature_K = 0, duration_ps = 0, timestep_fs = 0.5, displace = 0, tau_fs = 100, friction = 10;
   double checkpoint_every_s = 60;
   int chain_length = 3;
@@ -39,13 +42,64 @@ struct MdOptions {
   stability::MonitorConfig monitors;
 };
 
-io::Identity identity_of(const MdOptions& o, const model::MoleculeModel& m) {
-  return {{"system", m.system_name()},
-          {"mean", o.mean},
-          {"thermostat", o.thermostat},
-          {"timestep_fs", fmt::format("{}", o.timestep_fs)},
-          {"temperature_K", fmt::format("{}", o.temperature_K)},
-          {"displace_angstrom", fmt::format("{}", o.displace)}};
+// The potential the options name, where it starts (Bohr) and what identifies it in a checkpoint: the GP
+// system and mean, or the reference's source.
+struct LoadedPotential {
+  std::unique_ptr<model::Potential> potential;
+  model::Positions start_bohr;
+  io::Identity identity;
+};
+
+// What a checkpoint must have been made with to be continued: the potential and the thermostat settings.
+io::Identity identity_of(const MdOptions& o, const LoadedPotential& p) {
+  io::Identity id = p.identity;
+  id["thermostat"] = o.thermostat;
+  id["timestep_fs"] = fmt::format("{}", o.timestep_fs);
+  id["temperature_K"] = fmt::format("{}", o.temperature_K);
+  id["displace_angstrom"] = fmt::format("{}", o.displace);
+  return id;
+}
+
+// A checkpoint made with a GP model set is not continued with the reference, nor the other way round.
+void check_identity(const std::string& checkpoint, const io::Identity& saved, const io::Identity& now) {
+  for (const auto& [key, value] : now)
+    if (saved.count(key) && saved.at(key) != value)
+      throw InputError(checkpoint, "checkpoint was made with " + key + " = " + saved.at(key) + ", not " + value);
+  const bool saved_reference = saved.count("reference") > 0, now_reference = now.count("reference") > 0;
+  if (saved_reference != now_reference)
+    throw InputError(checkpoint, saved_reference ? "checkpoint was made with --reference " + saved.at("reference") +
+                                                       ", not a GP model set"
+                                                 : "checkpoint was made with a GP model set, not --reference");
+}
+
+// Loads what the options name; the start is --xyz, else (with --reference) the reference molecule's coordinates.
+LoadedPotential load_potential(const MdOptions& o) {
+  if (o.models.empty() == o.reference.empty())
+    throw InputError("give exactly one of --models DIR (a GP-IQA model set) or --reference MOL_OR_SMILES (MMFF94)");
+  LoadedPotential p;
+  if (!o.reference.empty()) {
+    if (o.mean_given) throw InputError("--mean", "applies to GP model sets (--models), not to --reference");
+    const reference::Molecule molecule = reference::Molecule::load(o.reference);
+    p.start_bohr = molecule.positions_bohr();
+    if (!o.xyz.empty()) {
+      const io::XyzFrame frame = io::read_xyz(o.xyz).front();
+      io::check_elements(frame.elements, o.xyz, molecule.elements(), "reference " + molecule.source());
+      p.start_bohr = frame.positions_angstrom * units::kBohrPerAngstrom;
+    }
+    p.potential = std::make_unique<reference::MmffReference>(molecule);
+    p.identity = {{"reference", o.reference}};
+    return p;
+  }
+  if (o.xyz.empty()) throw InputError("--xyz", "is required with --models (the starting geometry)");
+  const model::MeanSpec mean = model::MeanSpec::parse(o.mean);
+  model::MoleculeModel set = model::MoleculeModel::load(o.models, &std::cerr);
+  if (!mean.is_file()) set = set.with_mean(mean);
+  const io::XyzFrame frame = io::read_xyz(o.xyz).front();
+  set.check_matches(frame.elements, o.xyz);
+  p.start_bohr = frame.positions_angstrom * units::kBohrPerAngstrom;
+  p.identity = {{"system", set.system_name()}, {"mean", o.mean}};
+  p.potential = std::make_unique<model::MoleculeModel>(std::move(set));
+  return p;
 }
 
 void run_md(const MdOptions& o) {
@@ -64,21 +118,16 @@ void run_md(const MdOptions& o) {
   if (o.frames_every < 0) throw InputError("--frames-every", "must be >= 0");
   if (o.frames_every > 0 && o.out.empty()) throw InputError("--frames-every", "needs --out FILE for the frames");
 
-  const model::MeanSpec mean = model::MeanSpec::parse(o.mean);
-  model::MoleculeModel potential = model::MoleculeModel::load(o.models, &std::cerr);
-  if (!mean.is_file()) potential = potential.with_mean(mean);
-  const io::XyzFrame frame = io::read_xyz(o.xyz).front();
-  potential.check_matches(frame.elements, o.xyz);
-  const io::Identity identity = identity_of(o, potential);
+  const LoadedPotential loaded = load_potential(o);
+  model::Potential& potential = *loaded.potential;
+  const io::Identity identity = identity_of(o, loaded);
 
   std::unique_ptr<md::Trajectory> trajectory;
   long long keep_frames_through = -1;
   if (!o.restart.empty()) {
     io::Identity saved;
     md::Checkpoint cp = io::load_checkpoint(o.restart, &saved);
-    for (const auto& [key, value] : identity)
-      if (saved.count(key) && saved[key] != value)
-        throw InputError(o.restart, "checkpoint was made with " + key + " = " + saved[key] + ", not " + value);
+    check_identity(o.restart, saved, identity);
     keep_frames_through = cp.state.step;
     try {
       trajectory = std::make_unique<md::Trajectory>(potential, std::move(cp), spec);
@@ -95,7 +144,7 @@ void run_md(const MdOptions& o) {
       throw InputError(o.checkpoint, "directory does not exist");
   }
   if (!trajectory)
-    trajectory = std::make_unique<md::Trajectory>(potential, frame.positions_angstrom * units::kBohrPerAngstrom, spec);
+    trajectory = std::make_unique<md::Trajectory>(potential, loaded.start_bohr, spec);
 
   h5::Handle out_file;
   std::unique_ptr<io::FrameWriter> frames;
@@ -166,8 +215,9 @@ void run_md(const MdOptions& o) {
 void add_md(CLI::App& app) {
   auto o = std::make_shared<MdOptions>();
   CLI::App* sub = app.add_subcommand("md", "Run one NVT trajectory and classify it: stable, collapsed, exploded or failed");
-  sub->add_option("--models", o->models, "Model set directory")->required();
-  sub->add_option("--xyz", o->xyz, "Starting geometry (first frame), Angstrom")->required();
+  sub->add_option("--models", o->models, "Model set directory");
+  sub->add_option("--reference", o->reference, "MMFF94 reference instead of a model set: a .mol/.sdf file or SMILES");
+  sub->add_option("--xyz", o->xyz, "Starting geometry (first frame), Angstrom (with --reference: default its own)");
   sub->add_option("--temperature", o->temperature_K, "Target temperature, K")->required();
   sub->add_option("--duration-ps", o->duration_ps, "Simulated time, ps")->required();
   sub->add_option("--timestep-fs", o->timestep_fs, "Time step, fs")->capture_default_str();
@@ -176,7 +226,7 @@ void add_md(CLI::App& app) {
   sub->add_option("--chain-length", o->chain_length, "Nose-Hoover chain length")->capture_default_str();
   sub->add_option("--friction-per-ps", o->friction, "Langevin friction, 1/ps")->capture_default_str();
   sub->add_option("--seed", o->seed, "Random seed")->capture_default_str();
-  sub->add_option("--mean", o->mean, "Prior mean spec (see predict)")->capture_default_str();
+  CLI::Option* mean = sub->add_option("--mean", o->mean, "Prior mean spec (see predict)")->capture_default_str();
   sub->add_option("--displace", o->displace, "Gaussian displacement of the start, sigma in Angstrom")->capture_default_str();
   sub->add_option("--frames-every", o->frames_every, "Write a frame every N steps (0: none)")->capture_default_str();
   sub->add_option("--out", o->out, "Trajectory file (HDF5, H5MD-style)");
@@ -191,7 +241,10 @@ void add_md(CLI::App& app) {
   sub->add_option("--energy-floor-hartree", o->monitors.energy_floor_margin_hartree,
                   "Collapsed this far below the lowest training energy sum")
       ->capture_default_str();
-  sub->callback([o] { run_md(*o); });
+  sub->callback([o, mean] {
+    o->mean_given = mean->count() > 0;
+    run_md(*o);
+  });
 }
 
 }  // namespace gpiqa::cli

@@ -1,5 +1,6 @@
 // gpiqa plan CAMPAIGN: validates the campaign and prints the expanded task table (count, per-axis sizes) and an
-// estimate of its cost, from the model sets' measured speed on this machine, without running anything.
+// estimate of its cost, from the measured speed of every molecule's potentials (each model variant's, GP or
+// reference; us/step is their mean) on this machine, without running anything.
 #include <iostream>
 
 #include <fmt/format.h>
@@ -35,15 +36,24 @@ void add_plan(CLI::App& app) {
     double total_s = 0;
     std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12} {:>14}\n", "molecule", "atoms", "train pts", "us/step",
                              "core-h (all)");
+    const double tasks_per_variant = static_cast<double>(spec.temperatures_K.size() * spec.seeds.size());
     for (std::size_t m = 0; m < spec.molecules.size(); ++m) {
-      const model::MoleculeModel set = model::MoleculeModel::load(spec.molecules[m].models);
-      int points = 0;
-      for (const auto& a : set.atoms()) points += a.training_size();
-      const double per_step = runner.seconds_per_step(m) * 1.1;  // ~10% integrator and monitor overhead
-      const double seconds = per_step * steps * static_cast<double>(tasks.size() / spec.molecules.size());
+      std::string points = "-";  // a reference-only campaign has no training points
+      if (!spec.molecules[m].models.empty()) {
+        const model::MoleculeModel set = model::MoleculeModel::load(spec.molecules[m].models);
+        int n = 0;
+        for (const auto& a : set.atoms()) n += a.training_size();
+        points = std::to_string(n);
+      }
+      double seconds = 0, per_step_sum = 0;
+      for (std::size_t v = 0; v < spec.models.size(); ++v) {
+        const double per_step = runner.seconds_per_step(m, v) * 1.1;  // ~10% integrator and monitor overhead
+        per_step_sum += per_step;
+        seconds += per_step * steps * tasks_per_variant;
+      }
       total_s += seconds;
-      std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12.2f} {:>14.3f}\n", spec.molecules[m].name, set.atom_count(),
-                               points, per_step * 1e6, seconds / 3600);
+      std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12.2f} {:>14.3f}\n", spec.molecules[m].name, runner.atom_count(m), points,
+                               per_step_sum / static_cast<double>(spec.models.size()) * 1e6, seconds / 3600);
     }
     std::cout << fmt::format("upper bound (every task runs to the end): {:.3f} core-hours; {:.1f} minutes on 2 cores\n",
                              total_s / 3600, total_s / 120);

@@ -1,40 +1,68 @@
-// gpiqa predict --models DIR --xyz FILE [--mean SPEC]
+// gpiqa predict (--models DIR [--mean SPEC] | --reference MOL_OR_SMILES) --xyz FILE
 // One JSON object per frame on stdout: frame, energy_hartree, atomic_energies_hartree, forces_hartree_per_bohr.
+// With --reference the potential is MMFF94 (a .mol/.sdf file or a SMILES string) and the atomic energies are its
+// IQA-style partition.
 #include <iostream>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "gpiqa/io/xyz.hpp"
 #include "gpiqa/model/molecule_model.hpp"
+#include "gpiqa/reference/mmff_reference.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/units.hpp"
 
 namespace gpiqa::cli {
+namespace {
+
+struct PredictOptions {
+  std::string models, reference, xyz, mean = "file";
+  bool mean_given = false;
+};
+
+// The potential the options name, checked against every frame's atoms.
+std::unique_ptr<model::Potential> load_potential(const PredictOptions& o, const std::vector<io::XyzFrame>& frames) {
+  if (o.models.empty() == o.reference.empty())
+    throw InputError("give exactly one of --models DIR (a GP-IQA model set) or --reference MOL_OR_SMILES (MMFF94)");
+  if (!o.reference.empty()) {
+    if (o.mean_given) throw InputError("--mean", "applies to GP model sets (--models), not to --reference");
+    const reference::Molecule molecule = reference::Molecule::load(o.reference);
+    for (const io::XyzFrame& f : frames)
+      io::check_elements(f.elements, o.xyz, molecule.elements(), "reference " + molecule.source());
+    return std::make_unique<reference::MmffReference>(molecule);
+  }
+  const model::MeanSpec spec = model::MeanSpec::parse(o.mean);
+  model::MoleculeModel set = model::MoleculeModel::load(o.models, &std::cerr);
+  if (!spec.is_file()) set = set.with_mean(spec);
+  for (const io::XyzFrame& f : frames) set.check_matches(f.elements, o.xyz);
+  return std::make_unique<model::MoleculeModel>(std::move(set));
+}
+
+}  // namespace
 
 void add_predict(CLI::App& app) {
-  struct Options {
-    std::string models, xyz, mean = "file";
-  };
-  auto opt = std::make_shared<Options>();
-  CLI::App* sub = app.add_subcommand("predict", "Energies and forces of a GP-IQA model set on every frame of an xyz file");
-  sub->add_option("--models", opt->models, "Model set directory (NAME_iqa_ATOM.model files)")->required();
+  auto opt = std::make_shared<PredictOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "predict", "Energies and forces of a GP-IQA model set (or the MMFF94 reference) on every frame of an xyz file");
+  sub->add_option("--models", opt->models, "Model set directory (NAME_iqa_ATOM.model files)");
+  sub->add_option("--reference", opt->reference, "MMFF94 reference instead of a model set: a .mol/.sdf file or SMILES");
   sub->add_option("--xyz", opt->xyz, "Geometry file, one or more frames, Angstrom")->required();
-  sub->add_option("--mean", opt->mean, "Prior mean: file, mean, min, max, NUMBER, EL=NUM,..., linear, quadratic, quadratic+")
-      ->capture_default_str();
-  sub->callback([opt] {
-    const model::MeanSpec spec = model::MeanSpec::parse(opt->mean);
-    model::MoleculeModel set = model::MoleculeModel::load(opt->models, &std::cerr);
-    if (!spec.is_file()) set = set.with_mean(spec);
+  CLI::Option* mean =
+      sub->add_option("--mean", opt->mean, "Prior mean: file, mean, min, max, NUMBER, EL=NUM,..., linear, quadratic, quadratic+")
+          ->capture_default_str();
+  sub->callback([opt, mean] {
+    opt->mean_given = mean->count() > 0;
     const std::vector<io::XyzFrame> frames = io::read_xyz(opt->xyz);
-    for (const io::XyzFrame& f : frames) set.check_matches(f.elements, opt->xyz);
+    const std::unique_ptr<model::Potential> potential = load_potential(*opt, frames);
     model::Positions forces;
     Eigen::VectorXd atomic;
     for (std::size_t i = 0; i < frames.size(); ++i) {
       const model::Positions pos = frames[i].positions_angstrom * units::kBohrPerAngstrom;
       double energy = 0;
       try {
-        energy = set.compute(pos, &forces, &atomic, nullptr);
+        energy = potential->compute(pos, &forces, &atomic, nullptr);
       } catch (const GeometryError& e) {
         throw InputError(opt->xyz, "frame " + std::to_string(i) + ": " + e.what());
       }

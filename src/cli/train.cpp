@@ -1,16 +1,19 @@
 // gpiqa train --csv FILE|DIR --out FILE.model|DIR [--system NAME --atom LABEL --alf "i j k"]
 //             [--kernel rbf|rbf-cyclic] [--mean SPEC] [--noise X] [--fixed-noise] [--starts N] [--validate-every K]
-// Fits one GP per atom on FEREBUS-layout CSVs (a directory trains every *_TRAINING_SET.csv in it into a model set)
-// and prints one JSON line per atom: points, features, log likelihood, noise, seconds and, with --validate-every K
-// (every K-th point held out), the validation RMSE and largest error.
+// Fits one GP per atom on FEREBUS-layout CSVs (a directory trains every *_TRAINING_SET.csv in it into a model set,
+// atoms in parallel, with local frames from SYSTEM_ALF.txt and validation from *_VALIDATION_SET.csv when present)
+// and prints one JSON line per atom: points, features, log likelihood, noise, seconds and the validation RMSE and
+// largest error (validation CSV, or with --validate-every K every K-th training point held out).
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "gpiqa/model/atom_model.hpp"
+#include "gpiqa/train/set_trainer.hpp"
 #include "gpiqa/train/trainer.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/text.hpp"
@@ -53,6 +56,7 @@ void add_train(CLI::App& app) {
     double noise = 1e-10;
     bool fixed_noise = false;
     int starts = 4, validate_every = 0;
+    int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   };
   auto o = std::make_shared<Options>();
   CLI::App* sub = app.add_subcommand("train", "Fit GP-IQA models to FEREBUS-layout training CSVs");
@@ -61,26 +65,15 @@ void add_train(CLI::App& app) {
   sub->add_option("--system", o->system, "System name (default: from the file name)");
   sub->add_option("--atom", o->atom, "Atom label, e.g. O1 (default: from the file name)");
   sub->add_option("--alf", o->alf, "Local frame, 1-based \"i j k\" (default: the atom and the two lowest-numbered others)");
-  sub->add_option("--kernel", o->kernel, "rbf or rbf-cyclic")->capture_default_str();
+  sub->add_option("--kernel", o->kernel, "rbf, rbf-cyclic, or auto (both; the higher marginal likelihood kept)")->capture_default_str();
   sub->add_option("--mean", o->mean, "Prior mean spec fitted to the training data")->capture_default_str();
   sub->add_option("--noise", o->noise, "Nugget (fixed with --fixed-noise, else the optimiser's start)")->capture_default_str();
   sub->add_flag("--fixed-noise", o->fixed_noise, "Do not optimise the noise");
   sub->add_option("--starts", o->starts, "Optimiser starts")->capture_default_str();
   sub->add_option("--validate-every", o->validate_every, "Hold out every K-th point and report validation errors")
       ->capture_default_str();
+  sub->add_option("--threads", o->threads, "Atoms trained at once (directory form)")->capture_default_str();
   sub->callback([o] {
-    std::vector<std::string> csvs;
-    const bool set = fs::is_directory(o->csv);
-    if (set) {
-      for (const auto& e : fs::directory_iterator(o->csv))
-        if (e.path().extension() == ".csv") csvs.push_back(e.path().string());
-      std::sort(csvs.begin(), csvs.end());
-      if (csvs.empty()) throw InputError(o->csv, "no .csv files in the directory");
-      if (!o->atom.empty() || !o->alf.empty())
-        throw InputError("--atom", "--atom and --alf apply to a single CSV, not a directory");
-    } else {
-      csvs.push_back(o->csv);
-    }
     if (o->validate_every == 1 || o->validate_every < 0) throw InputError("--validate-every", "must be 0 or at least 2");
     train::TrainOptions opt;
     opt.kernel = o->kernel;
@@ -89,44 +82,70 @@ void add_train(CLI::App& app) {
     opt.optimise_noise = !o->fixed_noise;
     opt.starts = o->starts;
     // read and check everything before writing anything
-    std::vector<std::pair<train::TrainingSet, train::AtomIdentity>> jobs;
-    for (const std::string& path : csvs) {
-      train::TrainingSet data = train::read_training_csv(path);
-      auto [system, atom] = train::identity_from_file_name(path);
-      train::AtomIdentity id;
+    std::vector<train::AtomJob> jobs;
+    const bool set = fs::is_directory(o->csv);
+    if (set) {
+      if (!o->atom.empty() || !o->alf.empty())
+        throw InputError("--atom", "--atom and --alf apply to a single CSV, not a directory");
+      jobs = train::read_training_directory(o->csv, o->system);
+    } else {
+      train::AtomJob job;
+      job.training = train::read_training_csv(o->csv);
+      auto [system, atom] = train::identity_from_file_name(o->csv);
+      train::AtomIdentity& id = job.identity;
       id.system = o->system.empty() ? (system.empty() ? "MOLECULE" : system) : o->system;
       id.atom = o->atom.empty() ? atom : o->atom;
-      if (id.atom.empty()) throw InputError(path, "cannot tell the atom from the file name; give --atom LABEL");
-      id.number_of_atoms = static_cast<int>((data.x.cols() + 6) / 3);
-      if (3 * id.number_of_atoms - 6 != data.x.cols())
-        throw InputError(path, fmt::format("{} features is not 3N-6 for any number of atoms N", data.x.cols()));
+      if (id.atom.empty()) throw InputError(o->csv, "cannot tell the atom from the file name; give --atom LABEL");
+      id.number_of_atoms = static_cast<int>((job.training.x.cols() + 6) / 3);
+      if (3 * id.number_of_atoms - 6 != job.training.x.cols())
+        throw InputError(o->csv, fmt::format("{} features is not 3N-6 for any number of atoms N", job.training.x.cols()));
       id.alf = parse_alf(o->alf, label_number(id.atom), id.number_of_atoms);
-      jobs.emplace_back(std::move(data), id);
+      jobs.push_back(std::move(job));
     }
-    if (set) fs::create_directories(o->out);
-    for (auto& [data, id] : jobs) {
-      train::TrainingSet fit = data, held;
-      if (o->validate_every > 0) train::split_every(data, o->validate_every, fit, held);
-      const train::TrainResult r = train::train_atom_model(fit, id, opt);
-      const std::string out = set ? (fs::path(o->out) / (id.system + "_iqa_" + id.atom + ".model")).string() : o->out;
-      model::write_model_file(out, r.file);
-      nlohmann::ordered_json j{{"atom", id.atom}, {"model", out}, {"training_points", fit.x.rows()},
-                               {"features", fit.x.cols()}, {"log_likelihood", r.log_likelihood},
-                               {"noise", std::stod(*r.file.metadata_value("nugget"))}, {"seconds", r.seconds},
-                               {"evaluations", r.evaluations}};
-      if (held.x.rows() > 0) {
-        const model::AtomModel m = model::make_atom_model(r.file);
-        double se = 0, worst = 0;
-        for (Eigen::Index i = 0; i < held.x.rows(); ++i) {
-          const double e = m.energy(held.x.row(i).transpose()) - held.y(i);
-          se += e * e, worst = std::max(worst, std::abs(e));
-        }
-        j["validation_points"] = held.x.rows();
-        j["validation_rmse_hartree"] = std::sqrt(se / static_cast<double>(held.x.rows()));
-        j["validation_max_error_hartree"] = worst;
+    if (o->validate_every > 0)
+      for (train::AtomJob& job : jobs) {
+        train::TrainingSet all = job.training;
+        train::split_every(all, o->validate_every, job.training, job.validation);
+      }
+    auto report = [](const train::AtomReport& r) {
+      nlohmann::ordered_json j{{"atom", r.atom}, {"model", r.model_path}, {"training_points", r.training_points},
+                               {"features", r.features}, {"log_likelihood", r.log_likelihood}, {"noise", r.noise},
+                               {"seconds", r.seconds}, {"evaluations", r.evaluations}};
+      if (r.validation_points > 0) {
+        j["validation_points"] = r.validation_points;
+        j["validation_rmse_hartree"] = r.validation_rmse_hartree;
+        j["validation_max_error_hartree"] = r.validation_max_error_hartree;
       }
       std::cout << j.dump() << std::endl;
+    };
+    if (set) {
+      train::train_set(jobs, opt, o->out, o->threads, report);
+      return;
     }
+    // single file: the model goes exactly to --out
+    const train::TrainResult r = train::train_atom_model(jobs[0].training, jobs[0].identity, opt);
+    model::write_model_file(o->out, r.file);
+    train::AtomReport rep;
+    rep.atom = jobs[0].identity.atom;
+    rep.model_path = o->out;
+    rep.training_points = jobs[0].training.x.rows();
+    rep.features = static_cast<int>(jobs[0].training.x.cols());
+    rep.log_likelihood = r.log_likelihood;
+    rep.noise = r.file.noise();
+    rep.seconds = r.seconds;
+    rep.evaluations = r.evaluations;
+    if (jobs[0].validation.x.rows() > 0) {
+      const model::AtomModel m = model::make_atom_model(r.file);
+      double se = 0, worst = 0;
+      for (Eigen::Index i = 0; i < jobs[0].validation.x.rows(); ++i) {
+        const double e = m.energy(jobs[0].validation.x.row(i).transpose()) - jobs[0].validation.y(i);
+        se += e * e, worst = std::max(worst, std::abs(e));
+      }
+      rep.validation_points = jobs[0].validation.x.rows();
+      rep.validation_rmse_hartree = std::sqrt(se / static_cast<double>(rep.validation_points));
+      rep.validation_max_error_hartree = worst;
+    }
+    report(rep);
   });
 }
 

@@ -64,6 +64,20 @@ std::vector<XyzFrame> parse_xyz(const std::string& text, const std::string& name
   return frames;
 }
 
+void check_elements(const std::vector<std::string>& elements, const std::string& name,
+                    const std::vector<std::string>& expected, const std::string& expected_name) {
+  if (elements.size() != expected.size()) {
+    std::string list;
+    for (const std::string& e : expected) list += (list.empty() ? "" : " ") + e;
+    throw InputError(name, std::to_string(elements.size()) + " atoms, but " + expected_name + " has " +
+                               std::to_string(expected.size()) + " (" + list + ")");
+  }
+  for (std::size_t i = 0; i < elements.size(); ++i)
+    if (elements[i] != expected[i])
+      throw InputError(name, "atom " + std::to_string(i + 1) + " is " + elements[i] + " but " + expected_name + " has " +
+                                 expected[i] + " there");
+}
+
 std::vector<XyzFrame> read_xyz(const std::string& path) { return parse_xyz(util::read_text_file(path), path); }
 
 void write_xyz_frame(const std::string& path, const XyzFrame& frame, bool append) {

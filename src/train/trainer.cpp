@@ -29,8 +29,22 @@ std::pair<std::string, std::string> identity_from_file_name(const std::string& p
 }
 
 TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, const TrainOptions& opt) {
+  if (opt.kernel == "auto") {
+    // Bayesian model selection between the two kernels: the higher log marginal likelihood wins. The wrapped
+    // (rbf-cyclic) kernel is not positive definite on the whole circle, and where phi features are ill-defined
+    // (an atom near its local z axis, phi spread over all angles) it fits far worse than plain rbf.
+    TrainOptions o = opt;
+    o.kernel = "rbf-cyclic";
+    TrainResult cyclic = train_atom_model(data, id, o);
+    o.kernel = "rbf";
+    TrainResult plain = train_atom_model(data, id, o);
+    TrainResult& best = plain.log_likelihood > cyclic.log_likelihood ? plain : cyclic;
+    best.seconds = cyclic.seconds + plain.seconds;
+    best.evaluations = cyclic.evaluations + plain.evaluations;
+    return best;
+  }
   if (opt.kernel != "rbf" && opt.kernel != "rbf-cyclic")
-    throw InputError("--kernel", "unknown kernel '" + opt.kernel + "' (rbf, rbf-cyclic)");
+    throw InputError("--kernel", "unknown kernel '" + opt.kernel + "' (rbf, rbf-cyclic, auto)");
   if (opt.starts < 1) throw InputError("--starts", "must be at least 1");
   if (!(opt.noise > 0)) throw InputError("--noise", "must be positive");
   const auto t0 = std::chrono::steady_clock::now();

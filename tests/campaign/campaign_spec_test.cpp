@@ -2,13 +2,17 @@
 // YAML file and line, before anything runs.
 #include "gpiqa/campaign/campaign_spec.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
 
 #include "gpiqa/campaign/task.hpp"
+#include "gpiqa/campaign/task_runner.hpp"
+#include "gpiqa/reference/molecule.hpp"
 #include "gpiqa/util/error.hpp"
+#include "gpiqa/util/units.hpp"
 #include "support/test_data.hpp"
 
 namespace gpiqa::campaign {
@@ -139,6 +143,153 @@ TEST(Tasks, FingerprintFollowsContentNotOutput) {
   EXPECT_EQ(campaign_fingerprint(load_campaign(write(dir, replace(valid_yaml(), "out/study.h5", "elsewhere.h5")))), base);
   EXPECT_NE(campaign_fingerprint(load_campaign(write(dir, replace(valid_yaml(), "duration_ps: 2", "duration_ps: 3")))), base);
   EXPECT_NE(campaign_fingerprint(load_campaign(write(dir, replace(valid_yaml(), "{mean: min}", "{mean: max}")))), base);
+}
+
+// A campaign that compares a GP set with the MMFF94 reference it should reproduce: the molecule gives its
+// reference as SMILES and starts from the reference's own coordinates.
+std::string reference_yaml() {
+  return "name: versus-reference\n"                                                 // 1
+         "molecules:\n"                                                             // 2
+         "  water: {smiles: \"O\", models: " + test::shared_data("models/water-dlfflux") + "}\n"  // 3
+         "models:\n"                                                                // 4
+         "  as-trained: {mean: file}\n"                                             // 5
+         "  reference: {kind: reference}\n"                                         // 6
+         "temperatures_K: [300]\n"                                                  // 7
+         "seeds: 2\n";                                                              // 8
+}
+
+TEST(CampaignSpec, ReferenceVariantAndSmilesMoleculeParse) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const CampaignSpec c = load_campaign(write(test::temp_dir("spec-ref"), reference_yaml()));
+  ASSERT_EQ(c.models.size(), 2u);
+  EXPECT_FALSE(c.models[0].is_reference());
+  EXPECT_TRUE(c.models[1].is_reference());
+  EXPECT_EQ(c.models[1].mean, "reference");
+  ASSERT_EQ(c.molecules.size(), 1u);
+  EXPECT_EQ(c.molecules[0].smiles, "O");
+  EXPECT_TRUE(c.molecules[0].geometry.empty()) << "no geometry given: the start is the reference's coordinates";
+  EXPECT_FALSE(c.molecules[0].models.empty());
+  EXPECT_GT(c.molecules[0].cost_per_step, 0);
+  const std::vector<Task> tasks = expand_tasks(c, {});
+  ASSERT_EQ(tasks.size(), 4u);
+  EXPECT_EQ(pending_row(c, tasks[2]).model, "reference");
+  EXPECT_EQ(pending_row(c, tasks[2]).mean, "reference") << "results rows of a reference variant say so in `mean`";
+  EXPECT_EQ(pending_row(c, tasks[0]).mean, "file");
+}
+
+TEST(CampaignSpec, ReferenceOnlyCampaignNeedsNoModelSet) {
+  const std::string yaml = "name: mmff\nmolecules:\n  ammonia: {smiles: N}\nmodels: {mmff: {kind: reference}}\n"
+                           "temperatures_K: 300\nseeds: 1\n";
+  const CampaignSpec c = load_campaign(write(test::temp_dir("spec-ref-only"), yaml));
+  ASSERT_EQ(c.molecules.size(), 1u);
+  EXPECT_TRUE(c.molecules[0].models.empty());
+  EXPECT_DOUBLE_EQ(c.molecules[0].cost_per_step, 16.0) << "4 atoms: atoms squared";
+  EXPECT_EQ(reference_molecule(c.molecules[0]).elements(), (std::vector<std::string>{"N", "H", "H", "H"}));
+}
+
+TEST(CampaignSpec, BadReferenceInputNamesTheLine) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = test::temp_dir("spec-ref-bad");
+  const std::string geometry = test::shared_data("geometries/water.xyz");
+  const std::vector<Bad> cases = {
+      {"reference variant, molecule without reference", "smiles: \"O\"", "geometry: " + geometry, 3,
+       "molecule 'water' has no reference"},
+      {"builtin with geometry", "smiles: \"O\", models: ", "builtin: water, geometry: " + geometry + ", models: ", 3,
+       "builtin cannot be combined with geometry"},
+      {"reference atoms differ from the GP set", "\"O\"", "\"N\"", 3,
+       "SMILES 'N': 4 atoms, but model set WATER"},
+      {"reference atoms differ from the geometry", "smiles: \"O\"",
+       "smiles: \"O\", geometry: " + test::shared_data("geometries/ammonia.xyz"), 3,
+       "4 atoms, but reference SMILES 'O' has 3"},
+      {"mean on a reference variant", "{kind: reference}", "{kind: reference, mean: min}", 6, "has no prior mean"},
+      {"unknown kind", "{kind: reference}", "{kind: mmff}", 6, "unknown kind 'mmff'"},
+      {"reference and smiles", "smiles: \"O\"", "smiles: \"O\", reference: water.mol", 3,
+       "has both reference and smiles"},
+      {"invalid smiles", "\"O\"", "\"C1CC\"", 3, "invalid SMILES 'C1CC'"},
+      {"GP variant without models", "smiles: \"O\", models: " + test::shared_data("models/water-dlfflux"),
+       "smiles: \"O\"", 3, "has no models"},
+  };
+  for (const Bad& b : cases) {
+    SCOPED_TRACE(b.what);
+    try {
+      load_campaign(write(dir, replace(reference_yaml(), b.from, b.to)));
+      FAIL() << "accepted";
+    } catch (const InputError& e) {
+      EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
+      EXPECT_EQ(e.file(), dir + "/campaign.yaml");
+      EXPECT_EQ(e.line(), b.line) << e.what();
+      EXPECT_NE(std::string(e.what()).find(b.message), std::string::npos) << e.what();
+    }
+  }
+}
+
+// Points GPIQA_DATA_DIR and GPIQA_MODELS_CACHE at fresh directories for one test, so the built-in lookups do not
+// depend on the source tree's molecules/ and models/.
+class BuiltinDataDir {
+ public:
+  BuiltinDataDir() : dir_(test::temp_dir("builtin-data")) {
+    std::filesystem::create_directories(dir_ + "/molecules");
+    const reference::Molecule water = reference::Molecule::from_smiles("O");
+    std::ofstream(dir_ + "/molecules/water.mol") << water.molblock("water");
+    const model::Positions r = water.positions_bohr() / units::kBohrPerAngstrom;
+    std::ofstream xyz(dir_ + "/molecules/water.xyz");
+    xyz.precision(17);
+    xyz << "3\nwater\n";
+    for (int a = 0; a < 3; ++a) xyz << water.elements()[static_cast<std::size_t>(a)] << " " << r(0, a) << " " << r(1, a) << " " << r(2, a) << "\n";
+    setenv("GPIQA_DATA_DIR", dir_.c_str(), 1);
+    setenv("GPIQA_MODELS_CACHE", (dir_ + "/cache").c_str(), 1);
+  }
+  ~BuiltinDataDir() {
+    unsetenv("GPIQA_DATA_DIR");
+    unsetenv("GPIQA_MODELS_CACHE");
+  }
+  const std::string& dir() const { return dir_; }
+
+ private:
+  std::string dir_;
+};
+
+TEST(CampaignSpec, BuiltinMoleculeBringsGeometryAndReference) {
+  const BuiltinDataDir data;
+  const std::string yaml = "name: builtin\nmolecules:\n  w: {builtin: water}\nmodels: {mmff: {kind: reference}}\n"
+                           "temperatures_K: 300\nseeds: 1\n";
+  const CampaignSpec c = load_campaign(write(test::temp_dir("spec-builtin"), yaml));
+  ASSERT_EQ(c.molecules.size(), 1u);
+  EXPECT_EQ(c.molecules[0].builtin, "water");
+  EXPECT_EQ(c.molecules[0].geometry, data.dir() + "/molecules/water.xyz");
+  EXPECT_EQ(c.molecules[0].reference, data.dir() + "/molecules/water.mol");
+  EXPECT_TRUE(c.molecules[0].models.empty()) << "a reference-only campaign must not need the built models";
+}
+
+TEST(CampaignSpec, BuiltinWithGpVariantNeedsItsBuiltModels) {
+  const BuiltinDataDir data;
+  const std::string yaml = "name: builtin\nmolecules:\n  w: {builtin: water}\nmodels: {as-trained: {mean: file}}\n"
+                           "temperatures_K: 300\nseeds: 1\n";
+  try {
+    load_campaign(write(test::temp_dir("spec-builtin-gp"), yaml));
+    FAIL() << "accepted a GP variant without built models";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 3) << e.what();
+    EXPECT_NE(std::string(e.what()).find("gpiqa models build water"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Tasks, FingerprintFollowsTheReference) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = test::temp_dir("fp-ref");
+  const std::string base = campaign_fingerprint(load_campaign(write(dir, reference_yaml())));
+  // the same atoms (O, H, H) from another SMILES: another reference, another campaign
+  EXPECT_NE(campaign_fingerprint(load_campaign(write(dir, replace(reference_yaml(), "\"O\"", "\"[OH2]\"")))), base);
+  const std::string molfile = dir + "/water.mol";
+  std::ofstream(molfile) << reference::Molecule::from_smiles("O").molblock("water");
+  const std::string from_file = campaign_fingerprint(
+      load_campaign(write(dir, replace(reference_yaml(), "smiles: \"O\"", "reference: " + molfile))));
+  EXPECT_NE(from_file, base);
+  std::ofstream(molfile) << reference::Molecule::from_smiles("O").molblock("water, edited");
+  EXPECT_NE(campaign_fingerprint(
+                load_campaign(write(dir, replace(reference_yaml(), "smiles: \"O\"", "reference: " + molfile)))),
+            from_file)
+      << "the molfile's bytes decide the fingerprint";
 }
 
 }  // namespace

@@ -166,5 +166,31 @@ TEST(MdCommand, CheckpointOfAnotherRunIsRefused) {
   EXPECT_NE(r.err.find("mean = file, not min"), std::string::npos) << r.err;
 }
 
+// The reference through gpiqa md: without --xyz it starts from the molecule's own (MMFF94-minimised) coordinates,
+// and MMFF94 water at 300 K is stable. Its checkpoint records the reference, so a GP model set cannot continue it.
+TEST(MdCommand, ReferenceRunsFromItsOwnCoordinatesAndGuardsItsCheckpoint) {
+  const std::string dir = temp_dir("md-reference");
+  const ProcessResult r = run_gpiqa("md --reference O --temperature 300 --duration-ps 0.2 --seed 4 --checkpoint " + dir +
+                                    "/c.h5");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["status"], "stable") << j["reason"];
+  EXPECT_EQ(j["steps"], 400);
+  io::Identity saved;
+  io::load_checkpoint(dir + "/c.h5", &saved);
+  EXPECT_EQ(saved["reference"], "O");
+  EXPECT_EQ(saved.count("system"), 0u);
+  if (!have_shared_data()) return;
+  std::ofstream(dir + "/water.xyz") << "3\nw\nO 0 0 0.1173\nH 0 0.7572 -0.4692\nH 0 -0.7572 -0.4692\n";
+  const ProcessResult gp = run_gpiqa("md --models " + shared_data("models/water-dlfflux") + " --xyz " + dir +
+                                     "/water.xyz --temperature 300 --duration-ps 0.4 --seed 4 --restart " + dir + "/c.h5");
+  EXPECT_NE(gp.exit_code, 0);
+  EXPECT_NE(gp.err.find("checkpoint was made with --reference O"), std::string::npos) << gp.err;
+  const ProcessResult both = run_gpiqa("md --reference O --models " + shared_data("models/water-dlfflux") +
+                                       " --temperature 300 --duration-ps 0.1");
+  EXPECT_NE(both.exit_code, 0);
+  EXPECT_NE(both.err.find("exactly one of --models"), std::string::npos) << both.err;
+}
+
 }  // namespace
 }  // namespace gpiqa::test

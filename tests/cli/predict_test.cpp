@@ -1,4 +1,6 @@
 // gpiqa predict: the JSON contract, agreement with the library, and one-line errors for bad input.
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -93,6 +95,61 @@ TEST(PredictCommand, BadInputGivesOneLineErrorAndNonZeroExit) {
       {"bad mean", "predict --models " + water + " --xyz " + dir + "/swapped.xyz --mean lowest", "unknown mean spec"},
       {"missing option", "predict --models " + water, "--xyz"},
       {"unknown command", "frobnicate", "frobnicate"},
+  };
+  for (const BadRun& b : runs) {
+    SCOPED_TRACE(b.what);
+    const ProcessResult r = run_gpiqa(b.args);
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find("gpiqa: error: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(b.fragment), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+}
+
+// The MMFF94 reference through the same command: its atomic partition must add up to its energy, and its forces
+// must be finite and sum to zero (MMFF94 has no external field, so a net force would be a wrong gradient).
+TEST(PredictCommand, ReferencePrintsPartitionedEnergyAndForces) {
+  const std::string dir = temp_dir("predict-reference");
+  std::ofstream(dir + "/water.xyz") << "3\nwater, slightly stretched (Angstrom)\n"
+                                    << "O 0.0 0.0 0.1173\nH 0.0 0.80 -0.4692\nH 0.0 -0.7572 -0.50\n";
+  const ProcessResult r = run_gpiqa("predict --reference O --xyz " + dir + "/water.xyz");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = json_lines(r.out);
+  ASSERT_EQ(lines.size(), 1u);
+  const auto& j = lines[0];
+  const double energy = j["energy_hartree"].get<double>();
+  ASSERT_EQ(j["atomic_energies_hartree"].size(), 3u);
+  ASSERT_EQ(j["forces_hartree_per_bohr"].size(), 3u);
+  double sum = 0;
+  for (const auto& e : j["atomic_energies_hartree"]) sum += e.get<double>();
+  EXPECT_GT(energy, 0) << "a stretched water is above the MMFF94 minimum (zero for water's bond and angle terms)";
+  EXPECT_NEAR(sum, energy, 1e-12 * std::max(1.0, std::abs(energy)));
+  double net[3] = {0, 0, 0}, largest = 0;
+  for (const auto& f : j["forces_hartree_per_bohr"])
+    for (int k = 0; k < 3; ++k) {
+      const double v = f[static_cast<std::size_t>(k)].get<double>();
+      EXPECT_TRUE(std::isfinite(v));
+      net[k] += v;
+      largest = std::max(largest, std::abs(v));
+    }
+  EXPECT_GT(largest, 1e-4) << "off the minimum the forces cannot all vanish";
+  for (double n : net) EXPECT_NEAR(n, 0, 1e-10);
+}
+
+TEST(PredictCommand, ReferenceBadInputGivesOneLineErrorAndNonZeroExit) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("predict-reference-bad");
+  std::ofstream(dir + "/water.xyz") << "3\nw\nO 0 0 0.1173\nH 0 0.7572 -0.4692\nH 0 -0.7572 -0.4692\n";
+  const std::string water = dir + "/water.xyz";
+  const std::string names_the_xyz = water + ": 3 atoms, but reference SMILES 'N' has 4";
+  const std::vector<BadRun> runs = {
+      {"both potentials", "predict --models " + shared_data("models/water-dlfflux") + " --reference O --xyz " + water,
+       "exactly one of --models"},
+      {"no potential", "predict --xyz " + water, "exactly one of --models"},
+      {"mean with reference", "predict --reference O --xyz " + water + " --mean min", "--mean"},
+      {"other molecule", "predict --reference N --xyz " + water, names_the_xyz.c_str()},
+      {"bad smiles", "predict --reference C1CC --xyz " + water, "invalid SMILES"},
   };
   for (const BadRun& b : runs) {
     SCOPED_TRACE(b.what);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -185,6 +186,58 @@ TEST(RunCommand, BadShardAndBadCampaignAreOneLineErrors) {
     EXPECT_NE(r.exit_code, 0);
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
     EXPECT_FALSE(fs::exists(dir + "/results.h5"));
+  }
+}
+
+// A GP set beside the reference it imitates, in one campaign: the reference variant builds MMFF94 per runner from
+// the molecule's SMILES, starts from the reference's own coordinates, and its rows are classified with mean
+// "reference". MMFF94 water at 300 K for 0.2 ps is stable; anything else means the reference was not the
+// potential that ran (or the start was not a sensible water).
+TEST(RunCommand, ReferenceVariantRunsBesideTheGpSet) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("run-reference");
+  const std::string c = write_campaign(dir, "name: versus-reference\n"
+                                            "molecules:\n"
+                                            "  water: {smiles: \"O\", models: " + shared_data("models/water-dlfflux") + "}\n"
+                                            "models: {as-trained: {mean: file}, reference: {kind: reference}}\n"
+                                            "temperatures_K: [300]\n"
+                                            "seeds: 2\n"
+                                            "md: {timestep_fs: 0.5, duration_ps: 0.2}\n"
+                                            "output: {file: results.h5, frames_every: 100}\n");
+  ASSERT_EQ(run_shell(mpirun(2) + " run " + c), 0);
+  const auto rows = io::read_results_rows(dir + "/results.h5");
+  ASSERT_EQ(rows.size(), 4u);
+  int reference_rows = 0;
+  for (const io::TaskRow& r : rows) {
+    SCOPED_TRACE(r.label);
+    EXPECT_NE(r.status, "pending");
+    if (r.model != "reference") continue;
+    ++reference_rows;
+    EXPECT_EQ(r.mean, "reference");
+    EXPECT_EQ(r.status, "stable") << r.reason;
+    EXPECT_EQ(r.steps, 400);
+    EXPECT_TRUE(std::isfinite(r.mean_temperature_K));
+  }
+  EXPECT_EQ(reference_rows, 2);
+  // Which potential ran shows in the energies: MMFF94 water is within millihartrees above zero, the IQA energy of
+  // the GP set near -76 Hartree. Both variants start from the same (the reference's) coordinates.
+  for (const io::TaskRow& r : rows) {
+    SCOPED_TRACE(r.label);
+    const io::FrameBuffer f = io::read_task_frames(dir + "/results.h5", r.task_id);
+    ASSERT_EQ(f.size(), 5u);
+    EXPECT_EQ(f.elements, (std::vector<std::string>{"O", "H", "H"}));
+    for (double e : f.potential_hartree) {
+      if (r.model == "reference") {
+        EXPECT_GE(e, 0);
+        EXPECT_LT(e, 0.05);
+      } else {
+        EXPECT_LT(e, -70);
+      }
+    }
+    const io::FrameBuffer first = io::read_task_frames(dir + "/results.h5", rows[r.seed == rows[0].seed ? 0 : 1].task_id);
+    EXPECT_EQ(std::vector<double>(f.positions_angstrom.begin(), f.positions_angstrom.begin() + 9),
+              std::vector<double>(first.positions_angstrom.begin(), first.positions_angstrom.begin() + 9))
+        << "paired variants start from the same geometry";
   }
 }
 

@@ -24,7 +24,8 @@ struct Task {
 std::vector<Task> expand_tasks(const CampaignSpec& spec, const std::vector<double>& cost_per_step);
 md::TrajectorySpec trajectory_spec(const CampaignSpec& spec, const Task& task);
 /// FNV-1a 64-bit of a canonical rendering of everything that decides results (all but `output`), including the
-/// bytes of the model and geometry files: a changed campaign is refused by an existing results file.
+/// bytes of the model, geometry and reference molfiles (or the reference SMILES): a changed campaign is refused by
+/// an existing results file.
 std::string campaign_fingerprint(const CampaignSpec& spec);
 std::uint64_t fnv1a64(const std::string& data, std::uint64_t hash = 14695981039346656037ull);
 

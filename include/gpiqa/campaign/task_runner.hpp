@@ -1,5 +1,6 @@
 #pragma once
-// Runs campaign tasks on one process (no MPI here): loads each model set and variant once and keeps it, runs the
+// Runs campaign tasks on one process (no MPI here): builds each molecule's potential per variant once (its GP model
+// set with the variant's prior mean, or its own MMFF94 reference; never shared between runners) and keeps it, runs the
 // trajectory, checkpoints it to <checkpoint_dir>/task-<id>.h5 every checkpoint_every_s seconds (and when told to
 // stop), resumes from such a file when it exists, and returns the finished row with its frames.
 #include <functional>
@@ -11,8 +12,8 @@
 #include "gpiqa/campaign/task.hpp"
 #include "gpiqa/io/frame_buffer.hpp"
 #include "gpiqa/io/results_file.hpp"
-#include "gpiqa/io/xyz.hpp"
-#include "gpiqa/model/molecule_model.hpp"
+#include "gpiqa/model/potential.hpp"
+#include "gpiqa/reference/molecule.hpp"
 
 namespace gpiqa::campaign {
 
@@ -32,18 +33,23 @@ class TaskRunner {
   TaskRunner(const CampaignSpec& spec, std::string checkpoint_dir, int rank, std::string host);
   /// `keep_going` is called every few hundred steps; returning false stops the task (checkpointed, interrupted).
   TaskResult run(const Task& task, const std::function<bool()>& keep_going);
-  /// Energy-and-forces time of a molecule's model set, seconds per call (for plan estimates).
-  double seconds_per_step(std::size_t molecule);
+  /// Energy-and-forces time of a molecule's potential under a variant, seconds per call (for plan estimates).
+  double seconds_per_step(std::size_t molecule, std::size_t variant);
+  int atom_count(std::size_t molecule) { return static_cast<int>(start_positions(molecule).cols()); }
 
  private:
-  model::MoleculeModel& model(std::size_t molecule, std::size_t variant);
+  model::Potential& model(std::size_t molecule, std::size_t variant);
+  const reference::Molecule& reference_molecule(std::size_t molecule);
+  /// The molecule's start geometry, Bohr: its geometry file, else its reference's coordinates.
+  const model::Positions& start_positions(std::size_t molecule);
 
   const CampaignSpec& spec_;
   std::string checkpoint_dir_;
   int rank_;
   std::string host_;
-  std::map<std::pair<std::size_t, std::size_t>, std::unique_ptr<model::MoleculeModel>> models_;
-  std::map<std::size_t, io::XyzFrame> geometries_;
+  std::map<std::pair<std::size_t, std::size_t>, std::unique_ptr<model::Potential>> models_;
+  std::map<std::size_t, reference::Molecule> references_;
+  std::map<std::size_t, model::Positions> starts_;
 };
 
 }  // namespace gpiqa::campaign

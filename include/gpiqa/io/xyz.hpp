@@ -20,6 +20,11 @@ std::vector<XyzFrame> parse_xyz(const std::string& text, const std::string& name
 /// Writes one frame (appends when `append`), positions with 10 decimals.
 void write_xyz_frame(const std::string& path, const XyzFrame& frame, bool append);
 
+/// Throws InputError(name, ...) unless `elements` (read from `name`) are `expected` in the same order;
+/// `expected_name` says whose atoms those are ("reference SMILES 'O'").
+void check_elements(const std::vector<std::string>& elements, const std::string& name,
+                    const std::vector<std::string>& expected, const std::string& expected_name);
+
 /// "O1" -> "O", "Cl12" -> "Cl"; normalises case of the element symbol ("cl" -> "Cl").
 std::string normalise_element(const std::string& symbol);
 

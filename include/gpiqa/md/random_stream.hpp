@@ -11,6 +11,7 @@ enum class RandomPurpose : std::uint64_t {
   kInitialVelocities = 1,
   kInitialDisplacement = 2,
   kThermostat = 3,
+  kSampling = 4,  // training-data sampling (train/sampler)
 };
 
 class RandomStream {

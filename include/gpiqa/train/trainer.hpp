@@ -11,7 +11,7 @@
 namespace gpiqa::train {
 
 struct TrainOptions {
-  std::string kernel = "rbf-cyclic";  // or "rbf"
+  std::string kernel = "rbf-cyclic";  // or "rbf", or "auto": both, the higher marginal likelihood kept
   std::string mean = "mean";          // prior-mean spec (see MeanSpec), fitted to the training data
   bool optimise_noise = true;
   double noise = 1e-10;               // fixed nugget, or the start when optimised

@@ -10,6 +10,8 @@ namespace gpiqa::util {
 std::string read_text_file(const std::string& path);  // throws InputError(path, ...) if unreadable
 std::vector<std::string> split_lines(const std::string& text);  // strips '\r'
 std::vector<std::string> split_whitespace(std::string_view line);
+/// Splits at every `separator` (empty fields kept: "a,,b" -> {"a", "", "b"}).
+std::vector<std::string> split(std::string_view text, char separator);
 std::string trim(std::string_view s);
 bool starts_with(std::string_view s, std::string_view prefix);
 /// Parses the whole token as a double (accepts Fortran 'D' exponents). False on anything else.
