@@ -274,6 +274,21 @@ TEST(CampaignSpec, BuiltinWithGpVariantNeedsItsBuiltModels) {
   }
 }
 
+// The committed study campaign on a fresh clone: water and ammonia resolve to the committed model sets, and the
+// first molecule whose set is built on first use stops validation with the command that builds it.
+TEST(CampaignSpec, CommittedStudyNamesTheModelSetToBuild) {
+  setenv("GPIQA_MODELS_CACHE", test::temp_dir("empty-models-cache").c_str(), 1);
+  try {
+    load_campaign(std::string(GPIQA_SOURCE_DIR) + "/campaigns/mean-function-study.yaml");
+    unsetenv("GPIQA_MODELS_CACHE");
+    FAIL() << "accepted builtin methanol without its built model set";
+  } catch (const InputError& e) {
+    unsetenv("GPIQA_MODELS_CACHE");
+    EXPECT_NE(std::string(e.what()).find("molecule 'methanol'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("gpiqa models build methanol"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Tasks, FingerprintFollowsTheReference) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = test::temp_dir("fp-ref");

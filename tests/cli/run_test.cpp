@@ -241,5 +241,31 @@ TEST(RunCommand, ReferenceVariantRunsBesideTheGpSet) {
   }
 }
 
+// The main job's campaign, shortened to 1 ps: it runs on the committed default models alone (no ../shared), every
+// task finishes, and the MMFF94 control is stable at 300 K, as is every GP variant of water started from the
+// same geometries.
+TEST(RunCommand, QuickstartCampaignRunsOnTheCommittedDefaults) {
+  const std::string dir = temp_dir("run-quickstart");
+  std::ifstream in(std::string(GPIQA_SOURCE_DIR) + "/campaigns/quickstart.yaml");
+  std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_NE(yaml.find("duration_ps: 100"), std::string::npos);
+  yaml.replace(yaml.find("duration_ps: 100"), 16, "duration_ps: 1");
+  yaml.replace(yaml.find("../results/quickstart.h5"), 24, "results.h5");
+  ASSERT_EQ(run_shell(mpirun(2) + " run " + write_campaign(dir, yaml)), 0);
+  const auto rows = io::read_results_rows(dir + "/results.h5");
+  ASSERT_EQ(rows.size(), 160u);
+  int reference_rows = 0;
+  for (const io::TaskRow& r : rows) {
+    SCOPED_TRACE(r.label);
+    EXPECT_NE(r.status, "pending");
+    EXPECT_NE(r.status, "failed") << r.reason;
+    if (r.temperature_K == 300 && (r.model == "reference" || r.molecule == "water")) {
+      EXPECT_EQ(r.status, "stable") << r.reason;
+      reference_rows += r.model == "reference";
+    }
+  }
+  EXPECT_EQ(reference_rows, 20);
+}
+
 }  // namespace
 }  // namespace gpiqa::test
