@@ -308,7 +308,7 @@ std::vector<io::TaskRow> prepare_results(const CampaignSpec& spec, const RunOpti
     if (h.campaign_fingerprint != fingerprint)
       throw InputError(opt.output, "was made by another campaign or an earlier version of this one ('" + h.campaign_name +
                                        "', fingerprint " + h.campaign_fingerprint + ", now " + fingerprint +
-                                       "); refusing to mix results: choose another output file");
+                                       "); refusing to mix results: choose another output file (--output FILE) or move this one away");
     if (h.shard_index != opt.shard_index || h.shard_count != opt.shard_count)
       throw InputError(opt.output, fmt::format("belongs to shard {}/{}, not {}/{}", h.shard_index, h.shard_count,
                                                opt.shard_index, opt.shard_count));

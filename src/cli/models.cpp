@@ -109,7 +109,7 @@ void build(const std::string& name, const std::string& out_override, bool force,
   nlohmann::ordered_json atoms = nlohmann::ordered_json::array();
   for (const train::AtomReport& r : reports)
     atoms.push_back({{"atom", r.atom}, {"training_points", r.training_points}, {"features", r.features},
-                     {"log_likelihood", r.log_likelihood}, {"noise", r.noise},
+                     {"kernel", r.kernel}, {"log_likelihood", r.log_likelihood}, {"noise", r.noise},
                      {"mean_length_scale", r.mean_length_scale}, {"seconds", r.seconds},
                      {"validation_rmse_hartree", r.validation_rmse_hartree},
                      {"validation_max_error_hartree", r.validation_max_error_hartree}});

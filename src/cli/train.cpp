@@ -109,8 +109,8 @@ void add_train(CLI::App& app) {
       }
     auto report = [](const train::AtomReport& r) {
       nlohmann::ordered_json j{{"atom", r.atom}, {"model", r.model_path}, {"training_points", r.training_points},
-                               {"features", r.features}, {"log_likelihood", r.log_likelihood}, {"noise", r.noise},
-                               {"seconds", r.seconds}, {"evaluations", r.evaluations}};
+                               {"features", r.features}, {"kernel", r.kernel}, {"log_likelihood", r.log_likelihood},
+                               {"noise", r.noise}, {"seconds", r.seconds}, {"evaluations", r.evaluations}};
       if (r.validation_points > 0) {
         j["validation_points"] = r.validation_points;
         j["validation_rmse_hartree"] = r.validation_rmse_hartree;
@@ -125,27 +125,7 @@ void add_train(CLI::App& app) {
     // single file: the model goes exactly to --out
     const train::TrainResult r = train::train_atom_model(jobs[0].training, jobs[0].identity, opt);
     model::write_model_file(o->out, r.file);
-    train::AtomReport rep;
-    rep.atom = jobs[0].identity.atom;
-    rep.model_path = o->out;
-    rep.training_points = jobs[0].training.x.rows();
-    rep.features = static_cast<int>(jobs[0].training.x.cols());
-    rep.log_likelihood = r.log_likelihood;
-    rep.noise = r.file.noise();
-    rep.seconds = r.seconds;
-    rep.evaluations = r.evaluations;
-    if (jobs[0].validation.x.rows() > 0) {
-      const model::AtomModel m = model::make_atom_model(r.file);
-      double se = 0, worst = 0;
-      for (Eigen::Index i = 0; i < jobs[0].validation.x.rows(); ++i) {
-        const double e = m.energy(jobs[0].validation.x.row(i).transpose()) - jobs[0].validation.y(i);
-        se += e * e, worst = std::max(worst, std::abs(e));
-      }
-      rep.validation_points = jobs[0].validation.x.rows();
-      rep.validation_rmse_hartree = std::sqrt(se / static_cast<double>(rep.validation_points));
-      rep.validation_max_error_hartree = worst;
-    }
-    report(rep);
+    report(train::report_fit(jobs[0], r, o->out));
   });
 }
 

@@ -107,6 +107,37 @@ std::vector<AtomJob> read_training_directory(const std::string& directory, const
   return jobs;
 }
 
+AtomReport report_fit(const AtomJob& job, const TrainResult& r, const std::string& model_path) {
+  AtomReport rep;
+  rep.atom = job.identity.atom;
+  rep.model_path = model_path;
+  rep.training_points = job.training.x.rows();
+  rep.features = static_cast<int>(job.training.x.cols());
+  rep.log_likelihood = r.log_likelihood;
+  rep.noise = r.file.noise();
+  rep.seconds = r.seconds;
+  rep.evaluations = r.evaluations;
+  double log_sum = 0;
+  int count = 0;
+  for (const model::KernelFactor& factor : r.file.kernels) {
+    rep.kernel += (rep.kernel.empty() ? "" : "*") + factor.type;
+    for (double theta : factor.theta) log_sum += std::log(1.0 / std::sqrt(2.0 * theta)), ++count;
+  }
+  rep.mean_length_scale = count == 0 ? 0 : std::exp(log_sum / count);
+  if (job.validation.x.rows() > 0) {
+    const model::AtomModel m = model::make_atom_model(r.file);
+    double se = 0, worst = 0;
+    for (Eigen::Index p = 0; p < job.validation.x.rows(); ++p) {
+      const double e = m.energy(job.validation.x.row(p).transpose()) - job.validation.y(p);
+      se += e * e, worst = std::max(worst, std::abs(e));
+    }
+    rep.validation_points = job.validation.x.rows();
+    rep.validation_rmse_hartree = std::sqrt(se / static_cast<double>(rep.validation_points));
+    rep.validation_max_error_hartree = worst;
+  }
+  return rep;
+}
+
 std::vector<AtomReport> train_set(const std::vector<AtomJob>& jobs, const TrainOptions& options,
                                   const std::string& out_directory, int threads,
                                   const std::function<void(const AtomReport&)>& progress) {
@@ -127,32 +158,10 @@ std::vector<AtomReport> train_set(const std::vector<AtomJob>& jobs, const TrainO
       try {
         const AtomJob& job = jobs[i];
         const TrainResult r = train_atom_model(job.training, job.identity, options);
-        AtomReport rep;
-        rep.atom = job.identity.atom;
-        rep.model_path = (fs::path(out_directory) / (job.identity.system + "_iqa_" + job.identity.atom + ".model")).string();
-        model::write_model_file(rep.model_path, r.file);
-        rep.training_points = job.training.x.rows();
-        rep.features = static_cast<int>(job.training.x.cols());
-        rep.log_likelihood = r.log_likelihood;
-        rep.noise = r.file.noise();
-        rep.seconds = r.seconds;
-        rep.evaluations = r.evaluations;
-        double log_sum = 0;
-        int count = 0;
-        for (const model::KernelFactor& factor : r.file.kernels)
-          for (double theta : factor.theta) log_sum += std::log(1.0 / std::sqrt(2.0 * theta)), ++count;
-        rep.mean_length_scale = count == 0 ? 0 : std::exp(log_sum / count);
-        if (job.validation.x.rows() > 0) {
-          const model::AtomModel m = model::make_atom_model(r.file);
-          double se = 0, worst = 0;
-          for (Eigen::Index p = 0; p < job.validation.x.rows(); ++p) {
-            const double e = m.energy(job.validation.x.row(p).transpose()) - job.validation.y(p);
-            se += e * e, worst = std::max(worst, std::abs(e));
-          }
-          rep.validation_points = job.validation.x.rows();
-          rep.validation_rmse_hartree = std::sqrt(se / static_cast<double>(rep.validation_points));
-          rep.validation_max_error_hartree = worst;
-        }
+        const std::string path =
+            (fs::path(out_directory) / (job.identity.system + "_iqa_" + job.identity.atom + ".model")).string();
+        model::write_model_file(path, r.file);
+        const AtomReport rep = report_fit(job, r, path);
         std::lock_guard lock(report_mutex);
         reports[i] = rep;
         if (progress) progress(rep);

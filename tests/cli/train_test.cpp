@@ -23,6 +23,7 @@ TEST(TrainCommand, TrainsAWaterSetThatPredictSensibleEnergies) {
     const auto j = nlohmann::json::parse(line);
     EXPECT_LT(j["validation_rmse_hartree"].get<double>(), 0.5e-3) << line;
     EXPECT_EQ(j["training_points"], 40);
+    EXPECT_EQ(j["kernel"], "rbf-cyclic") << "the default kernel, as written into the model file";
     ++atoms;
   }
   EXPECT_EQ(atoms, 3);

@@ -26,12 +26,16 @@ std::vector<AtomJob> read_training_directory(const std::string& directory, const
 
 struct AtomReport {
   std::string atom, model_path;
+  std::string kernel;  // the fitted kernel ("rbf-cyclic"; with --kernel auto, the one kept)
   long long training_points = 0, validation_points = 0;
   int features = 0, evaluations = 0;
   double log_likelihood = 0, noise = 0, seconds = 0;
   double validation_rmse_hartree = 0, validation_max_error_hartree = 0;  // 0 when no validation points
   double mean_length_scale = 0;  // geometric mean of the length scales 1/sqrt(2 theta), feature units
 };
+
+/// The report of one fitted atom: the fit's figures and, when the job has validation points, its errors on them.
+AtomReport report_fit(const AtomJob& job, const TrainResult& result, const std::string& model_path);
 
 /// Trains every atom with up to `threads` atoms at once and writes SYSTEM_iqa_LABEL.model files into
 /// `out_directory` (created). Reports come back in atom order; `progress` is called after each atom.
