@@ -78,6 +78,19 @@ struct BadRun {
   const char* fragment;
 };
 
+// Each run fails with a non-zero exit, one "gpiqa: error: " line naming `fragment`, and nothing on stdout.
+void expect_one_line_errors(const std::vector<BadRun>& runs) {
+  for (const BadRun& b : runs) {
+    SCOPED_TRACE(b.what);
+    const ProcessResult r = run_gpiqa(b.args);
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find("gpiqa: error: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(b.fragment), std::string::npos) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+}
+
 TEST(PredictCommand, BadInputGivesOneLineErrorAndNonZeroExit) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("predict-bad");
@@ -96,15 +109,7 @@ TEST(PredictCommand, BadInputGivesOneLineErrorAndNonZeroExit) {
       {"missing option", "predict --models " + water, "--xyz"},
       {"unknown command", "frobnicate", "frobnicate"},
   };
-  for (const BadRun& b : runs) {
-    SCOPED_TRACE(b.what);
-    const ProcessResult r = run_gpiqa(b.args);
-    EXPECT_NE(r.exit_code, 0);
-    EXPECT_EQ(count_lines(r.err), 1) << r.err;
-    EXPECT_NE(r.err.find("gpiqa: error: "), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find(b.fragment), std::string::npos) << r.err;
-    EXPECT_TRUE(r.out.empty()) << r.out;
-  }
+  expect_one_line_errors(runs);
 }
 
 // The MMFF94 reference through the same command: its atomic partition must add up to its energy, and its forces
@@ -151,15 +156,7 @@ TEST(PredictCommand, ReferenceBadInputGivesOneLineErrorAndNonZeroExit) {
       {"other molecule", "predict --reference N --xyz " + water, names_the_xyz.c_str()},
       {"bad smiles", "predict --reference C1CC --xyz " + water, "invalid SMILES"},
   };
-  for (const BadRun& b : runs) {
-    SCOPED_TRACE(b.what);
-    const ProcessResult r = run_gpiqa(b.args);
-    EXPECT_NE(r.exit_code, 0);
-    EXPECT_EQ(count_lines(r.err), 1) << r.err;
-    EXPECT_NE(r.err.find("gpiqa: error: "), std::string::npos) << r.err;
-    EXPECT_NE(r.err.find(b.fragment), std::string::npos) << r.err;
-    EXPECT_TRUE(r.out.empty()) << r.out;
-  }
+  expect_one_line_errors(runs);
 }
 
 }  // namespace
