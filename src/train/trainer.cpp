@@ -58,7 +58,7 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
   const model::MeanFunction mean = model::fit_mean(model::MeanSpec::parse(opt.mean, "--mean"), scaffold,
                                                    model::element_of_label(id.atom));
 
-  LikelihoodProblem problem{data.x, data.y - mean.values(data.x), {}};
+  LikelihoodProblem problem{data.x, data.y - mean.values(data.x), {}, opt.concentrated};
   for (int h = 0; h < nf; ++h) problem.wrap.push_back(opt.kernel == "rbf-cyclic" && model::is_phi_feature(h));
 
   const Eigen::Index dim = nf + (opt.optimise_noise ? 1 : 0);

@@ -1,5 +1,6 @@
 // The log marginal likelihood's analytic gradient equals central differences, for rbf and wrapped (rbf-cyclic)
-// features, with the noise fixed and fitted; and its value matches the textbook formula computed densely.
+// features, with the noise fixed and fitted, plain and concentrated; its value matches the textbook formula
+// computed densely, and the concentrated value is the plain one at the best process variance.
 #include "gpiqa/train/marginal_likelihood.hpp"
 
 #include <cmath>
@@ -50,6 +51,42 @@ TEST(MarginalLikelihood, GradientMatchesDifferencesWrappedAndNoiseFitted) {
   Eigen::VectorXd phi(7);
   phi << 0.1, -0.4, 0.8, -1.0, 0.2, -0.3, std::log(1e-5);
   expect_gradient_matches(p, phi, 0.0);
+}
+
+TEST(MarginalLikelihood, ConcentratedGradientMatchesDifferences) {
+  LikelihoodProblem p = random_problem(30, 6, true, 4);
+  p.concentrated = true;
+  Eigen::VectorXd phi(7);
+  phi << 0.1, -0.4, 0.8, -1.0, 0.2, -0.3, std::log(1e-3);
+  expect_gradient_matches(p, phi, 0.0);
+  expect_gradient_matches(p, phi.head(6), 1e-6);
+}
+
+// With K = sigma2 (K_theta + s2 I), scaling the residuals by 1/s is the same as a process variance s^2:
+// log p_sigma2(r) = log p_1(r / s) - n log s. The concentrated likelihood is that at its maximum over s.
+TEST(MarginalLikelihood, ConcentratedIsThePlainOneAtTheBestProcessVariance) {
+  LikelihoodProblem plain = random_problem(25, 3, false, 5);
+  LikelihoodProblem conc = plain;
+  conc.concentrated = true;
+  const Eigen::Vector3d phi(0.2, -0.1, 0.5);
+  const double n = 25, noise = 1e-6;
+  auto plain_at = [&](double s) {
+    LikelihoodProblem q = plain;
+    q.r /= s;
+    return log_marginal_likelihood(q, phi, noise, nullptr) - n * std::log(s);
+  };
+  Eigen::MatrixXd K(25, 25);
+  for (int i = 0; i < 25; ++i)
+    for (int j = 0; j < 25; ++j) {
+      double e = 0;
+      for (int h = 0; h < 3; ++h) e += std::exp(phi(h)) * std::pow(plain.x(i, h) - plain.x(j, h), 2);
+      K(i, j) = std::exp(-e) + (i == j ? noise : 0.0);
+    }
+  const double best_s = std::sqrt(plain.r.dot(K.inverse() * plain.r) / n);
+  const double value = log_marginal_likelihood(conc, phi, noise, nullptr);
+  EXPECT_NEAR(value, plain_at(best_s), 1e-8 * std::abs(value));
+  EXPECT_GT(value, plain_at(best_s * 1.3));
+  EXPECT_GT(value, plain_at(best_s / 1.3));
 }
 
 TEST(MarginalLikelihood, ValueIsTheTextbookFormula) {

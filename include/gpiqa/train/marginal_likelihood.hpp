@@ -6,6 +6,13 @@
 //   d log p / d phi_j = 1/2 tr((alpha alpha^T - K^-1) dK/dphi_j).
 // Kernel k = exp(-sum_h theta_h G_h(d_h)) (rbf / rbf-cyclic), so with phi_h = log theta_h
 //   dK_ij/dphi_h = -theta_h G_h(d_ij,h) K_ij,      and with phi = log s2:  dK/dphi = s2 I.
+// The kernel has unit amplitude, as in FEREBUS model files. With `concentrated` (what the trainer uses) the
+// process variance sigma2 of K = sigma2 (K_theta + s2 I) is profiled out at its optimum sigma2 = r^T alpha / n
+// (Jones, Schonlau & Welch 1998, the Kriging likelihood FEREBUS maximises):
+//   log p = -n/2 log sigma2 - sum_i log L_ii - n/2 (1 + log 2 pi),
+//   d log p / d phi_j = 1/2 tr((alpha alpha^T / sigma2 - K^-1) dK/dphi_j),
+// so s2 is the noise relative to the signal variance and the predictive mean m + k^T alpha does not depend on
+// sigma2. Without it the data's scale (atomic energies in Hartree) would be compared with a unit prior variance.
 #include <vector>
 
 #include <Eigen/Core>
@@ -18,6 +25,7 @@ struct LikelihoodProblem {
   Eigen::MatrixXd x;       // n x nf, as the kernel sees it
   Eigen::VectorXd r;       // y - m(X)
   std::vector<bool> wrap;  // per feature: difference wrapped into (-pi, pi] (rbf-cyclic phi features)
+  bool concentrated = false;  // profile out the process variance (see above)
 };
 
 /// Value and gradient at phi = (log theta_1..nf[, log s2]). `noise` is used when phi has nf entries.

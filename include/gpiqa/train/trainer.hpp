@@ -14,6 +14,7 @@ struct TrainOptions {
   std::string kernel = "rbf-cyclic";  // or "rbf", or "auto": both, the higher marginal likelihood kept
   std::string mean = "mean";          // prior-mean spec (see MeanSpec), fitted to the training data
   bool optimise_noise = true;
+  bool concentrated = true;           // profile the process variance out of the likelihood (marginal_likelihood.hpp)
   double noise = 1e-10;               // fixed nugget, or the start when optimised
   double min_noise = 1e-12, max_noise = 1e-4;
   double min_log_theta = -12, max_log_theta = 6;
