@@ -297,10 +297,17 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
   if (root["md"]) parse_md(r, root["md"], c);
   if (const YAML::Node s = root["start"]) {
     r.require_map(s, "start");
-    r.only_keys(s, "start", {"displace_angstrom"});
+    r.only_keys(s, "start", {"displace_angstrom", "displace_mode"});
     if (s["displace_angstrom"]) {
       c.displace_angstrom = r.number(s["displace_angstrom"], "start.displace_angstrom");
       if (c.displace_angstrom < 0) r.fail(s["displace_angstrom"], "start.displace_angstrom must be >= 0");
+    }
+    if (s["displace_mode"]) {
+      try {
+        c.displace_mode = md::parse_displace_mode(r.string(s["displace_mode"], "start.displace_mode"), "start.displace_mode");
+      } catch (const InputError& e) {
+        r.fail(s["displace_mode"], e.what());
+      }
     }
   }
   if (root["stability"]) parse_stability(r, root["stability"], c.monitors);

@@ -49,6 +49,7 @@ md::TrajectorySpec trajectory_spec(const CampaignSpec& spec, const Task& task) {
   t.seed = spec.seeds[task.seed];
   t.task_key = task.key;
   t.displace_angstrom = spec.displace_angstrom;
+  t.displace_mode = spec.displace_mode;
   t.monitors = spec.monitors;
   return t;
 }
@@ -79,7 +80,10 @@ std::string campaign_fingerprint(const CampaignSpec& c) {
   const md::IntegratorConfig& i = c.integrator;
   s << "md=" << i.type << " dt=" << util::format_double(i.timestep_fs) << " tau=" << util::format_double(i.tau_fs)
     << " chain=" << i.chain_length << " gamma=" << util::format_double(i.friction_per_ps)
-    << " duration=" << util::format_double(c.duration_ps) << " displace=" << util::format_double(c.displace_angstrom) << "\n";
+    << " duration=" << util::format_double(c.duration_ps) << " displace=" << util::format_double(c.displace_angstrom);
+  // the default mode renders as before, so existing results files keep their fingerprint
+  if (c.displace_mode != md::DisplaceMode::kGaussian) s << " displace_mode=" << md::to_string(c.displace_mode);
+  s << "\n";
   const stability::MonitorConfig& m = c.monitors;
   s << "stability=" << util::format_double(m.bond_stretch_angstrom) << "," << util::format_double(m.min_distance_angstrom)
     << "," << util::format_double(m.bond_compress_fraction) << "," << util::format_double(m.max_temperature_excess_K)

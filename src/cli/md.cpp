@@ -1,5 +1,5 @@
 // gpiqa md (--models DIR [--mean SPEC] --xyz FILE | --reference MOL_OR_SMILES [--xyz FILE]) --temperature K
-//          --duration-ps T [--timestep-fs 0.5] [--thermostat nhc|csvr|langevin|nve] [--seed S] [--displace SIGMA]
+//          --duration-ps T [--timestep-fs 0.5] [--thermostat nhc|csvr|langevin|nve] [--seed S] [--displace SIGMA [--displace-mode gaussian|sphere]]
 //          [--frames-every N] [--out traj.h5] [--checkpoint state.h5] [--restart state.h5]
 // Runs one trajectory (or continues a saved one to the new duration), shows progress on a terminal and prints
 // the outcome as one JSON object. Every input is checked before anything is written. With --reference the
@@ -32,6 +32,7 @@ extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
 
 struct MdOptions {
   std::string models, reference, xyz, mean = "file", thermostat = "nhc", out, checkpoint, restart;
+  std::string displace_mode = "gaussian";
   bool mean_given = false;
   double temperature_K = 0, duration_ps = 0, timestep_fs = 0.5, displace = 0, tau_fs = 100, friction = 10;
   double checkpoint_every_s = 60;
@@ -57,6 +58,7 @@ io::Identity identity_of(const MdOptions& o, const LoadedPotential& p) {
   id["timestep_fs"] = fmt::format("{}", o.timestep_fs);
   id["temperature_K"] = fmt::format("{}", o.temperature_K);
   id["displace_angstrom"] = fmt::format("{}", o.displace);
+  id["displace_mode"] = o.displace_mode;
   return id;
 }
 
@@ -113,6 +115,7 @@ void run_md(const MdOptions& o) {
   spec.duration_ps = o.duration_ps;
   spec.seed = o.seed;
   spec.displace_angstrom = o.displace;
+  spec.displace_mode = md::parse_displace_mode(o.displace_mode, "--displace-mode");
   spec.monitors = o.monitors;
   md::validate(spec);
   if (o.frames_every < 0) throw InputError("--frames-every", "must be >= 0");
@@ -227,7 +230,10 @@ void add_md(CLI::App& app) {
   sub->add_option("--friction-per-ps", o->friction, "Langevin friction, 1/ps")->capture_default_str();
   sub->add_option("--seed", o->seed, "Random seed")->capture_default_str();
   CLI::Option* mean = sub->add_option("--mean", o->mean, "Prior mean spec (see predict)")->capture_default_str();
-  sub->add_option("--displace", o->displace, "Gaussian displacement of the start, sigma in Angstrom")->capture_default_str();
+  sub->add_option("--displace", o->displace, "Displacement of the start, Angstrom (see --displace-mode)")->capture_default_str();
+  sub->add_option("--displace-mode", o->displace_mode,
+                  "gaussian: sigma on every coordinate; sphere: every atom moved by exactly --displace, random direction")
+      ->capture_default_str();
   sub->add_option("--frames-every", o->frames_every, "Write a frame every N steps (0: none)")->capture_default_str();
   sub->add_option("--out", o->out, "Trajectory file (HDF5, H5MD-style)");
   sub->add_flag("--overwrite", o->overwrite, "Replace an existing --out file");

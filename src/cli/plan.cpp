@@ -30,9 +30,11 @@ void add_plan(CLI::App& app) {
     std::cout << fmt::format("campaign {}: {} tasks = {} molecules x {} models x {} temperatures x {} seeds\n", spec.name,
                              tasks.size(), spec.molecules.size(), spec.models.size(), spec.temperatures_K.size(),
                              spec.seeds.size());
-    std::cout << fmt::format("each task: {} ps at {} fs = {:.0f} steps, thermostat {}, start displaced by {} A\n",
+    std::cout << fmt::format("each task: {} ps at {} fs = {:.0f} steps, thermostat {}, start displaced by {} A ({})\n",
                              spec.duration_ps, spec.integrator.timestep_fs, steps, spec.integrator.type,
-                             spec.displace_angstrom);
+                             spec.displace_angstrom,
+                             spec.displace_mode == md::DisplaceMode::kSphere ? "every atom, random direction"
+                                                                             : "Gaussian sigma per coordinate");
     double total_s = 0;
     std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12} {:>14}\n", "molecule", "atoms", "train pts", "us/step",
                              "core-h (all)");

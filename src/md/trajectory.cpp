@@ -18,6 +18,14 @@ void validate(const TrajectorySpec& spec) {
     throw InputError("displace", "displacement sigma must be >= 0, got " + std::to_string(spec.displace_angstrom) + " A");
 }
 
+DisplaceMode parse_displace_mode(const std::string& text, const std::string& where) {
+  if (text == "gaussian") return DisplaceMode::kGaussian;
+  if (text == "sphere") return DisplaceMode::kSphere;
+  throw InputError(where, "unknown displacement mode '" + text + "' (gaussian, sphere)");
+}
+
+std::string to_string(DisplaceMode mode) { return mode == DisplaceMode::kSphere ? "sphere" : "gaussian"; }
+
 namespace {
 Eigen::VectorXd masses_of(const std::vector<std::string>& elements) {
   Eigen::VectorXd m(static_cast<Eigen::Index>(elements.size()));
@@ -38,8 +46,14 @@ Trajectory::Trajectory(model::Potential& potential, const Positions& start, Traj
   if (spec_.displace_angstrom > 0) {
     std::vector<double> xi(static_cast<std::size_t>(3 * n));
     rng_.normals(0, RandomPurpose::kInitialDisplacement, xi);
-    for (Eigen::Index k = 0; k < state_.positions.size(); ++k)
-      state_.positions.data()[k] += spec_.displace_angstrom * units::kBohrPerAngstrom * xi[static_cast<std::size_t>(k)];
+    const double d_bohr = spec_.displace_angstrom * units::kBohrPerAngstrom;
+    for (int a = 0; a < n; ++a) {
+      Eigen::Vector3d step(xi[static_cast<std::size_t>(3 * a)], xi[static_cast<std::size_t>(3 * a + 1)],
+                           xi[static_cast<std::size_t>(3 * a + 2)]);
+      // an isotropic Gaussian vector, normalised, is a uniformly random direction
+      if (spec_.displace_mode == DisplaceMode::kSphere) step = step.norm() > 0 ? step.normalized() : Eigen::Vector3d::UnitX();
+      state_.positions.col(a) += d_bohr * step;
+    }
   }
   std::vector<double> xi(static_cast<std::size_t>(3 * n));
   rng_.normals(0, RandomPurpose::kInitialVelocities, xi);

@@ -90,6 +90,8 @@ TEST(CampaignSpec, BadInputNamesTheLine) {
       {"missing geometry file", "geometries/water.xyz", "geometries/nowhere.xyz", 3, "does not exist"},
       {"mismatched models", "geometries/water.xyz", "geometries/ammonia.xyz", 3, "4 atoms, but model set WATER"},
       {"negative displacement", "displace_angstrom: 0.05", "displace_angstrom: -1", 10, "must be >= 0"},
+      {"unknown displacement mode", "displace_angstrom: 0.05", "displace_angstrom: 0.05, displace_mode: ball", 10,
+       "unknown displacement mode 'ball' (gaussian, sphere)"},
       {"bad stability", "bond_stretch_angstrom: 0.6", "bond_stretch_angstrom: 0", 11, "must be positive"},
       {"malformed yaml", "seeds: 3\n", "seeds: [3\n", 0, "malformed YAML"},
       {"models empty", "  as-trained: {mean: file}\n  MIN: {mean: min}\n", "  {}\n", 0, "models"},
@@ -143,6 +145,13 @@ TEST(Tasks, FingerprintFollowsContentNotOutput) {
   EXPECT_EQ(campaign_fingerprint(load_campaign(write(dir, replace(valid_yaml(), "out/study.h5", "elsewhere.h5")))), base);
   EXPECT_NE(campaign_fingerprint(load_campaign(write(dir, replace(valid_yaml(), "duration_ps: 2", "duration_ps: 3")))), base);
   EXPECT_NE(campaign_fingerprint(load_campaign(write(dir, replace(valid_yaml(), "{mean: min}", "{mean: max}")))), base);
+  const CampaignSpec sphere = load_campaign(write(dir, replace(valid_yaml(), "displace_angstrom: 0.05", "displace_angstrom: 0.05, displace_mode: sphere")));
+  EXPECT_EQ(sphere.displace_mode, md::DisplaceMode::kSphere);
+  EXPECT_NE(campaign_fingerprint(sphere), base);
+  EXPECT_EQ(campaign_fingerprint(load_campaign(write(dir, replace(valid_yaml(), "displace_angstrom: 0.05",
+                                                                  "displace_angstrom: 0.05, displace_mode: gaussian")))),
+            base)
+      << "the default mode, said or not, is the same campaign";
 }
 
 // A campaign that compares a GP set with the MMFF94 reference it should reproduce: the molecule gives its

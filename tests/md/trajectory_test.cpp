@@ -53,6 +53,27 @@ TrajectorySpec short_spec(const std::string& thermostat, std::uint64_t seed) {
   return spec;
 }
 
+// sphere: every atom moves by exactly the displacement, in the direction the gaussian mode moves it (the same
+// random numbers); gaussian: sigma per coordinate. Unknown modes are input errors.
+TEST(Trajectory, DisplacementModes) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  Ammonia a;
+  TrajectorySpec spec = short_spec("nhc", 7);
+  spec.displace_angstrom = 0.25;
+  const Trajectory gaussian(a.model, a.start, spec);
+  spec.displace_mode = DisplaceMode::kSphere;
+  const Trajectory sphere(a.model, a.start, spec);
+  const double d = 0.25 * units::kBohrPerAngstrom;
+  for (int atom = 0; atom < 4; ++atom) {
+    const Eigen::Vector3d s = sphere.state().positions.col(atom) - a.start.col(atom);
+    const Eigen::Vector3d g = gaussian.state().positions.col(atom) - a.start.col(atom);
+    EXPECT_NEAR(s.norm(), d, 1e-12) << "atom " << atom;
+    EXPECT_NEAR(s.dot(g) / (s.norm() * g.norm()), 1.0, 1e-12) << "atom " << atom;
+  }
+  EXPECT_EQ(parse_displace_mode("sphere", "x"), DisplaceMode::kSphere);
+  EXPECT_THROW(parse_displace_mode("ball", "start.displace_mode"), InputError);
+}
+
 class EveryThermostat : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(EveryThermostat, RestartIsBitIdentical) {

@@ -16,7 +16,7 @@
 //   temperatures_K: [300, 500]
 //   seeds: 8                      # 8 seeds (1..8), or an explicit list [3, 7, 11]
 //   md: {timestep_fs: 0.5, duration_ps: 10, thermostat: {type: nhc, tau_fs: 50}}
-//   start: {displace_angstrom: 0.0}
+//   start: {displace_angstrom: 0.0}   # displace_mode: gaussian (sigma per coordinate, default) or sphere
 //   stability: {bond_stretch_angstrom: 0.5, min_distance_angstrom: 0.5}
 //   output: {file: results/mean-function-study.h5, frames_every: 0, checkpoint_every_s: 300}
 //
@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "gpiqa/md/integrator.hpp"
+#include "gpiqa/md/trajectory.hpp"
 #include "gpiqa/reference/molecule.hpp"
 #include "gpiqa/stability/monitor.hpp"
 
@@ -69,6 +70,7 @@ struct CampaignSpec {
   md::IntegratorConfig integrator;  // temperature_K set per task
   double duration_ps = 10.0;
   double displace_angstrom = 0.0;
+  md::DisplaceMode displace_mode = md::DisplaceMode::kGaussian;
   stability::MonitorConfig monitors;
   std::string output_file;  // absolute
   long long frames_every = 0;

@@ -2,8 +2,10 @@
 // One NVT (or NVE) trajectory of one molecule under one potential, watched by the stability monitors:
 // initial conditions -> steps -> outcome. A Checkpoint holds everything needed to continue bit for bit.
 //
-// Initial conditions: the given geometry, optionally displaced by Gaussian noise of sigma displace_angstrom on
-// every Cartesian coordinate (the "high-energy starting geometries" of FFLUX stability studies); velocities
+// Initial conditions: the given geometry, optionally displaced (the "high-energy starting geometries" of FFLUX
+// stability studies) by Gaussian noise of sigma displace_angstrom on every Cartesian coordinate (kGaussian: an
+// atom moves by sigma sqrt(3) on average, so a bond deviates by about sigma sqrt(2) per direction), or by exactly
+// displace_angstrom per atom in a uniformly random direction (kSphere: every atom moved by that distance); velocities
 // from Maxwell-Boltzmann at the target temperature, then centre-of-mass translation and rotation removed.
 // Bonds for the monitors come from the undisplaced geometry.
 #include <cstdint>
@@ -20,12 +22,18 @@
 
 namespace gpiqa::md {
 
+enum class DisplaceMode { kGaussian, kSphere };
+/// "gaussian" / "sphere"; InputError(where, ...) otherwise.
+DisplaceMode parse_displace_mode(const std::string& text, const std::string& where);
+std::string to_string(DisplaceMode mode);
+
 struct TrajectorySpec {
   IntegratorConfig integrator;
   double duration_ps = 10.0;
   std::uint64_t seed = 1;
   std::uint64_t task_key = 0;  // identity of the task within a campaign: separates random streams
   double displace_angstrom = 0.0;
+  DisplaceMode displace_mode = DisplaceMode::kGaussian;
   stability::MonitorConfig monitors;
 };
 
