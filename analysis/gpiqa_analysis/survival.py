@@ -9,7 +9,13 @@ with survivors counted as failing at the end (a common shortcut) understates sta
   95% CI, log(-log)      S(t)^exp(+-1.96 se_theta),  se_theta = sqrt(Var S) / |S log S|  (Kalbfleisch-Prentice)
   median                 first t with S(t) <= 0.5 (none if S stays above)
   RMST                   integral_0^tau S(t) dt, tau = campaign duration
-  log-rank               statsmodels survdiff between models, per (molecule, temperature)
+  log-rank               between models, per (molecule, temperature), K groups:
+                         U_k = sum_t (d_k(t) - n_k(t) d(t) / n(t)),
+                         V_kl = sum_t d (n - d) / (n - 1) (n_k / n) (delta_kl - n_l / n)   (n > 1),
+                         chi2 = U^T V^+ U with df = rank V (V^+ the Moore-Penrose inverse): the same as
+                         statsmodels' survdiff when V is regular, and defined when it is not (every run of
+                         the compared groups failing at one instant, as broken starting geometries do: then
+                         U = 0, chi2 = 0 and, with rank 0, no test)
 """
 from __future__ import annotations
 
@@ -17,7 +23,8 @@ import math
 
 import numpy as np
 import pandas as pd
-from statsmodels.duration.survfunc import SurvfuncRight, survdiff
+from scipy.stats import chi2 as chi2_distribution
+from statsmodels.duration.survfunc import SurvfuncRight
 
 from .results import FAILURE_KINDS
 
@@ -82,6 +89,29 @@ def km_table(df: pd.DataFrame, tau: float | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
 
+def logrank(time: np.ndarray, event: np.ndarray, groups: np.ndarray) -> tuple[float, int, float]:
+    """(chi2, df, p) of the log-rank test between the groups (see the module docstring); p is NaN when df is 0."""
+    time, event = np.asarray(time, dtype=float), np.asarray(event, dtype=bool)
+    labels = list(dict.fromkeys(groups))
+    member = np.array([[g == label for g in groups] for label in labels])  # K x n
+    u = np.zeros(len(labels))
+    v = np.zeros((len(labels), len(labels)))
+    for t in np.unique(time[event]):
+        at_risk = time >= t
+        n_k = (member & at_risk).sum(axis=1).astype(float)
+        d_k = (member & (time == t) & event).sum(axis=1).astype(float)
+        n, d = n_k.sum(), d_k.sum()
+        u += d_k - n_k * d / n
+        if n > 1:
+            share = n_k / n
+            v += d * (n - d) / (n - 1) * (np.diag(share) - np.outer(share, share))
+    rank = int(np.linalg.matrix_rank(v, tol=1e-10 * max(1.0, np.abs(v).max())))
+    if rank == 0:
+        return 0.0, 0, math.nan
+    chi2 = float(u @ np.linalg.pinv(v, rcond=1e-10) @ u)
+    return chi2, rank, float(chi2_distribution.sf(chi2, rank))
+
+
 def logrank_table(df: pd.DataFrame) -> pd.DataFrame:
     """Log-rank tests between the models of each (molecule, temperature): all models together, and every pair."""
     rows = []
@@ -97,8 +127,8 @@ def logrank_table(df: pd.DataFrame) -> pd.DataFrame:
                    "models": len(members), "runs": len(sub), "failures": int(event.sum()),
                    "chi2": math.nan, "df": len(members) - 1, "p_value": math.nan}
             if event.sum() > 0 and len(set(sub["model"])) > 1:
-                chi2, p = survdiff(time, event, sub["model"].to_numpy())
-                row.update(chi2=float(chi2), p_value=float(p))
+                chi2, dof, p = logrank(time, event, sub["model"].to_numpy())
+                row.update(chi2=chi2, df=dof, p_value=p)
             rows.append(row)
     return pd.DataFrame(rows, columns=["molecule", "temperature_K", "comparison", "models", "runs", "failures",
                                        "chi2", "df", "p_value"])

@@ -87,3 +87,36 @@ def test_logrank_statistic_by_hand(tmp_results):
     expected = hand_logrank([a, b])
     assert lr.iloc[0]["chi2"] == pytest.approx(expected, rel=1e-9)
     assert lr.iloc[0]["p_value"] == pytest.approx(chi2_dist.sf(expected, 1), rel=1e-9)
+
+
+def test_logrank_equals_statsmodels_for_three_groups():
+    import numpy as np
+    from statsmodels.duration.survfunc import survdiff
+    from gpiqa_analysis.survival import logrank
+    rng = np.random.default_rng(3)
+    time = np.round(rng.exponential(5.0, 60), 1)
+    event = time < 8.0
+    time = np.where(event, time, 8.0)
+    groups = np.repeat(["as-trained", "MIN", "quadratic+"], 20)
+    chi2, dof, p = logrank(time, event, groups)
+    expected_chi2, expected_p = survdiff(time, event.astype(int), groups)
+    assert dof == 2
+    assert chi2 == pytest.approx(expected_chi2, rel=1e-9)
+    assert p == pytest.approx(expected_p, rel=1e-9)
+
+
+def test_logrank_of_runs_that_all_fail_at_once(tmp_results):
+    """Starting geometries that break every model at step 0: identical groups give chi2 = 0 (p = 1), and when no
+    run survives there is no information (df 0, no p), not a crash."""
+    rows = []
+    for model in ("A", "B", "C"):
+        rows += [{"model": model, "status": "exploded", "time_to_failure_ps": 0.0, "simulated_ps": 0.0}] * 3
+        rows += [{"model": model, "status": "stable"}] * 2
+    lr = logrank_table(load(tmp_results(rows)))
+    assert list(lr["df"]) == [2, 1, 1, 1]
+    assert (lr["chi2"].abs() < 1e-12).all()
+    assert list(lr["p_value"]) == pytest.approx([1.0] * 4)
+    none_survive = [r for r in rows if r["status"] != "stable"]
+    lr = logrank_table(load(tmp_results(none_survive)))
+    assert len(lr) == 4
+    assert (lr["chi2"] == 0).all() and (lr["df"] == 0).all() and lr["p_value"].isna().all()
