@@ -4,6 +4,6 @@
     df = load("results/study.h5")      # one row per task, campaign metadata in df.attrs
 """
 from .results import GpiqaFileError, load, load_frames
-from .survival import km_table, logrank_table
+from .survival import km_table, logrank_table, paired_table
 
-__all__ = ["GpiqaFileError", "load", "load_frames", "km_table", "logrank_table"]
+__all__ = ["GpiqaFileError", "load", "load_frames", "km_table", "logrank_table", "paired_table"]

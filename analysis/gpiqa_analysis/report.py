@@ -1,4 +1,5 @@
-"""gpiqa-report RESULTS.h5 --out DIR: survival table (CSV, Markdown), log-rank tests and figures."""
+"""gpiqa-report RESULTS.h5 --out DIR: survival table (CSV, Markdown), log-rank tests, the surrogates paired with
+the reference control (when the campaign has one) and figures."""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +9,7 @@ import sys
 
 from . import plots
 from .results import GpiqaFileError, load
-from .survival import km_table, logrank_table
+from .survival import km_table, logrank_table, paired_table
 
 
 def markdown_table(table, tau: float) -> str:
@@ -27,6 +28,18 @@ def markdown_table(table, tau: float) -> str:
         lines.append(f"| {r['molecule']} | {r['model']} | {r['temperature_K']:g} | {r['runs']} | {r['failures']} "
                      f"({r['collapsed']}/{r['exploded']}/{r['failed']}) | {r['censored']} | {r['pending']} | {surv} | "
                      f"{median} | {rmst} |")
+    return header + "\n".join(lines) + "\n"
+
+
+def paired_markdown(paired) -> str:
+    header = ("| molecule | model | T (K) | pairs | reference survived | both survived | surrogate-only failures | "
+              "reference-only failures | both failed | survival given reference |\n|---|---|---|---|---|---|---|---|---|---|\n")
+    lines = []
+    for _, r in paired.iterrows():
+        given = "-" if math.isnan(r["survival_given_reference"]) else f"{r['survival_given_reference']:.2f}"
+        lines.append(f"| {r['molecule']} | {r['model']} | {r['temperature_K']:g} | {r['pairs']} | {r['reference_survived']} | "
+                     f"{r['both_survived']} | {r['surrogate_only_failures']} | {r['reference_only_failures']} | "
+                     f"{r['both_failed']} | {given} |")
     return header + "\n".join(lines) + "\n"
 
 
@@ -51,6 +64,14 @@ def main(argv=None) -> int:
         f.write(f"# {df.attrs.get('campaign_name', '')}: survival at {tau:g} ps\n\n")
         f.write(markdown_table(table, tau))
     logrank_table(df).to_csv(os.path.join(args.out, "logrank.csv"), index=False)
+    paired = paired_table(df)
+    tables = "survival.csv, survival.md, logrank.csv"
+    if not paired.empty:
+        paired.to_csv(os.path.join(args.out, "paired.csv"), index=False)
+        with open(os.path.join(args.out, "paired.md"), "w") as f:
+            f.write(f"# {df.attrs.get('campaign_name', '')}: each model against the reference, seed by seed\n\n")
+            f.write(paired_markdown(paired))
+        tables += ", paired.csv, paired.md"
     written = plots.km_curves(df, args.out)
     written.append(plots.survival_heatmap(table, args.out))
     written.append(plots.failure_modes(df, args.out))
@@ -58,8 +79,7 @@ def main(argv=None) -> int:
         failing = df[df["status"].isin(["collapsed", "exploded", "failed"])]["task_id"].tolist()[: args.failing_traces]
         written += plots.traces(df, list(args.task) + failing, args.out, args.window_ps)
     pending = int((df["status"] == "pending").sum())
-    print(f"{args.results}: {len(df)} tasks ({pending} pending) -> {args.out}/survival.csv, survival.md, logrank.csv, "
-          f"{len(written)} figures")
+    print(f"{args.results}: {len(df)} tasks ({pending} pending) -> {args.out}/{tables}, {len(written)} figures")
     return 0
 
 

@@ -132,3 +132,40 @@ def logrank_table(df: pd.DataFrame) -> pd.DataFrame:
             rows.append(row)
     return pd.DataFrame(rows, columns=["molecule", "temperature_K", "comparison", "models", "runs", "failures",
                                        "chi2", "df", "p_value"])
+
+
+PAIRED_COLUMNS = ["molecule", "model", "temperature_K", "pairs", "reference_survived", "both_survived",
+                  "surrogate_only_failures", "reference_only_failures", "both_failed",
+                  "survival_given_reference"]
+
+
+def paired_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Every model against the campaign's reference variant (rows with mean "reference"), seed by seed.
+
+    All variants of a (molecule, temperature, seed) start from the same geometry and velocities, so the reference
+    run is the control of each surrogate run: a start the reference survives but the surrogate does not is the
+    surrogate's failure (`surrogate_only_failures`); a start that breaks the reference as well says nothing about
+    the surrogate. `survival_given_reference` = both_survived / reference_survived. Pairs with a pending side are
+    left out. Empty when the campaign has no reference variant.
+    """
+    done = df[df["status"] != "pending"]
+    is_reference = done["mean"] == "reference"
+    reference = done[is_reference].set_index(["molecule", "temperature_K", "seed"])["status"]
+    reference = reference[~reference.index.duplicated()]
+    rows = []
+    if reference.empty:
+        return pd.DataFrame(rows, columns=PAIRED_COLUMNS)
+    for (molecule, model, temperature), group in done[~is_reference].groupby(["molecule", "model", "temperature_K"], sort=False):
+        keys = list(zip(group["molecule"], group["temperature_K"], group["seed"]))
+        present = [k in reference.index for k in keys]
+        mine = group["status"].to_numpy()[present] == "stable"
+        theirs = np.array([reference[k] == "stable" for k, p in zip(keys, present) if p], dtype=bool)
+        both = int((mine & theirs).sum())
+        ref_ok = int(theirs.sum())
+        rows.append({"molecule": molecule, "model": model, "temperature_K": temperature, "pairs": int(len(mine)),
+                     "reference_survived": ref_ok, "both_survived": both,
+                     "surrogate_only_failures": int((~mine & theirs).sum()),
+                     "reference_only_failures": int((mine & ~theirs).sum()),
+                     "both_failed": int((~mine & ~theirs).sum()),
+                     "survival_given_reference": both / ref_ok if ref_ok else math.nan})
+    return pd.DataFrame(rows, columns=PAIRED_COLUMNS)

@@ -86,6 +86,7 @@ def test_report_writes_tables_and_plots(campaign_file, tmp_path):
                                    "median_ttf_ps", "rmst_ps"]
     assert len(table) == 8 and table["runs"].sum() == 24
     assert (out / "logrank.csv").exists() and (out / "survival.md").exists()
+    assert not (out / "paired.csv").exists(), "no reference variant, no paired table"
     for png in ("km_water.png", "km_ammonia.png", "survival_heatmap.png", "failure_modes.png", "trace_task0.png"):
         data = (out / png).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000, png

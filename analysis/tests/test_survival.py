@@ -5,7 +5,7 @@ import math
 import pytest
 from scipy.stats import chi2 as chi2_dist
 
-from gpiqa_analysis import km_table, load, logrank_table
+from gpiqa_analysis import km_table, load, logrank_table, paired_table
 
 # 5 finished runs, duration 10 ps: failures at 2 (exploded), 4 and 4 (collapsed, failed), two survivors.
 HAND = [
@@ -120,3 +120,21 @@ def test_logrank_of_runs_that_all_fail_at_once(tmp_results):
     lr = logrank_table(load(tmp_results(none_survive)))
     assert len(lr) == 4
     assert (lr["chi2"] == 0).all() and (lr["df"] == 0).all() and lr["p_value"].isna().all()
+
+
+def test_paired_table_counts_each_seed_against_its_reference_run(tmp_results):
+    def run(model, seed, ok, mean=None):
+        row = {"model": model, "mean": mean or "file", "seed": seed, "status": "stable" if ok else "collapsed"}
+        if not ok:
+            row.update(time_to_failure_ps=1.0, simulated_ps=1.0)
+        return row
+    # seeds 1-4: reference survives 1, 2, 3; the GP survives 1, 4
+    rows = [run("mmff", s, s != 4, "reference") for s in (1, 2, 3, 4)] + [run("gp", s, s in (1, 4)) for s in (1, 2, 3, 4)]
+    rows.append({"model": "gp", "seed": 5, "status": "pending", "simulated_ps": 0.0})  # no partner, pending: left out
+    t = paired_table(load(tmp_results(rows)))
+    assert list(t["model"]) == ["gp"]
+    r = t.iloc[0]
+    assert (r["pairs"], r["reference_survived"], r["both_survived"]) == (4, 3, 1)
+    assert (r["surrogate_only_failures"], r["reference_only_failures"], r["both_failed"]) == (2, 1, 0)
+    assert r["survival_given_reference"] == pytest.approx(1 / 3)
+    assert paired_table(load(tmp_results([run("gp", 1, True)]))).empty
