@@ -366,16 +366,29 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm)
     if (rank == 0) throw InputError(error);
     return 2;
   }
-  if (rank != 0) {
-    work(spec, opt, comm, costed, rank);
-    return 0;
+  // From here on the ranks depend on each other: a rank that fails (an unreadable checkpoint, a full disk) must
+  // not leave the others waiting for its messages forever. It says why and aborts the job; what is finished is in
+  // the results file (flushed after every task) and a rerun resumes, as after a wall-time kill.
+  int size = 1;
+  MPI_Comm_size(comm, &size);
+  try {
+    if (rank != 0) {
+      work(spec, opt, comm, costed, rank);
+      return 0;
+    }
+    fs::create_directories(checkpoint_dir_for(opt.output));
+    Coordinator c(spec, opt, comm, costed, rows);
+    const int code = c.run();
+    std::error_code ec;
+    if (code == 0 && fs::is_empty(checkpoint_dir_for(opt.output), ec)) fs::remove(checkpoint_dir_for(opt.output), ec);
+    return code;
+  } catch (const std::exception& e) {
+    if (size == 1) throw;
+    std::cerr << "gpiqa: error: rank " << rank << ": " << e.what() << " (aborting the job; run it again to resume)"
+              << std::endl;
+    MPI_Abort(comm, 2);
+    return 2;
   }
-  fs::create_directories(checkpoint_dir_for(opt.output));
-  Coordinator c(spec, opt, comm, costed, rows);
-  const int code = c.run();
-  std::error_code ec;
-  if (code == 0 && fs::is_empty(checkpoint_dir_for(opt.output), ec)) fs::remove(checkpoint_dir_for(opt.output), ec);
-  return code;
 }
 
 }  // namespace gpiqa::campaign

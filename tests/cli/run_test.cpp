@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -95,21 +96,46 @@ TEST(RunCommand, SameTableAndFramesWithOneTwoAndFourRanks) {
   EXPECT_FALSE(fs::exists(dir + "/np2.h5.checkpoints")) << "checkpoints of finished tasks are cleaned up";
 }
 
+// kill -9 to every process of a session, until none is left: the whole job, as SLURM kills a job's cgroup at its
+// wall-time limit. (Killing mpirun's process group alone leaves the ranks running on, still writing files.)
+void kill_session(pid_t session) {
+  for (int round = 0; round < 200; ++round) {
+    int alive = 0;
+    for (const auto& e : fs::directory_iterator("/proc")) {
+      const std::string name = e.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::ifstream in(e.path() / "stat");
+      std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const auto close = stat.rfind(')');  // fields after "pid (comm)": state ppid pgrp session
+      if (close == std::string::npos) continue;
+      std::istringstream fields(stat.substr(close + 2));
+      std::string state;
+      long ppid = 0, pgrp = 0, sid = 0;
+      fields >> state >> ppid >> pgrp >> sid;
+      if (sid != session || state == "Z") continue;
+      ++alive;
+      kill(static_cast<pid_t>(std::stol(name)), SIGKILL);
+    }
+    if (alive == 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  FAIL() << "processes of session " << session << " survive kill -9";
+}
+
 TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("kill");
   const std::string c = write_campaign(dir, campaign_yaml(30, 0, 0.1));
   const pid_t pid = fork();
   if (pid == 0) {
-    setsid();  // its own process group: kill -9 reaches mpirun and every rank, like a wall-time kill
+    setsid();  // its own session, which mpirun's ranks (each in a process group of its own) stay in
     const std::string cmd = "exec " + mpirun(2) + " run " + c + " --output " + dir + "/killed.h5 >/dev/null 2>&1";
     execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  kill(-pid, SIGKILL);
+  kill_session(pid);
   waitpid(pid, nullptr, 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   ASSERT_TRUE(fs::exists(dir + "/killed.h5"));
   const auto partial = io::read_results_rows(dir + "/killed.h5");  // readable after SIGKILL
   const auto pending = std::count_if(partial.begin(), partial.end(), [](const io::TaskRow& r) { return r.status == "pending"; });
@@ -118,6 +144,26 @@ TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
   ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --output " + dir + "/killed.h5"), 0);
   ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --output " + dir + "/straight.h5"), 0);
   expect_same_tables(dir + "/straight.h5", dir + "/killed.h5");
+}
+
+// A rank that fails mid-campaign (here: every task's checkpoint is garbage, so whichever rank takes a task cannot
+// read it) stops the whole job with its reason instead of leaving the other ranks waiting for it.
+TEST(RunCommand, ARankThatFailsAbortsTheJobInsteadOfHangingIt) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("rank-fails");
+  const std::string c = write_campaign(dir, campaign_yaml(0.5, 0, 300));
+  fs::create_directories(dir + "/results.h5.checkpoints");
+  for (int id = 0; id < 16; ++id) std::ofstream(dir + "/results.h5.checkpoints/task-" + std::to_string(id) + ".h5") << "not HDF5\n";
+  const auto t0 = std::chrono::steady_clock::now();
+  const int code = run_shell("{ timeout 120 " + mpirun(2) + " run " + c + " 2>" + dir + "/err.txt; }");
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 100) << "the job hung";
+  EXPECT_NE(code, 0);
+  EXPECT_NE(code, 124) << "killed by timeout: the job hung";
+  std::ifstream in(dir + "/err.txt");
+  const std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(err.find("gpiqa: error: rank "), std::string::npos) << err;
+  EXPECT_NE(err.find("task-"), std::string::npos) << "names the unreadable checkpoint: " << err;
+  EXPECT_TRUE(fs::exists(dir + "/results.h5")) << "the results file stays, for the rerun";
 }
 
 TEST(RunCommand, ShardsMergeIntoTheSingleRunTable) {
