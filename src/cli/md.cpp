@@ -15,11 +15,10 @@
 #include "gpiqa/io/frame_writer.hpp"
 #include "gpiqa/io/xyz.hpp"
 #include "gpiqa/md/trajectory.hpp"
-#include "gpiqa/model/molecule_model.hpp"
-#include "gpiqa/reference/mmff_reference.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/units.hpp"
 #include "outcome_json.hpp"
+#include "potential_choice.hpp"
 #include "progress.hpp"
 
 namespace gpiqa::cli {
@@ -30,10 +29,9 @@ namespace h5 = io::h5;
 volatile std::sig_atomic_t g_stop_signal = 0;
 extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
 
-struct MdOptions {
-  std::string models, reference, xyz, mean = "file", thermostat = "nhc", out, checkpoint, restart;
+struct MdOptions : PotentialChoice {
+  std::string xyz, thermostat = "nhc", out, checkpoint, restart;
   std::string displace_mode = "gaussian";
-  bool mean_given = false;
   double temperature_K = 0, duration_ps = 0, timestep_fs = 0.5, displace = 0, tau_fs = 100, friction = 10;
   double checkpoint_every_s = 60;
   int chain_length = 3;
@@ -75,32 +73,19 @@ void check_identity(const std::string& checkpoint, const io::Identity& saved, co
 }
 
 // Loads what the options name; the start is --xyz, else (with --reference) the reference molecule's coordinates.
-LoadedPotential load_potential(const MdOptions& o) {
-  if (o.models.empty() == o.reference.empty())
-    throw InputError("give exactly one of --models DIR (a GP-IQA model set) or --reference MOL_OR_SMILES (MMFF94)");
+LoadedPotential load_start(const MdOptions& o) {
   LoadedPotential p;
-  if (!o.reference.empty()) {
-    if (o.mean_given) throw InputError("--mean", "applies to GP model sets (--models), not to --reference");
-    const reference::Molecule molecule = reference::Molecule::load(o.reference);
-    p.start_bohr = molecule.positions_bohr();
-    if (!o.xyz.empty()) {
-      const io::XyzFrame frame = io::read_xyz(o.xyz).front();
-      io::check_elements(frame.elements, o.xyz, molecule.elements(), "reference " + molecule.source());
-      p.start_bohr = frame.positions_angstrom * units::kBohrPerAngstrom;
-    }
-    p.potential = std::make_unique<reference::MmffReference>(molecule);
-    p.identity = {{"reference", o.reference}};
-    return p;
+  ChosenPotential chosen = load_potential(o);
+  if (o.xyz.empty()) {
+    if (!chosen.molecule) throw InputError("--xyz", "is required with --models (the starting geometry)");
+    p.start_bohr = chosen.molecule->positions_bohr();
+  } else {
+    const io::XyzFrame frame = io::read_xyz(o.xyz).front();
+    chosen.check_atoms(frame.elements, o.xyz);
+    p.start_bohr = frame.positions_angstrom * units::kBohrPerAngstrom;
   }
-  if (o.xyz.empty()) throw InputError("--xyz", "is required with --models (the starting geometry)");
-  const model::MeanSpec mean = model::MeanSpec::parse(o.mean);
-  model::MoleculeModel set = model::MoleculeModel::load(o.models, &std::cerr);
-  if (!mean.is_file()) set = set.with_mean(mean);
-  const io::XyzFrame frame = io::read_xyz(o.xyz).front();
-  set.check_matches(frame.elements, o.xyz);
-  p.start_bohr = frame.positions_angstrom * units::kBohrPerAngstrom;
-  p.identity = {{"system", set.system_name()}, {"mean", o.mean}};
-  p.potential = std::make_unique<model::MoleculeModel>(std::move(set));
+  p.potential = std::move(chosen.potential);
+  p.identity = std::move(chosen.identity);
   return p;
 }
 
@@ -121,7 +106,7 @@ void run_md(const MdOptions& o) {
   if (o.frames_every < 0) throw InputError("--frames-every", "must be >= 0");
   if (o.frames_every > 0 && o.out.empty()) throw InputError("--frames-every", "needs --out FILE for the frames");
 
-  const LoadedPotential loaded = load_potential(o);
+  const LoadedPotential loaded = load_start(o);
   model::Potential& potential = *loaded.potential;
   const io::Identity identity = identity_of(o, loaded);
 

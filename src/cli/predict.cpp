@@ -9,36 +9,16 @@
 
 #include "commands.hpp"
 #include "gpiqa/io/xyz.hpp"
-#include "gpiqa/model/molecule_model.hpp"
-#include "gpiqa/reference/mmff_reference.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/units.hpp"
+#include "potential_choice.hpp"
 
 namespace gpiqa::cli {
 namespace {
 
-struct PredictOptions {
-  std::string models, reference, xyz, mean = "file";
-  bool mean_given = false;
+struct PredictOptions : PotentialChoice {
+  std::string xyz;
 };
-
-// The potential the options name, checked against every frame's atoms.
-std::unique_ptr<model::Potential> load_potential(const PredictOptions& o, const std::vector<io::XyzFrame>& frames) {
-  if (o.models.empty() == o.reference.empty())
-    throw InputError("give exactly one of --models DIR (a GP-IQA model set) or --reference MOL_OR_SMILES (MMFF94)");
-  if (!o.reference.empty()) {
-    if (o.mean_given) throw InputError("--mean", "applies to GP model sets (--models), not to --reference");
-    const reference::Molecule molecule = reference::Molecule::load(o.reference);
-    for (const io::XyzFrame& f : frames)
-      io::check_elements(f.elements, o.xyz, molecule.elements(), "reference " + molecule.source());
-    return std::make_unique<reference::MmffReference>(molecule);
-  }
-  const model::MeanSpec spec = model::MeanSpec::parse(o.mean);
-  model::MoleculeModel set = model::MoleculeModel::load(o.models, &std::cerr);
-  if (!spec.is_file()) set = set.with_mean(spec);
-  for (const io::XyzFrame& f : frames) set.check_matches(f.elements, o.xyz);
-  return std::make_unique<model::MoleculeModel>(std::move(set));
-}
 
 }  // namespace
 
@@ -55,7 +35,9 @@ void add_predict(CLI::App& app) {
   sub->callback([opt, mean] {
     opt->mean_given = mean->count() > 0;
     const std::vector<io::XyzFrame> frames = io::read_xyz(opt->xyz);
-    const std::unique_ptr<model::Potential> potential = load_potential(*opt, frames);
+    const ChosenPotential chosen = load_potential(*opt);
+    for (const io::XyzFrame& f : frames) chosen.check_atoms(f.elements, opt->xyz);
+    model::Potential* potential = chosen.potential.get();
     model::Positions forces;
     Eigen::VectorXd atomic;
     for (std::size_t i = 0; i < frames.size(); ++i) {

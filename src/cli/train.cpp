@@ -23,31 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int label_number(const std::string& label) {  // "H3" -> 3
-  std::size_t i = 0;
-  while (i < label.size() && std::isalpha(static_cast<unsigned char>(label[i]))) ++i;
-  long long v = 0;
-  return util::parse_integer(label.substr(i), v) ? static_cast<int>(v) : 0;
-}
-
-model::Alf parse_alf(const std::string& text, int atom_number, int atoms) {
-  if (text.empty()) {  // default: the atom and the two lowest-numbered other atoms
-    std::vector<int> others;
-    for (int a = 1; a <= atoms && others.size() < 2; ++a)
-      if (a != atom_number) others.push_back(a);
-    if (others.size() < 2 || atom_number < 1) throw InputError("--alf", "cannot choose a local frame; give --alf \"i j k\"");
-    return {atom_number - 1, others[0] - 1, others[1] - 1};
-  }
-  const std::vector<std::string> t = util::split_whitespace(text);
-  long long i = 0, j = 0, k = 0;
-  if (t.size() != 3 || !util::parse_integer(t[0], i) || !util::parse_integer(t[1], j) || !util::parse_integer(t[2], k))
-    throw InputError("--alf", "expected three 1-based atom indices, e.g. \"1 2 3\", got '" + text + "'");
-  for (long long v : {i, j, k})
-    if (v < 1 || v > atoms) throw InputError("--alf", fmt::format("atom index {} out of range 1..{}", v, atoms));
-  if (i == j || i == k || j == k) throw InputError("--alf", "the three atoms must differ");
-  return {static_cast<int>(i - 1), static_cast<int>(j - 1), static_cast<int>(k - 1)};
-}
-
 }  // namespace
 
 void add_train(CLI::App& app) {
@@ -99,7 +74,8 @@ void add_train(CLI::App& app) {
       id.number_of_atoms = static_cast<int>((job.training.x.cols() + 6) / 3);
       if (3 * id.number_of_atoms - 6 != job.training.x.cols())
         throw InputError(o->csv, fmt::format("{} features is not 3N-6 for any number of atoms N", job.training.x.cols()));
-      id.alf = parse_alf(o->alf, label_number(id.atom), id.number_of_atoms);
+      id.alf = o->alf.empty() ? train::default_alf(id.atom, id.number_of_atoms, "--alf")
+                              : train::parse_alf(o->alf, id.number_of_atoms, "--alf");
       jobs.push_back(std::move(job));
     }
     if (o->validate_every > 0)

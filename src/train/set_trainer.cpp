@@ -22,13 +22,6 @@ namespace {
 constexpr const char* kTrainingSuffix = "_TRAINING_SET.csv";
 constexpr const char* kValidationSuffix = "_VALIDATION_SET.csv";
 
-int label_number(const std::string& label) {  // "H3" -> 3
-  std::size_t i = 0;
-  while (i < label.size() && std::isalpha(static_cast<unsigned char>(label[i]))) ++i;
-  long long v = 0;
-  return util::parse_integer(label.substr(i), v) ? static_cast<int>(v) : 0;
-}
-
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
@@ -40,13 +33,8 @@ std::map<std::string, model::Alf> read_alf_file(const std::string& path, int ato
     const std::string line = util::trim(lines[l]);
     if (line.empty() || line[0] == '#') continue;
     const std::vector<std::string> t = util::split_whitespace(line);
-    long long i = 0, j = 0, k = 0;
-    if (t.size() != 4 || !util::parse_integer(t[1], i) || !util::parse_integer(t[2], j) || !util::parse_integer(t[3], k))
-      throw InputError(path, static_cast<int>(l + 1), "expected 'LABEL i j k' (1-based atom indices)");
-    for (long long v : {i, j, k})
-      if (v < 1 || v > atoms) throw InputError(path, static_cast<int>(l + 1), fmt::format("atom index {} out of range 1..{}", v, atoms));
-    if (i == j || i == k || j == k) throw InputError(path, static_cast<int>(l + 1), "the three atoms must differ");
-    out[t[0]] = {static_cast<int>(i - 1), static_cast<int>(j - 1), static_cast<int>(k - 1)};
+    if (t.size() != 4) throw InputError(path, static_cast<int>(l + 1), "expected 'LABEL i j k' (1-based atom indices)");
+    out[t[0]] = parse_alf(t[1] + " " + t[2] + " " + t[3], atoms, path, static_cast<int>(l + 1));
   }
   return out;
 }
@@ -90,12 +78,7 @@ std::vector<AtomJob> read_training_directory(const std::string& directory, const
       if (it == alfs.end()) throw InputError(alf_file, "no local frame for atom " + atom);
       job.identity.alf = it->second;
     } else {
-      const int number = label_number(atom);
-      std::vector<int> others;
-      for (int a = 1; a <= job.identity.number_of_atoms && others.size() < 2; ++a)
-        if (a != number) others.push_back(a - 1);
-      if (number < 1 || others.size() < 2) throw InputError(path, "cannot choose a local frame for atom " + atom);
-      job.identity.alf = {number - 1, others[0], others[1]};
+      job.identity.alf = default_alf(atom, job.identity.number_of_atoms, path);
     }
     std::string validation = path.substr(0, path.size() - std::string(kTrainingSuffix).size()) + kValidationSuffix;
     if (ends_with(path, kTrainingSuffix) && fs::exists(validation, ec)) {

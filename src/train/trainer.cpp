@@ -2,6 +2,7 @@
 
 #include <LBFGSB.h>
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -26,6 +27,30 @@ std::pair<std::string, std::string> identity_from_file_name(const std::string& p
   const auto underscore = base.rfind('_');
   if (underscore == std::string::npos) return {};
   return {base.substr(0, underscore), base.substr(underscore + 1)};
+}
+
+model::Alf parse_alf(const std::string& ijk, int atoms, const std::string& where, int line) {
+  const std::vector<std::string> t = util::split_whitespace(ijk);
+  long long i = 0, j = 0, k = 0;
+  if (t.size() != 3 || !util::parse_integer(t[0], i) || !util::parse_integer(t[1], j) || !util::parse_integer(t[2], k))
+    throw InputError(where, line, "expected three 1-based atom indices \"i j k\", got '" + ijk + "'");
+  for (long long v : {i, j, k})
+    if (v < 1 || v > atoms) throw InputError(where, line, fmt::format("atom index {} out of range 1..{}", v, atoms));
+  if (i == j || i == k || j == k) throw InputError(where, line, "the three atoms of a local frame must differ");
+  return {static_cast<int>(i - 1), static_cast<int>(j - 1), static_cast<int>(k - 1)};
+}
+
+model::Alf default_alf(const std::string& atom_label, int atoms, const std::string& where) {
+  std::size_t digits = 0;
+  while (digits < atom_label.size() && std::isalpha(static_cast<unsigned char>(atom_label[digits]))) ++digits;
+  long long number = 0;
+  if (!util::parse_integer(atom_label.substr(digits), number)) number = 0;
+  std::vector<int> others;
+  for (int a = 1; a <= atoms && others.size() < 2; ++a)
+    if (a != number) others.push_back(a - 1);
+  if (number < 1 || number > atoms || others.size() < 2)
+    throw InputError(where, "cannot choose a local frame for atom '" + atom_label + "'; give one (\"i j k\")");
+  return {static_cast<int>(number - 1), others[0], others[1]};
 }
 
 TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, const TrainOptions& opt) {

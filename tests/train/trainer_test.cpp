@@ -108,5 +108,39 @@ TEST(TrainingSet, BadCsvsNameTheFileAndRow) {
   }
 }
 
+// Local frames from "i j k" (1-based in, 0-based out) and FEREBUS's default: the atom and the two
+// lowest-numbered others. Bad frames name where they came from (and the line).
+TEST(Trainer, LocalFramesGivenAndDefault) {
+  const model::Alf given = parse_alf(" 3 1  2 ", 4, "ALF.txt", 7);
+  EXPECT_EQ(given.central, 2);
+  EXPECT_EQ(given.x_axis, 0);
+  EXPECT_EQ(given.xy_plane, 1);
+  const model::Alf h3 = default_alf("H3", 4, "--alf");
+  EXPECT_EQ(h3.central, 2);
+  EXPECT_EQ(h3.x_axis, 0);
+  EXPECT_EQ(h3.xy_plane, 1);
+  const model::Alf o1 = default_alf("O1", 3, "--alf");
+  EXPECT_EQ(o1.x_axis, 1);
+  EXPECT_EQ(o1.xy_plane, 2);
+  struct Bad {
+    std::string ijk;
+    const char* fragment;
+  };
+  for (const Bad& b : {Bad{"1 2", "three 1-based"}, Bad{"1 2 x", "three 1-based"}, Bad{"1 2 5", "out of range 1..4"},
+                       Bad{"1 2 2", "must differ"}}) {
+    try {
+      parse_alf(b.ijk, 4, "ALF.txt", 7);
+      FAIL() << b.ijk;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.file(), "ALF.txt");
+      EXPECT_EQ(e.line(), 7);
+      EXPECT_NE(std::string(e.what()).find(b.fragment), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(default_alf("X", 4, "--alf"), InputError);
+  EXPECT_THROW(default_alf("H9", 4, "--alf"), InputError);
+  EXPECT_THROW(default_alf("H1", 2, "--alf"), InputError);
+}
+
 }  // namespace
 }  // namespace gpiqa::train

@@ -42,4 +42,11 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& identi
 /// "WATER_O1_TRAINING_SET.csv" -> {"WATER", "O1"}; empty strings when the name does not follow that pattern.
 std::pair<std::string, std::string> identity_from_file_name(const std::string& path);
 
+/// A local frame given as three 1-based atom indices "i j k" (distinct, within 1..atoms), 0-based. InputError
+/// naming `where` (and `line` when > 0) otherwise.
+model::Alf parse_alf(const std::string& ijk, int atoms, const std::string& where, int line = 0);
+/// FEREBUS's frame when none is given: the atom (its number from the label, "H3" -> 3) and the two
+/// lowest-numbered other atoms. InputError naming `where` when the label has no number or there are too few atoms.
+model::Alf default_alf(const std::string& atom_label, int atoms, const std::string& where);
+
 }  // namespace gpiqa::train
