@@ -17,7 +17,8 @@ using namespace gpiqa;
 void md_steps(benchmark::State& state, const char* models, const char* xyz, const char* thermostat) {
   if (!test::have_shared_data()) return state.SkipWithError("../shared/data not found");
   model::MoleculeModel m = model::MoleculeModel::load(test::shared_data(models));
-  const md::Positions start = io::read_xyz(test::shared_data(xyz))[0].positions_angstrom * units::kBohrPerAngstrom;
+  const md::Positions start =
+      io::read_xyz(test::shared_data(xyz))[0].positions_angstrom * units::kBohrPerAngstrom;
   md::TrajectorySpec spec;
   spec.integrator.type = thermostat;
   spec.integrator.temperature_K = 300;
@@ -35,7 +36,8 @@ void md_steps(benchmark::State& state, const char* models, const char* xyz, cons
   model::Diagnostics diag;
   const auto t0 = std::chrono::steady_clock::now();
   const long long calls = 20000;
-  for (long long i = 0; i < calls; ++i) benchmark::DoNotOptimize(m.compute(t.state().positions, &forces, nullptr, &diag));
+  for (long long i = 0; i < calls; ++i)
+    benchmark::DoNotOptimize(m.compute(t.state().positions, &forces, nullptr, &diag));
   const double model_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / calls;
   const double steps = static_cast<double>(state.iterations() * chunk);
   state.counters["steps/s"] = benchmark::Counter(steps, benchmark::Counter::kIsRate);

@@ -48,7 +48,8 @@ double bytes_per_call(const MoleculeModel& m, bool forces) {
 double flops_per_call(const MoleculeModel& m, bool forces) {
   double f = 0;
   for (const auto& a : m.atoms())
-    f += a.training_size() * (3.0 * static_cast<double>(a.terms().size()) * (forces ? 2.0 : 1.0) + 20.0 /* exp */ + 2.0);
+    f += a.training_size() *
+         (3.0 * static_cast<double>(a.terms().size()) * (forces ? 2.0 : 1.0) + 20.0 /* exp */ + 2.0);
   return f;
 }
 
@@ -61,8 +62,10 @@ void run(benchmark::State& state, Case& c, bool forces) {
   }
   const double calls = static_cast<double>(state.iterations());
   state.counters["bytes_per_call"] = bytes_per_call(c.model, forces);
-  state.counters["GB/s"] = benchmark::Counter(bytes_per_call(c.model, forces) * calls / 1e9, benchmark::Counter::kIsRate);
-  state.counters["GFLOP/s"] = benchmark::Counter(flops_per_call(c.model, forces) * calls / 1e9, benchmark::Counter::kIsRate);
+  state.counters["GB/s"] =
+      benchmark::Counter(bytes_per_call(c.model, forces) * calls / 1e9, benchmark::Counter::kIsRate);
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(flops_per_call(c.model, forces) * calls / 1e9, benchmark::Counter::kIsRate);
 }
 
 void BM_Water(benchmark::State& state) {

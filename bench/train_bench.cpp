@@ -1,8 +1,9 @@
-// Training time per atom for 500, 1000 and 2000 points on real reference data: glycine (10 atoms, 24 features)
-// sampled from the MMFF94 reference as `gpiqa models build` samples it (MD at 300-1500 K and displacements,
-// farthest-point training sets; the first n of a farthest-point order are the farthest-point set of size n), the
-// atomic energies of its alpha carbon C2, the hardest atom of the set.
-//   BM_TrainAtom/n               one fit: rbf-cyclic, one optimiser start (`models build` runs kernel auto with 4
+// Training time per atom for 500, 1000 and 2000 points on real reference data: glycine (10 atoms, 24
+// features) sampled from the MMFF94 reference as `gpiqa models build` samples it (MD at 300-1500 K and
+// displacements, farthest-point training sets; the first n of a farthest-point order are the farthest-point
+// set of size n), the atomic energies of its alpha carbon C2, the hardest atom of the set.
+//   BM_TrainAtom/n               one fit: rbf-cyclic, one optimiser start (`models build` runs kernel auto
+//   with 4
 //                                starts below 30 features: multiply by about 8 for its cost)
 //   BM_LikelihoodAndGradient/n   one evaluation of the concentrated log likelihood and its gradient, the unit
 //                                the optimiser pays for (O(n^3) Cholesky and inverse, O(n^2 nf) gradient)
@@ -53,7 +54,8 @@ void BM_TrainAtom(benchmark::State& state) {
   train::TrainOptions opt;
   opt.starts = 1;
   int evaluations = 0;
-  for (auto _ : state) evaluations = train::train_atom_model(data, glycine_alpha_carbon().identity, opt).evaluations;
+  for (auto _ : state)
+    evaluations = train::train_atom_model(data, glycine_alpha_carbon().identity, opt).evaluations;
   state.counters["features"] = static_cast<double>(data.x.cols());
   state.counters["evaluations"] = evaluations;
 }

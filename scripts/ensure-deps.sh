@@ -3,7 +3,7 @@
 #   Debian/Ubuntu as root: installs what is missing with apt-get.
 #   Debian/Ubuntu as a user: names exactly what is missing and exits 1.
 #   Elsewhere (a cluster with environment modules): does nothing; CMake names what it cannot find.
-# Usage: scripts/ensure-deps.sh [build|test|analysis|slurm]...   (default: build)
+# Usage: scripts/ensure-deps.sh [build|test|analysis|slurm|format]...   (default: build)
 set -euo pipefail
 
 build_pkgs=(cmake g++ make pkg-config libopenmpi-dev openmpi-bin libhdf5-dev libeigen3-dev libyaml-cpp-dev
@@ -13,6 +13,7 @@ test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev hdf5-tools)
 analysis_pkgs=(python3 python3-numpy python3-h5py python3-pandas python3-matplotlib python3-scipy
                python3-statsmodels python3-pytest)
 slurm_pkgs=(slurm-wlm)
+format_pkgs=(clang-format)
 
 wanted=()
 for part in "${@:-build}"; do
@@ -21,7 +22,8 @@ for part in "${@:-build}"; do
     test) wanted+=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
     analysis) wanted+=("${analysis_pkgs[@]}") ;;
     slurm) wanted+=("${slurm_pkgs[@]}") ;;
-    *) echo "ensure-deps: unknown part '$part' (build, test, analysis, slurm)" >&2; exit 2 ;;
+    format) wanted+=("${format_pkgs[@]}") ;;
+    *) echo "ensure-deps: unknown part '$part' (build, test, analysis, slurm, format)" >&2; exit 2 ;;
   esac
 done
 

@@ -32,7 +32,8 @@ class Reader {
   }
 
   // Checks that `n` has only the allowed keys.
-  void only_keys(const YAML::Node& n, const std::string& what, std::initializer_list<const char*> allowed) const {
+  void only_keys(const YAML::Node& n, const std::string& what,
+                 std::initializer_list<const char*> allowed) const {
     for (const auto& kv : n) {
       const std::string key = kv.first.as<std::string>();
       bool ok = false;
@@ -57,7 +58,8 @@ class Reader {
   long long integer(const YAML::Node& n, const std::string& what) const {
     if (!n.IsScalar()) fail(n, what + " must be an integer");
     long long v = 0;
-    if (!util::parse_integer(util::trim(n.Scalar()), v)) fail(n, what + " must be an integer, not '" + n.Scalar() + "'");
+    if (!util::parse_integer(util::trim(n.Scalar()), v))
+      fail(n, what + " must be an integer, not '" + n.Scalar() + "'");
     return v;
   }
   std::string string(const YAML::Node& n, const std::string& what) const {
@@ -70,7 +72,8 @@ class Reader {
     if (must_exist) {
       std::error_code ec;
       if (!fs::exists(full, ec)) fail(n, what + " '" + full.string() + "' does not exist");
-      if (directory && !fs::is_directory(full, ec)) fail(n, what + " '" + full.string() + "' is not a directory");
+      if (directory && !fs::is_directory(full, ec))
+        fail(n, what + " '" + full.string() + "' is not a directory");
     }
     return fs::weakly_canonical(full).string();
   }
@@ -100,7 +103,8 @@ void parse_md(const Reader& r, const YAML::Node& md, CampaignSpec& c) {
         if (m < 1 || m > 20) r.fail(t["chain_length"], "md.thermostat.chain_length must be 1..20");
         c.integrator.chain_length = static_cast<int>(m);
       }
-      if (t["friction_per_ps"]) c.integrator.friction_per_ps = r.positive(t["friction_per_ps"], "md.thermostat.friction_per_ps");
+      if (t["friction_per_ps"])
+        c.integrator.friction_per_ps = r.positive(t["friction_per_ps"], "md.thermostat.friction_per_ps");
     }
     const YAML::Node where = t.IsMap() && t["type"] ? t["type"] : t;
     if (c.integrator.type != "nhc" && c.integrator.type != "csvr" && c.integrator.type != "langevin" &&
@@ -111,21 +115,30 @@ void parse_md(const Reader& r, const YAML::Node& md, CampaignSpec& c) {
 
 void parse_stability(const Reader& r, const YAML::Node& s, stability::MonitorConfig& m) {
   r.require_map(s, "stability");
-  r.only_keys(s, "stability", {"bond_stretch_angstrom", "min_distance_angstrom", "bond_compress_fraction",
-                               "max_temperature_excess_K", "temperature_window_fs", "energy_floor_hartree",
-                               "extrapolation_kernel", "bond_factor"});
-  if (s["temperature_window_fs"]) m.temperature_window_fs = r.positive(s["temperature_window_fs"], "stability.temperature_window_fs");
-  if (s["bond_stretch_angstrom"]) m.bond_stretch_angstrom = r.positive(s["bond_stretch_angstrom"], "stability.bond_stretch_angstrom");
-  if (s["min_distance_angstrom"]) m.min_distance_angstrom = r.positive(s["min_distance_angstrom"], "stability.min_distance_angstrom");
+  r.only_keys(
+      s, "stability",
+      {"bond_stretch_angstrom", "min_distance_angstrom", "bond_compress_fraction", "max_temperature_excess_K",
+       "temperature_window_fs", "energy_floor_hartree", "extrapolation_kernel", "bond_factor"});
+  if (s["temperature_window_fs"])
+    m.temperature_window_fs = r.positive(s["temperature_window_fs"], "stability.temperature_window_fs");
+  if (s["bond_stretch_angstrom"])
+    m.bond_stretch_angstrom = r.positive(s["bond_stretch_angstrom"], "stability.bond_stretch_angstrom");
+  if (s["min_distance_angstrom"])
+    m.min_distance_angstrom = r.positive(s["min_distance_angstrom"], "stability.min_distance_angstrom");
   if (s["bond_compress_fraction"]) {
     m.bond_compress_fraction = r.positive(s["bond_compress_fraction"], "stability.bond_compress_fraction");
-    if (m.bond_compress_fraction >= 1) r.fail(s["bond_compress_fraction"], "stability.bond_compress_fraction must be below 1");
+    if (m.bond_compress_fraction >= 1)
+      r.fail(s["bond_compress_fraction"], "stability.bond_compress_fraction must be below 1");
   }
-  if (s["max_temperature_excess_K"]) m.max_temperature_excess_K = r.positive(s["max_temperature_excess_K"], "stability.max_temperature_excess_K");
-  if (s["energy_floor_hartree"]) m.energy_floor_margin_hartree = r.positive(s["energy_floor_hartree"], "stability.energy_floor_hartree");
+  if (s["max_temperature_excess_K"])
+    m.max_temperature_excess_K =
+        r.positive(s["max_temperature_excess_K"], "stability.max_temperature_excess_K");
+  if (s["energy_floor_hartree"])
+    m.energy_floor_margin_hartree = r.positive(s["energy_floor_hartree"], "stability.energy_floor_hartree");
   if (s["extrapolation_kernel"]) {
     m.extrapolation_kernel = r.number(s["extrapolation_kernel"], "stability.extrapolation_kernel");
-    if (!(m.extrapolation_kernel >= 0 && m.extrapolation_kernel < 1)) r.fail(s["extrapolation_kernel"], "stability.extrapolation_kernel must be in [0, 1)");
+    if (!(m.extrapolation_kernel >= 0 && m.extrapolation_kernel < 1))
+      r.fail(s["extrapolation_kernel"], "stability.extrapolation_kernel must be in [0, 1)");
   }
   if (s["bond_factor"]) m.bond_factor = r.positive(s["bond_factor"], "stability.bond_factor");
 }
@@ -147,7 +160,8 @@ ModelVariant parse_variant(const Reader& r, const std::string& name, const YAML:
     }
   }
   if (const YAML::Node mean = n["mean"]) {
-    if (v.is_reference()) r.fail(mean, what + " is the reference potential: it has no prior mean (mean is for kind: gp)");
+    if (v.is_reference())
+      r.fail(mean, what + " is the reference potential: it has no prior mean (mean is for kind: gp)");
     v.mean = r.string(mean, "mean of " + what);
     try {
       model::MeanSpec::parse(v.mean);
@@ -163,7 +177,9 @@ ModelVariant parse_variant(const Reader& r, const std::string& name, const YAML:
 void resolve_builtin(const Reader& r, const YAML::Node& m, bool gp, MoleculeEntry& e) {
   const std::string what = "molecule '" + e.name + "'";
   for (const char* key : {"geometry", "models", "reference", "smiles"})
-    if (m[key]) r.fail(m[key], what + ": builtin cannot be combined with " + key + " (the built-in molecule brings its own)");
+    if (m[key])
+      r.fail(m[key],
+             what + ": builtin cannot be combined with " + key + " (the built-in molecule brings its own)");
   const YAML::Node b = m["builtin"];
   e.builtin = r.string(b, "builtin of " + e.name);
   try {
@@ -182,7 +198,8 @@ void resolve_builtin(const Reader& r, const YAML::Node& m, bool gp, MoleculeEntr
 
 // One entry of `molecules`. What it must give depends on the campaign's variants: a GP variant (`gp`) needs a
 // model set, a reference variant (`ref`) a reference; a geometry is needed only without a reference.
-MoleculeEntry parse_molecule(const Reader& r, const std::string& name, const YAML::Node& m, bool gp, bool ref) {
+MoleculeEntry parse_molecule(const Reader& r, const std::string& name, const YAML::Node& m, bool gp,
+                             bool ref) {
   const std::string what = "molecule '" + name + "'";
   r.require_map(m, what);
   r.only_keys(m, what, {"builtin", "geometry", "models", "reference", "smiles"});
@@ -195,8 +212,10 @@ MoleculeEntry parse_molecule(const Reader& r, const std::string& name, const YAM
   if (m["reference"] && m["smiles"]) r.fail(m["smiles"], what + " has both reference and smiles (give one)");
   if (m["reference"]) e.reference = r.path(m["reference"], "reference of " + name, true, false);
   if (m["smiles"]) e.smiles = r.string(m["smiles"], "smiles of " + name);
-  if (m["geometry"]) e.geometry = r.path(m["geometry"], "geometry of " + name, true, false);
-  else if (!e.has_reference()) r.fail(m, what + " has no geometry (give geometry, or a reference or smiles to start from)");
+  if (m["geometry"])
+    e.geometry = r.path(m["geometry"], "geometry of " + name, true, false);
+  else if (!e.has_reference())
+    r.fail(m, what + " has no geometry (give geometry, or a reference or smiles to start from)");
   if (m["models"]) {
     const std::string dir = r.path(m["models"], "models of " + name, true, true);
     if (gp) e.models = dir;  // a reference-only campaign does not use (or fingerprint) the GP set
@@ -204,12 +223,14 @@ MoleculeEntry parse_molecule(const Reader& r, const std::string& name, const YAM
     r.fail(m, what + " has no models (the campaign's GP variants need a model set)");
   }
   if (ref && !e.has_reference())
-    r.fail(m, what + " has no reference (reference: FILE.mol, smiles: or builtin:) for the campaign's reference variant");
+    r.fail(m, what +
+                  " has no reference (reference: FILE.mol, smiles: or builtin:) for the campaign's reference "
+                  "variant");
   return e;
 }
 
-// The geometry, the reference and the GP model set of a molecule must have the same atoms in the same order; the
-// reference must be usable by MMFF94 and the model set must load. Sets the molecule's cost per step.
+// The geometry, the reference and the GP model set of a molecule must have the same atoms in the same order;
+// the reference must be usable by MMFF94 and the model set must load. Sets the molecule's cost per step.
 void check_molecule(MoleculeEntry& m) {
   std::vector<std::string> elements;
   std::string elements_from;
@@ -232,7 +253,8 @@ void check_molecule(MoleculeEntry& m) {
     const model::MoleculeModel set = model::MoleculeModel::load(m.models);
     set.check_matches(elements, elements_from);
     m.cost_per_step = 0;
-    for (const auto& a : set.atoms()) m.cost_per_step += static_cast<double>(a.training_size()) * a.feature_count();
+    for (const auto& a : set.atoms())
+      m.cost_per_step += static_cast<double>(a.training_size()) * a.feature_count();
   }
 }
 
@@ -246,8 +268,11 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
   } catch (const YAML::Exception& e) {
     throw InputError(source, e.mark.line >= 0 ? e.mark.line + 1 : 0, "malformed YAML: " + e.msg);
   }
-  if (!root.IsMap()) throw InputError(source, "a campaign must be a YAML mapping (name, molecules, models, ...)");
-  r.only_keys(root, "the campaign", {"name", "molecules", "models", "temperatures_K", "seeds", "md", "start", "stability", "output"});
+  if (!root.IsMap())
+    throw InputError(source, "a campaign must be a YAML mapping (name, molecules, models, ...)");
+  r.only_keys(
+      root, "the campaign",
+      {"name", "molecules", "models", "temperatures_K", "seeds", "md", "start", "stability", "output"});
   CampaignSpec c;
   c.source = source;
   c.text = text;
@@ -269,10 +294,12 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
                                          c.has_reference_variant()));
 
   const YAML::Node temps = root["temperatures_K"];
-  if (temps.IsScalar()) c.temperatures_K.push_back(r.positive(temps, "temperatures_K"));
+  if (temps.IsScalar())
+    c.temperatures_K.push_back(r.positive(temps, "temperatures_K"));
   else if (temps.IsSequence())
     for (const auto& t : temps) c.temperatures_K.push_back(r.positive(t, "each of temperatures_K"));
-  else r.fail(temps, "temperatures_K must be a number or a list of numbers");
+  else
+    r.fail(temps, "temperatures_K must be a number or a list of numbers");
   if (c.temperatures_K.empty()) r.fail(temps, "temperatures_K is empty");
   if (std::set<double>(c.temperatures_K.begin(), c.temperatures_K.end()).size() != c.temperatures_K.size())
     r.fail(temps, "temperatures_K has duplicates");
@@ -289,7 +316,8 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
       c.seeds.push_back(static_cast<std::uint64_t>(v));
     }
     if (c.seeds.empty()) r.fail(seeds, "seeds is empty");
-    if (std::set<std::uint64_t>(c.seeds.begin(), c.seeds.end()).size() != c.seeds.size()) r.fail(seeds, "seeds has duplicates");
+    if (std::set<std::uint64_t>(c.seeds.begin(), c.seeds.end()).size() != c.seeds.size())
+      r.fail(seeds, "seeds has duplicates");
   } else {
     r.fail(seeds, "seeds must be a count or a list");
   }
@@ -304,7 +332,8 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
     }
     if (s["displace_mode"]) {
       try {
-        c.displace_mode = md::parse_displace_mode(r.string(s["displace_mode"], "start.displace_mode"), "start.displace_mode");
+        c.displace_mode = md::parse_displace_mode(r.string(s["displace_mode"], "start.displace_mode"),
+                                                  "start.displace_mode");
       } catch (const InputError& e) {
         r.fail(s["displace_mode"], e.what());
       }
@@ -321,10 +350,12 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
       c.frames_every = r.integer(out["frames_every"], "output.frames_every");
       if (c.frames_every < 0) r.fail(out["frames_every"], "output.frames_every must be >= 0");
     }
-    if (out["checkpoint_every_s"]) c.checkpoint_every_s = r.positive(out["checkpoint_every_s"], "output.checkpoint_every_s");
+    if (out["checkpoint_every_s"])
+      c.checkpoint_every_s = r.positive(out["checkpoint_every_s"], "output.checkpoint_every_s");
   }
   const fs::path fp(file);
-  c.output_file = fs::weakly_canonical(fp.is_absolute() ? fp : fs::absolute(source).parent_path() / fp).string();
+  c.output_file =
+      fs::weakly_canonical(fp.is_absolute() ? fp : fs::absolute(source).parent_path() / fp).string();
 
   // Every model set and reference must load and match its geometry.
   for (MoleculeEntry& m : c.molecules) {
@@ -337,7 +368,9 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
   return c;
 }
 
-CampaignSpec load_campaign(const std::string& path) { return parse_campaign(util::read_text_file(path), path); }
+CampaignSpec load_campaign(const std::string& path) {
+  return parse_campaign(util::read_text_file(path), path);
+}
 
 bool CampaignSpec::has_gp_variant() const {
   for (const ModelVariant& v : models)

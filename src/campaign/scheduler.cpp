@@ -33,19 +33,37 @@ constexpr int kTagToWorker = 2;
 constexpr int kTagStopNow = 3;
 
 volatile std::sig_atomic_t g_stop = 0;
-extern "C" void on_signal(int sig) { g_stop = sig; }
+extern "C" void on_signal(int sig) {
+  g_stop = sig;
+}
 
 // ---- messages (JSON text; doubles round-trip exactly, NaN travels as null) ----
-json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-double num(const json& j) { return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>(); }
+json num(double v) {
+  return std::isfinite(v) ? json(v) : json(nullptr);
+}
+double num(const json& j) {
+  return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>();
+}
 
 json row_to_json(const io::TaskRow& r) {
-  return {{"task_id", r.task_id}, {"status", r.status}, {"reason", r.reason}, {"ttf", num(r.time_to_failure_ps)},
-          {"failure_step", r.failure_step}, {"simulated_ps", r.simulated_ps}, {"steps", r.steps},
-          {"mean_T", num(r.mean_temperature_K)}, {"std_T", num(r.std_temperature_K)}, {"drift", num(r.conserved_drift)},
-          {"bond_dev", num(r.max_bond_deviation_angstrom)}, {"min_dist", num(r.min_distance_angstrom)},
-          {"max_force", num(r.max_force)}, {"extrap", num(r.extrapolation_fraction)}, {"wall", r.wall_seconds},
-          {"sps", r.steps_per_second}, {"rank", r.rank}, {"host", r.host}};
+  return {{"task_id", r.task_id},
+          {"status", r.status},
+          {"reason", r.reason},
+          {"ttf", num(r.time_to_failure_ps)},
+          {"failure_step", r.failure_step},
+          {"simulated_ps", r.simulated_ps},
+          {"steps", r.steps},
+          {"mean_T", num(r.mean_temperature_K)},
+          {"std_T", num(r.std_temperature_K)},
+          {"drift", num(r.conserved_drift)},
+          {"bond_dev", num(r.max_bond_deviation_angstrom)},
+          {"min_dist", num(r.min_distance_angstrom)},
+          {"max_force", num(r.max_force)},
+          {"extrap", num(r.extrapolation_fraction)},
+          {"wall", r.wall_seconds},
+          {"sps", r.steps_per_second},
+          {"rank", r.rank},
+          {"host", r.host}};
 }
 void row_from_json(const json& j, io::TaskRow& r) {
   r.status = j["status"];
@@ -67,9 +85,15 @@ void row_from_json(const json& j, io::TaskRow& r) {
   r.host = j["host"];
 }
 json frames_to_json(const io::FrameBuffer& f) {
-  return {{"elements", f.elements}, {"step", f.step}, {"time", f.time_ps}, {"pos", f.positions_angstrom},
-          {"vel", f.velocities_angstrom_per_ps}, {"epot", f.potential_hartree}, {"ekin", f.kinetic_hartree},
-          {"econs", f.conserved_hartree}, {"T", f.temperature_K}};
+  return {{"elements", f.elements},
+          {"step", f.step},
+          {"time", f.time_ps},
+          {"pos", f.positions_angstrom},
+          {"vel", f.velocities_angstrom_per_ps},
+          {"epot", f.potential_hartree},
+          {"ekin", f.kinetic_hartree},
+          {"econs", f.conserved_hartree},
+          {"T", f.temperature_K}};
 }
 io::FrameBuffer frames_from_json(const json& j) {
   io::FrameBuffer f;
@@ -112,27 +136,36 @@ std::string utc_now() {
   return buf;
 }
 
-std::string checkpoint_dir_for(const std::string& output) { return output + ".checkpoints"; }
+std::string checkpoint_dir_for(const std::string& output) {
+  return output + ".checkpoints";
+}
 
 // ---- rank 0 ----
 class Coordinator {
  public:
   Coordinator(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm, std::vector<Task> tasks,
               std::vector<io::TaskRow> rows)
-      : spec_(spec), opt_(opt), comm_(comm), tasks_(std::move(tasks)), rows_(std::move(rows)),
+      : spec_(spec),
+        opt_(opt),
+        comm_(comm),
+        tasks_(std::move(tasks)),
+        rows_(std::move(rows)),
         runner_(spec, checkpoint_dir_for(opt.output), 0, host_name()),
         writer_(opt.output) {
     MPI_Comm_size(comm_, &size_);
     std::vector<const Task*> todo;
     for (const Task& t : tasks_)
-      if (rows_[static_cast<std::size_t>(t.id)].status == "pending" && t.id % opt_.shard_count == opt_.shard_index)
+      if (rows_[static_cast<std::size_t>(t.id)].status == "pending" &&
+          t.id % opt_.shard_count == opt_.shard_index)
         todo.push_back(&t);
-    std::stable_sort(todo.begin(), todo.end(), [](const Task* a, const Task* b) { return a->expected_cost > b->expected_cost; });
+    std::stable_sort(todo.begin(), todo.end(),
+                     [](const Task* a, const Task* b) { return a->expected_cost > b->expected_cost; });
     for (const Task* t : todo) queue_.push_back(t->id);
     total_ = todo.size();
     for (const io::TaskRow& r : rows_) {
       const Task& t = tasks_[static_cast<std::size_t>(r.task_id)];
-      if (r.status != "pending" && t.id % opt_.shard_count == opt_.shard_index) ++counts_[r.status], ++already_done_;
+      if (r.status != "pending" && t.id % opt_.shard_count == opt_.shard_index)
+        ++counts_[r.status], ++already_done_;
     }
     for (int r = 1; r < size_; ++r) retired_[r] = false;
   }
@@ -154,7 +187,8 @@ class Coordinator {
         finish(r);
         continue;
       }
-      const bool workers_done = std::all_of(retired_.begin(), retired_.end(), [](const auto& kv) { return kv.second; });
+      const bool workers_done =
+          std::all_of(retired_.begin(), retired_.end(), [](const auto& kv) { return kv.second; });
       if (workers_done && (queue_.empty() || g_stop)) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
@@ -237,16 +271,21 @@ class Coordinator {
     last_report_ = now;
     const double elapsed = std::chrono::duration<double>(now - start_).count();
     const double rate = elapsed > 0 ? static_cast<double>(steps_) / elapsed : 0;
-    const double eta = done_ > 0 ? elapsed / static_cast<double>(done_) * static_cast<double>(total_ - done_) : -1;
+    const double eta =
+        done_ > 0 ? elapsed / static_cast<double>(done_) * static_cast<double>(total_ - done_) : -1;
     const std::string line = fmt::format(
-        "tasks {}/{} done, {} running | stable {} collapsed {} exploded {} failed {} | {:.3g} steps/s | ETA {}",
+        "tasks {}/{} done, {} running | stable {} collapsed {} exploded {} failed {} | {:.3g} steps/s | ETA "
+        "{}",
         done_ + already_done_, total_ + already_done_, running_, counts_["stable"], counts_["collapsed"],
-        counts_["exploded"], counts_["failed"], rate, eta < 0 ? std::string("?") : fmt::format("{:.0f}s", eta));
-    if (terminal) std::fprintf(stderr, final ? "\r\033[K%s\n" : "\r\033[K%s", line.c_str());
-    else std::fprintf(stderr, "%s\n", line.c_str());
+        counts_["exploded"], counts_["failed"], rate,
+        eta < 0 ? std::string("?") : fmt::format("{:.0f}s", eta));
+    if (terminal)
+      std::fprintf(stderr, final ? "\r\033[K%s\n" : "\r\033[K%s", line.c_str());
+    else
+      std::fprintf(stderr, "%s\n", line.c_str());
     if (final)
-      std::fprintf(stderr, "wall %.2f s, of which writing the results file %.3f s (%.1f%%)\n", elapsed, write_seconds_,
-                   elapsed > 0 ? 100 * write_seconds_ / elapsed : 0.0);
+      std::fprintf(stderr, "wall %.2f s, of which writing the results file %.3f s (%.1f%%)\n", elapsed,
+                   write_seconds_, elapsed > 0 ? 100 * write_seconds_ / elapsed : 0.0);
     std::fflush(stderr);
   }
 
@@ -271,7 +310,8 @@ class Coordinator {
 };
 
 // ---- other ranks ----
-void work(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm, const std::vector<Task>& tasks, int rank) {
+void work(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm, const std::vector<Task>& tasks,
+          int rank) {
   TaskRunner runner(spec, checkpoint_dir_for(opt.output), rank, host_name());
   while (true) {
     send(comm, 0, kTagToCoordinator, R"({"type":"request"})");
@@ -289,7 +329,8 @@ void work(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm, const 
       return g_stop == 0 && !told_to_stop;
     });
     if (r.interrupted) {
-      send(comm, 0, kTagToCoordinator, json{{"type", "interrupted"}, {"steps_this_run", r.steps_this_run}}.dump());
+      send(comm, 0, kTagToCoordinator,
+           json{{"type", "interrupted"}, {"steps_this_run", r.steps_this_run}}.dump());
       if (told_to_stop) g_stop = SIGTERM;
       continue;
     }
@@ -299,21 +340,25 @@ void work(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm, const 
   }
 }
 
-std::vector<io::TaskRow> prepare_results(const CampaignSpec& spec, const RunOptions& opt, const std::vector<Task>& tasks) {
+std::vector<io::TaskRow> prepare_results(const CampaignSpec& spec, const RunOptions& opt,
+                                         const std::vector<Task>& tasks) {
   std::vector<io::TaskRow> rows;
   for (const Task& t : tasks) rows.push_back(pending_row(spec, t));
   const std::string fingerprint = campaign_fingerprint(spec);
   if (fs::exists(opt.output)) {
     const io::ResultsHeader h = io::read_results_header(opt.output);
     if (h.campaign_fingerprint != fingerprint)
-      throw InputError(opt.output, "was made by another campaign or an earlier version of this one ('" + h.campaign_name +
-                                       "', fingerprint " + h.campaign_fingerprint + ", now " + fingerprint +
-                                       "); refusing to mix results: choose another output file (--output FILE) or move this one away");
+      throw InputError(
+          opt.output,
+          "was made by another campaign or an earlier version of this one ('" + h.campaign_name +
+              "', fingerprint " + h.campaign_fingerprint + ", now " + fingerprint +
+              "); refusing to mix results: choose another output file (--output FILE) or move this one away");
     if (h.shard_index != opt.shard_index || h.shard_count != opt.shard_count)
-      throw InputError(opt.output, fmt::format("belongs to shard {}/{}, not {}/{}", h.shard_index, h.shard_count,
-                                               opt.shard_index, opt.shard_count));
+      throw InputError(opt.output, fmt::format("belongs to shard {}/{}, not {}/{}", h.shard_index,
+                                               h.shard_count, opt.shard_index, opt.shard_count));
     rows = io::read_results_rows(opt.output);
-    if (rows.size() != tasks.size()) throw InputError(opt.output, "has a different number of tasks than the campaign");
+    if (rows.size() != tasks.size())
+      throw InputError(opt.output, "has a different number of tasks than the campaign");
     return rows;
   }
   std::error_code ec;
@@ -337,7 +382,8 @@ std::vector<io::TaskRow> prepare_results(const CampaignSpec& spec, const RunOpti
 
 std::string shard_path(const std::string& output, int index, int count) {
   fs::path p(output);
-  return (p.parent_path() / (p.stem().string() + ".shard-" + std::to_string(index) + "-of-" + std::to_string(count) + ".h5"))
+  return (p.parent_path() /
+          (p.stem().string() + ".shard-" + std::to_string(index) + "-of-" + std::to_string(count) + ".h5"))
       .string();
 }
 
@@ -349,8 +395,8 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm)
   std::vector<double> cost;
   for (const MoleculeEntry& m : spec.molecules) cost.push_back(m.cost_per_step);
   const std::vector<Task> costed = expand_tasks(spec, cost);
-  // Rank 0 checks the results file before any rank starts; the verdict is broadcast so that a refused campaign
-  // ends every rank cleanly.
+  // Rank 0 checks the results file before any rank starts; the verdict is broadcast so that a refused
+  // campaign ends every rank cleanly.
   std::vector<io::TaskRow> rows;
   std::string error;
   if (rank == 0) {
@@ -366,9 +412,10 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm)
     if (rank == 0) throw InputError(error);
     return 2;
   }
-  // From here on the ranks depend on each other: a rank that fails (an unreadable checkpoint, a full disk) must
-  // not leave the others waiting for its messages forever. It says why and aborts the job; what is finished is in
-  // the results file (flushed after every task) and a rerun resumes, as after a wall-time kill.
+  // From here on the ranks depend on each other: a rank that fails (an unreadable checkpoint, a full disk)
+  // must not leave the others waiting for its messages forever. It says why and aborts the job; what is
+  // finished is in the results file (flushed after every task) and a rerun resumes, as after a wall-time
+  // kill.
   int size = 1;
   MPI_Comm_size(comm, &size);
   try {
@@ -380,12 +427,13 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm)
     Coordinator c(spec, opt, comm, costed, rows);
     const int code = c.run();
     std::error_code ec;
-    if (code == 0 && fs::is_empty(checkpoint_dir_for(opt.output), ec)) fs::remove(checkpoint_dir_for(opt.output), ec);
+    if (code == 0 && fs::is_empty(checkpoint_dir_for(opt.output), ec))
+      fs::remove(checkpoint_dir_for(opt.output), ec);
     return code;
   } catch (const std::exception& e) {
     if (size == 1) throw;
-    std::cerr << "gpiqa: error: rank " << rank << ": " << e.what() << " (aborting the job; run it again to resume)"
-              << std::endl;
+    std::cerr << "gpiqa: error: rank " << rank << ": " << e.what()
+              << " (aborting the job; run it again to resume)" << std::endl;
     MPI_Abort(comm, 2);
     return 2;
   }

@@ -30,9 +30,9 @@ std::vector<Task> expand_tasks(const CampaignSpec& spec, const std::vector<doubl
           task.molecule = m, task.model = v, task.temperature = t, task.seed = s;
           task.label = fmt::format("{}/{}/{}K/seed{}", spec.molecules[m].name, spec.models[v].name,
                                    util::format_double(spec.temperatures_K[t]), spec.seeds[s]);
-          // Model variants share the key (common random numbers): the same molecule, temperature and seed start
-          // every variant from the same geometry and velocities with the same thermostat noise, so comparing
-          // prior means is a paired comparison.
+          // Model variants share the key (common random numbers): the same molecule, temperature and seed
+          // start every variant from the same geometry and velocities with the same thermostat noise, so
+          // comparing prior means is a paired comparison.
           task.key = fnv1a64(fmt::format("{}/{}K/seed{}", spec.molecules[m].name,
                                          util::format_double(spec.temperatures_K[t]), spec.seeds[s]));
           task.expected_cost = (m < cost_per_step.size() ? cost_per_step[m] : 1.0) * spec.duration_ps;
@@ -78,17 +78,22 @@ std::string campaign_fingerprint(const CampaignSpec& c) {
   for (double t : c.temperatures_K) s << "T=" << util::format_double(t) << "\n";
   for (std::uint64_t seed : c.seeds) s << "seed=" << seed << "\n";
   const md::IntegratorConfig& i = c.integrator;
-  s << "md=" << i.type << " dt=" << util::format_double(i.timestep_fs) << " tau=" << util::format_double(i.tau_fs)
-    << " chain=" << i.chain_length << " gamma=" << util::format_double(i.friction_per_ps)
-    << " duration=" << util::format_double(c.duration_ps) << " displace=" << util::format_double(c.displace_angstrom);
+  s << "md=" << i.type << " dt=" << util::format_double(i.timestep_fs)
+    << " tau=" << util::format_double(i.tau_fs) << " chain=" << i.chain_length
+    << " gamma=" << util::format_double(i.friction_per_ps)
+    << " duration=" << util::format_double(c.duration_ps)
+    << " displace=" << util::format_double(c.displace_angstrom);
   // the default mode renders as before, so existing results files keep their fingerprint
-  if (c.displace_mode != md::DisplaceMode::kGaussian) s << " displace_mode=" << md::to_string(c.displace_mode);
+  if (c.displace_mode != md::DisplaceMode::kGaussian)
+    s << " displace_mode=" << md::to_string(c.displace_mode);
   s << "\n";
   const stability::MonitorConfig& m = c.monitors;
-  s << "stability=" << util::format_double(m.bond_stretch_angstrom) << "," << util::format_double(m.min_distance_angstrom)
-    << "," << util::format_double(m.bond_compress_fraction) << "," << util::format_double(m.max_temperature_excess_K)
-    << "," << util::format_double(m.energy_floor_margin_hartree) << "," << util::format_double(m.extrapolation_kernel)
-    << "," << util::format_double(m.bond_factor) << "," << util::format_double(m.temperature_window_fs) << "\n";
+  s << "stability=" << util::format_double(m.bond_stretch_angstrom) << ","
+    << util::format_double(m.min_distance_angstrom) << "," << util::format_double(m.bond_compress_fraction)
+    << "," << util::format_double(m.max_temperature_excess_K) << ","
+    << util::format_double(m.energy_floor_margin_hartree) << ","
+    << util::format_double(m.extrapolation_kernel) << "," << util::format_double(m.bond_factor) << ","
+    << util::format_double(m.temperature_window_fs) << "\n";
   s << "frames_every=" << c.frames_every << "\n";
   return fmt::format("{:016x}", fnv1a64(s.str()));
 }

@@ -49,7 +49,8 @@ model::Potential& TaskRunner::model(std::size_t m, std::size_t v) {
 
 const reference::Molecule& TaskRunner::reference_molecule(std::size_t m) {
   auto it = references_.find(m);
-  if (it == references_.end()) it = references_.emplace(m, campaign::reference_molecule(spec_.molecules[m])).first;
+  if (it == references_.end())
+    it = references_.emplace(m, campaign::reference_molecule(spec_.molecules[m])).first;
   return it->second;
 }
 
@@ -110,7 +111,8 @@ TaskResult TaskRunner::run(const Task& task, const std::function<bool()>& keep_g
   result.row = pending_row(spec_, task);
   model::Potential& potential = model(task.molecule, task.model);
   const md::TrajectorySpec tspec = trajectory_spec(spec_, task);
-  const std::string ckpt = checkpoint_dir_.empty() ? std::string() : checkpoint_path(checkpoint_dir_, task.id);
+  const std::string ckpt =
+      checkpoint_dir_.empty() ? std::string() : checkpoint_path(checkpoint_dir_, task.id);
 
   std::unique_ptr<md::Trajectory> t;
   io::FrameBuffer& frames = result.frames;
@@ -140,8 +142,8 @@ TaskResult TaskRunner::run(const Task& task, const std::function<bool()>& keep_g
       stopped = true;
       return false;
     }
-    if (!ckpt.empty() &&
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - last_save).count() > spec_.checkpoint_every_s) {
+    if (!ckpt.empty() && std::chrono::duration<double>(std::chrono::steady_clock::now() - last_save).count() >
+                             spec_.checkpoint_every_s) {
       save_task_checkpoint(ckpt, tr, frames, result.row);
       last_save = std::chrono::steady_clock::now();
     }

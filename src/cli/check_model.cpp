@@ -39,7 +39,8 @@ nlohmann::ordered_json check_one(const std::string& path, const model::MeanSpec&
     kernels.push_back({{"name", k.name}, {"type", k.type}, {"active_dimensions", dims}, {"theta", k.theta}});
   }
   j["kernels"] = std::move(kernels);
-  j["periodic_convention"] = file.periodic_convention() == model::PeriodicConvention::kGpytorch ? "gpytorch" : "ferebus";
+  j["periodic_convention"] =
+      file.periodic_convention() == model::PeriodicConvention::kGpytorch ? "gpytorch" : "ferebus";
   j["standardised"] = file.standardise_x() || file.standardise_y();
   j["mean_spec"] = spec.text;
   j["mean"] = m.mean().describe();
@@ -57,7 +58,8 @@ void add_check_model(CLI::App& app) {
     std::string mean = "file";
   };
   auto opt = std::make_shared<Options>();
-  CLI::App* sub = app.add_subcommand("check-model", "Parse model files and check they reproduce their training data");
+  CLI::App* sub =
+      app.add_subcommand("check-model", "Parse model files and check they reproduce their training data");
   sub->add_option("files", opt->files, "Model files")->required();
   sub->add_flag("--json", opt->json, "One JSON object per file (JSON Lines)");
   sub->add_option("--mean", opt->mean, "Prior mean to re-solve with before checking (default: as written)")
@@ -78,10 +80,10 @@ void add_check_model(CLI::App& app) {
           std::cout << fmt::format(
               "{}: {} atom {} ({}), program {}, {} features, {} training points, kernel {} [{}], mean {}, "
               "max |residual| {:.3e} Ha\n",
-              path, j["system"].get<std::string>(), j["atom"].get<std::string>(), j["property"].get<std::string>(),
-              j["program"].get<std::string>(), j["features"].get<int>(), j["training_points"].get<int>(),
-              j["composition"].get<std::string>(), kernels, j["mean"].get<std::string>(),
-              j["max_abs_residual_hartree"].get<double>());
+              path, j["system"].get<std::string>(), j["atom"].get<std::string>(),
+              j["property"].get<std::string>(), j["program"].get<std::string>(), j["features"].get<int>(),
+              j["training_points"].get<int>(), j["composition"].get<std::string>(), kernels,
+              j["mean"].get<std::string>(), j["max_abs_residual_hartree"].get<double>());
         }
       } catch (const std::exception& e) {
         ++failures;

@@ -30,11 +30,13 @@ void add_embed(CLI::App& app) {
   sub->add_flag("--overwrite", o->overwrite, "Replace existing files");
   sub->callback([o] {
     namespace fs = std::filesystem;
-    const fs::path mol_path = fs::path(o->out_dir) / (o->name + ".mol"), xyz_path = fs::path(o->out_dir) / (o->name + ".xyz");
+    const fs::path mol_path = fs::path(o->out_dir) / (o->name + ".mol"),
+                   xyz_path = fs::path(o->out_dir) / (o->name + ".xyz");
     std::error_code ec;
     for (const fs::path& p : {mol_path, xyz_path})
       if (!o->overwrite && fs::exists(p, ec)) throw InputError(p.string(), "exists; use --overwrite");
-    const reference::Molecule mol = reference::Molecule::from_smiles(o->smiles, "SMILES '" + o->smiles + "'", o->seed);
+    const reference::Molecule mol =
+        reference::Molecule::from_smiles(o->smiles, "SMILES '" + o->smiles + "'", o->seed);
     fs::create_directories(o->out_dir);
     {
       std::ofstream f(mol_path);
@@ -51,8 +53,9 @@ void add_embed(CLI::App& app) {
     frame.comment = fmt::format("{} {} MMFF94 minimum, E = {:.10f} Ha", o->name, o->smiles, energy);
     fs::remove(xyz_path, ec);
     io::write_xyz_frame(xyz_path.string(), frame, false);
-    std::cout << fmt::format("{} ({} atoms, MMFF94 energy {:.6f} kcal/mol) -> {}, {}\n", o->name, back.atom_count(),
-                             energy * units::kKcalPerMolPerHartree, mol_path.string(), xyz_path.string());
+    std::cout << fmt::format("{} ({} atoms, MMFF94 energy {:.6f} kcal/mol) -> {}, {}\n", o->name,
+                             back.atom_count(), energy * units::kKcalPerMolPerHartree, mol_path.string(),
+                             xyz_path.string());
   });
 }
 

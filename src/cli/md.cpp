@@ -1,5 +1,6 @@
 // gpiqa md (--models DIR [--mean SPEC] --xyz FILE | --reference MOL_OR_SMILES [--xyz FILE]) --temperature K
-//          --duration-ps T [--timestep-fs 0.5] [--thermostat nhc|csvr|langevin|nve] [--seed S] [--displace SIGMA [--displace-mode gaussian|sphere]]
+//          --duration-ps T [--timestep-fs 0.5] [--thermostat nhc|csvr|langevin|nve] [--seed S] [--displace
+//          SIGMA [--displace-mode gaussian|sphere]]
 //          [--frames-every N] [--out traj.h5] [--checkpoint state.h5] [--restart state.h5]
 // Runs one trajectory (or continues a saved one to the new duration), shows progress on a terminal and prints
 // the outcome as one JSON object. Every input is checked before anything is written. With --reference the
@@ -27,7 +28,9 @@ namespace {
 namespace h5 = io::h5;
 
 volatile std::sig_atomic_t g_stop_signal = 0;
-extern "C" void on_stop_signal(int sig) { g_stop_signal = sig; }
+extern "C" void on_stop_signal(int sig) {
+  g_stop_signal = sig;
+}
 
 struct MdOptions : PotentialChoice {
   std::string xyz, thermostat = "nhc", out, checkpoint, restart;
@@ -64,15 +67,18 @@ io::Identity identity_of(const MdOptions& o, const LoadedPotential& p) {
 void check_identity(const std::string& checkpoint, const io::Identity& saved, const io::Identity& now) {
   for (const auto& [key, value] : now)
     if (saved.count(key) && saved.at(key) != value)
-      throw InputError(checkpoint, "checkpoint was made with " + key + " = " + saved.at(key) + ", not " + value);
+      throw InputError(checkpoint,
+                       "checkpoint was made with " + key + " = " + saved.at(key) + ", not " + value);
   const bool saved_reference = saved.count("reference") > 0, now_reference = now.count("reference") > 0;
   if (saved_reference != now_reference)
-    throw InputError(checkpoint, saved_reference ? "checkpoint was made with --reference " + saved.at("reference") +
-                                                       ", not a GP model set"
-                                                 : "checkpoint was made with a GP model set, not --reference");
+    throw InputError(checkpoint, saved_reference
+                                     ? "checkpoint was made with --reference " + saved.at("reference") +
+                                           ", not a GP model set"
+                                     : "checkpoint was made with a GP model set, not --reference");
 }
 
-// Loads what the options name; the start is --xyz, else (with --reference) the reference molecule's coordinates.
+// Loads what the options name; the start is --xyz, else (with --reference) the reference molecule's
+// coordinates.
 LoadedPotential load_start(const MdOptions& o) {
   LoadedPotential p;
   ChosenPotential chosen = load_potential(o);
@@ -104,7 +110,8 @@ void run_md(const MdOptions& o) {
   spec.monitors = o.monitors;
   md::validate(spec);
   if (o.frames_every < 0) throw InputError("--frames-every", "must be >= 0");
-  if (o.frames_every > 0 && o.out.empty()) throw InputError("--frames-every", "needs --out FILE for the frames");
+  if (o.frames_every > 0 && o.out.empty())
+    throw InputError("--frames-every", "needs --out FILE for the frames");
 
   const LoadedPotential loaded = load_start(o);
   model::Potential& potential = *loaded.potential;
@@ -131,8 +138,7 @@ void run_md(const MdOptions& o) {
     if (!dir.empty() && !std::filesystem::is_directory(dir))
       throw InputError(o.checkpoint, "directory does not exist");
   }
-  if (!trajectory)
-    trajectory = std::make_unique<md::Trajectory>(potential, loaded.start_bohr, spec);
+  if (!trajectory) trajectory = std::make_unique<md::Trajectory>(potential, loaded.start_bohr, spec);
 
   h5::Handle out_file;
   std::unique_ptr<io::FrameWriter> frames;
@@ -173,10 +179,12 @@ void run_md(const MdOptions& o) {
     if ((step & 255) == 0) {
       const double elapsed = std::chrono::duration<double>(now - t0).count();
       const double rate = elapsed > 0 ? static_cast<double>(step - first_step) / elapsed : 0;
-      progress.update(fmt::format("step {}/{}  {:.3f} ps  T {:.0f} K  E {:.6f} Ha  {:.0f} steps/s  ETA {}", step, total,
-                                  t.time_ps(), t.temperature_K(), t.state().potential_hartree, rate,
+      progress.update(fmt::format("step {}/{}  {:.3f} ps  T {:.0f} K  E {:.6f} Ha  {:.0f} steps/s  ETA {}",
+                                  step, total, t.time_ps(), t.temperature_K(), t.state().potential_hartree,
+                                  rate,
                                   format_duration(rate > 0 ? static_cast<double>(total - step) / rate : -1)));
-      if (!o.checkpoint.empty() && std::chrono::duration<double>(now - last_checkpoint).count() > o.checkpoint_every_s) {
+      if (!o.checkpoint.empty() &&
+          std::chrono::duration<double>(now - last_checkpoint).count() > o.checkpoint_every_s) {
         save();
         if (out_file) h5::flush(out_file.id());
         last_checkpoint = now;
@@ -202,10 +210,13 @@ void run_md(const MdOptions& o) {
 
 void add_md(CLI::App& app) {
   auto o = std::make_shared<MdOptions>();
-  CLI::App* sub = app.add_subcommand("md", "Run one NVT trajectory and classify it: stable, collapsed, exploded or failed");
+  CLI::App* sub = app.add_subcommand(
+      "md", "Run one NVT trajectory and classify it: stable, collapsed, exploded or failed");
   sub->add_option("--models", o->models, "Model set directory");
-  sub->add_option("--reference", o->reference, "MMFF94 reference instead of a model set: a .mol/.sdf file or SMILES");
-  sub->add_option("--xyz", o->xyz, "Starting geometry (first frame), Angstrom (with --reference: default its own)");
+  sub->add_option("--reference", o->reference,
+                  "MMFF94 reference instead of a model set: a .mol/.sdf file or SMILES");
+  sub->add_option("--xyz", o->xyz,
+                  "Starting geometry (first frame), Angstrom (with --reference: default its own)");
   sub->add_option("--temperature", o->temperature_K, "Target temperature, K")->required();
   sub->add_option("--duration-ps", o->duration_ps, "Simulated time, ps")->required();
   sub->add_option("--timestep-fs", o->timestep_fs, "Time step, fs")->capture_default_str();
@@ -214,20 +225,27 @@ void add_md(CLI::App& app) {
   sub->add_option("--chain-length", o->chain_length, "Nose-Hoover chain length")->capture_default_str();
   sub->add_option("--friction-per-ps", o->friction, "Langevin friction, 1/ps")->capture_default_str();
   sub->add_option("--seed", o->seed, "Random seed")->capture_default_str();
-  CLI::Option* mean = sub->add_option("--mean", o->mean, "Prior mean spec (see predict)")->capture_default_str();
-  sub->add_option("--displace", o->displace, "Displacement of the start, Angstrom (see --displace-mode)")->capture_default_str();
-  sub->add_option("--displace-mode", o->displace_mode,
-                  "gaussian: sigma on every coordinate; sphere: every atom moved by exactly --displace, random direction")
+  CLI::Option* mean =
+      sub->add_option("--mean", o->mean, "Prior mean spec (see predict)")->capture_default_str();
+  sub->add_option("--displace", o->displace, "Displacement of the start, Angstrom (see --displace-mode)")
       ->capture_default_str();
-  sub->add_option("--frames-every", o->frames_every, "Write a frame every N steps (0: none)")->capture_default_str();
+  sub->add_option("--displace-mode", o->displace_mode,
+                  "gaussian: sigma on every coordinate; sphere: every atom moved by exactly --displace, "
+                  "random direction")
+      ->capture_default_str();
+  sub->add_option("--frames-every", o->frames_every, "Write a frame every N steps (0: none)")
+      ->capture_default_str();
   sub->add_option("--out", o->out, "Trajectory file (HDF5, H5MD-style)");
   sub->add_flag("--overwrite", o->overwrite, "Replace an existing --out file");
   sub->add_option("--checkpoint", o->checkpoint, "Save the dynamic state here (periodically and at the end)");
-  sub->add_option("--checkpoint-every-s", o->checkpoint_every_s, "Seconds between checkpoints")->capture_default_str();
-  sub->add_option("--restart", o->restart, "Continue the trajectory saved in this checkpoint");
-  sub->add_option("--bond-stretch-angstrom", o->monitors.bond_stretch_angstrom, "Exploded beyond this stretch")
+  sub->add_option("--checkpoint-every-s", o->checkpoint_every_s, "Seconds between checkpoints")
       ->capture_default_str();
-  sub->add_option("--min-distance-angstrom", o->monitors.min_distance_angstrom, "Collapsed below this distance")
+  sub->add_option("--restart", o->restart, "Continue the trajectory saved in this checkpoint");
+  sub->add_option("--bond-stretch-angstrom", o->monitors.bond_stretch_angstrom,
+                  "Exploded beyond this stretch")
+      ->capture_default_str();
+  sub->add_option("--min-distance-angstrom", o->monitors.min_distance_angstrom,
+                  "Collapsed below this distance")
       ->capture_default_str();
   sub->add_option("--energy-floor-hartree", o->monitors.energy_floor_margin_hartree,
                   "Collapsed this far below the lowest training energy sum")

@@ -1,6 +1,6 @@
-// gpiqa merge SHARD... -o FILE: joins the shard files of one campaign (gpiqa run --shard I/N) into one results
-// file with the same table and trajectories as a single run. Every shard 0..N-1 must be given exactly once, all
-// made by the same campaign; FILE must not exist (unless --force).
+// gpiqa merge SHARD... -o FILE: joins the shard files of one campaign (gpiqa run --shard I/N) into one
+// results file with the same table and trajectories as a single run. Every shard 0..N-1 must be given exactly
+// once, all made by the same campaign; FILE must not exist (unless --force).
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -33,9 +33,11 @@ void add_merge(CLI::App& app) {
       if (h.campaign_fingerprint != first.campaign_fingerprint)
         throw InputError(o->shards[i], "comes from another campaign than " + o->shards[0]);
       if (h.shard_count != first.shard_count)
-        throw InputError(o->shards[i], fmt::format("is shard of {}, {} is of {}", h.shard_count, o->shards[0], first.shard_count));
+        throw InputError(o->shards[i], fmt::format("is shard of {}, {} is of {}", h.shard_count, o->shards[0],
+                                                   first.shard_count));
       if (by_index.count(h.shard_index))
-        throw InputError(o->shards[i], fmt::format("shard {} is given twice (also {})", h.shard_index, by_index[h.shard_index]));
+        throw InputError(o->shards[i], fmt::format("shard {} is given twice (also {})", h.shard_index,
+                                                   by_index[h.shard_index]));
       by_index[h.shard_index] = o->shards[i];
     }
     for (std::int64_t i = 0; i < first.shard_count; ++i)

@@ -1,9 +1,9 @@
 // gpiqa models list
 // gpiqa models build NAME [--force] [--threads N]
 // The default model sets: `list` shows each built-in molecule, where its set lives and whether it is built;
-// `build` makes one deterministically from the MMFF94 reference (sample, train, validate against the reference)
-// into the cache, with progress on stderr, and writes BUILD.json beside the .model files: training size,
-// hyperparameters, validation errors per atom and whole-molecule energy and force errors.
+// `build` makes one deterministically from the MMFF94 reference (sample, train, validate against the
+// reference) into the cache, with progress on stderr, and writes BUILD.json beside the .model files: training
+// size, hyperparameters, validation errors per atom and whole-molecule energy and force errors.
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -11,8 +11,8 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "gpiqa/model/molecule_model.hpp"
@@ -52,7 +52,9 @@ void build(const std::string& name, const std::string& out_override, bool force,
     return;
   }
   const auto t0 = std::chrono::steady_clock::now();
-  auto say = [&](const std::string& s) { std::cerr << fmt::format("gpiqa models [{:6.1f} s] {}: {}", seconds_since(t0), name, s) << std::endl; };
+  auto say = [&](const std::string& s) {
+    std::cerr << fmt::format("gpiqa models [{:6.1f} s] {}: {}", seconds_since(t0), name, s) << std::endl;
+  };
   const reference::Molecule mol = reference::Molecule::from_molfile(reference::builtin_molfile(name));
   reference::MmffReference ref(mol);
   const train::BuildRecipe recipe = train::default_recipe(name, mol.atom_count());
@@ -64,7 +66,8 @@ void build(const std::string& name, const std::string& out_override, bool force,
   const fs::path data = partial / "training";
   say(fmt::format("sampling {} training + {} validation geometries from the MMFF94 reference",
                   recipe.sample.training_points, recipe.sample.validation_points));
-  const train::SampledGeometries sample = train::sample_geometries(ref, mol.positions_bohr(), recipe.sample, say);
+  const train::SampledGeometries sample =
+      train::sample_geometries(ref, mol.positions_bohr(), recipe.sample, say);
   train::write_training_sets(data.string(), info.system, ref, mol.local_frames(), sample);
   const double sample_seconds = seconds_since(t0);
 
@@ -74,8 +77,8 @@ void build(const std::string& name, const std::string& out_override, bool force,
   int done = 0;
   const std::vector<train::AtomReport> reports =
       train::train_set(jobs, recipe.training, partial.string(), threads, [&](const train::AtomReport& r) {
-        say(fmt::format("atom {}/{} {}: {:.1f} s, validation RMSE {:.3f} mHa", ++done, jobs.size(), r.atom, r.seconds,
-                        1e3 * r.validation_rmse_hartree));
+        say(fmt::format("atom {}/{} {}: {:.1f} s, validation RMSE {:.3f} mHa", ++done, jobs.size(), r.atom,
+                        r.seconds, 1e3 * r.validation_rmse_hartree));
       });
   const double train_seconds = seconds_since(t0) - sample_seconds;
 
@@ -104,13 +107,20 @@ void build(const std::string& name, const std::string& out_override, bool force,
                    {"training_points", sample.training.size()},
                    {"validation_points", sample.validation.size()},
                    {"seed", recipe.sample.seed}};
-  j["training"] = {{"kernel", recipe.training.kernel}, {"mean", recipe.training.mean},
-                   {"optimise_noise", recipe.training.optimise_noise}, {"starts", recipe.training.starts}};
+  j["training"] = {{"kernel", recipe.training.kernel},
+                   {"mean", recipe.training.mean},
+                   {"optimise_noise", recipe.training.optimise_noise},
+                   {"starts", recipe.training.starts}};
   nlohmann::ordered_json atoms = nlohmann::ordered_json::array();
   for (const train::AtomReport& r : reports)
-    atoms.push_back({{"atom", r.atom}, {"training_points", r.training_points}, {"features", r.features},
-                     {"kernel", r.kernel}, {"log_likelihood", r.log_likelihood}, {"noise", r.noise},
-                     {"mean_length_scale", r.mean_length_scale}, {"seconds", r.seconds},
+    atoms.push_back({{"atom", r.atom},
+                     {"training_points", r.training_points},
+                     {"features", r.features},
+                     {"kernel", r.kernel},
+                     {"log_likelihood", r.log_likelihood},
+                     {"noise", r.noise},
+                     {"mean_length_scale", r.mean_length_scale},
+                     {"seconds", r.seconds},
                      {"validation_rmse_hartree", r.validation_rmse_hartree},
                      {"validation_max_error_hartree", r.validation_max_error_hartree}});
   j["atoms"] = atoms;
@@ -138,13 +148,15 @@ void add_models(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CLI::App* sub = app.add_subcommand("models", "gpiqa's default model sets: list them, build one");
   sub->require_subcommand(1);
-  CLI::App* list = sub->add_subcommand("list", "Built-in molecules, where their model sets live, and whether they are built");
+  CLI::App* list = sub->add_subcommand(
+      "list", "Built-in molecules, where their model sets live, and whether they are built");
   list->callback([] {
     for (const reference::BuiltinMolecule& m : reference::builtin_molecules()) {
       const std::string dir = reference::builtin_models_path(m.name);
       std::error_code ec;
       const bool built = fs::exists(fs::path(dir) / "BUILD.json", ec);
-      std::cout << fmt::format("{:<10} {:<26} {:<9} {}\n", m.name, m.smiles, built ? "built" : "not built", dir);
+      std::cout << fmt::format("{:<10} {:<26} {:<9} {}\n", m.name, m.smiles, built ? "built" : "not built",
+                               dir);
     }
   });
   CLI::App* b = sub->add_subcommand("build", "Build a default model set from the MMFF94 reference (cached)");
@@ -155,7 +167,8 @@ void add_models(CLI::App& app) {
   b->callback([o] {
     if (o->threads < 1) throw InputError("--threads", "must be at least 1");
     if (o->name == "all") {
-      for (const reference::BuiltinMolecule& m : reference::builtin_molecules()) build(m.name, "", o->force, o->threads);
+      for (const reference::BuiltinMolecule& m : reference::builtin_molecules())
+        build(m.name, "", o->force, o->threads);
       return;
     }
     build(o->name, o->out, o->force, o->threads);

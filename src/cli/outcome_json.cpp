@@ -4,7 +4,9 @@
 
 namespace gpiqa::cli {
 namespace {
-nlohmann::ordered_json number_or_null(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nullptr; }
+nlohmann::ordered_json number_or_null(double v) {
+  return std::isfinite(v) ? nlohmann::ordered_json(v) : nullptr;
+}
 }  // namespace
 
 nlohmann::ordered_json outcome_json(const stability::Outcome& o) {

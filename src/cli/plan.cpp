@@ -1,6 +1,6 @@
-// gpiqa plan CAMPAIGN: validates the campaign and prints the expanded task table (count, per-axis sizes) and an
-// estimate of its cost, from the measured speed of every molecule's potentials (each model variant's, GP or
-// reference; us/step is their mean) on this machine, without running anything.
+// gpiqa plan CAMPAIGN: validates the campaign and prints the expanded task table (count, per-axis sizes) and
+// an estimate of its cost, from the measured speed of every molecule's potentials (each model variant's, GP
+// or reference; us/step is their mean) on this machine, without running anything.
 #include <iostream>
 
 #include <fmt/format.h>
@@ -19,7 +19,8 @@ void add_plan(CLI::App& app) {
     bool list = false;
   };
   auto o = std::make_shared<Options>();
-  CLI::App* sub = app.add_subcommand("plan", "Validate a campaign and show its tasks and estimated cost, without running");
+  CLI::App* sub = app.add_subcommand(
+      "plan", "Validate a campaign and show its tasks and estimated cost, without running");
   sub->add_option("campaign", o->campaign, "Campaign YAML file")->required();
   sub->add_flag("--list", o->list, "List every task");
   sub->callback([o] {
@@ -27,17 +28,18 @@ void add_plan(CLI::App& app) {
     const std::vector<campaign::Task> tasks = campaign::expand_tasks(spec, {});
     campaign::TaskRunner runner(spec, "", 0, "");
     const double steps = spec.duration_ps * 1000.0 / spec.integrator.timestep_fs;
-    std::cout << fmt::format("campaign {}: {} tasks = {} molecules x {} models x {} temperatures x {} seeds\n", spec.name,
-                             tasks.size(), spec.molecules.size(), spec.models.size(), spec.temperatures_K.size(),
-                             spec.seeds.size());
-    std::cout << fmt::format("each task: {} ps at {} fs = {:.0f} steps, thermostat {}, start displaced by {} A ({})\n",
-                             spec.duration_ps, spec.integrator.timestep_fs, steps, spec.integrator.type,
-                             spec.displace_angstrom,
-                             spec.displace_mode == md::DisplaceMode::kSphere ? "every atom, random direction"
-                                                                             : "Gaussian sigma per coordinate");
+    std::cout << fmt::format(
+        "campaign {}: {} tasks = {} molecules x {} models x {} temperatures x {} seeds\n", spec.name,
+        tasks.size(), spec.molecules.size(), spec.models.size(), spec.temperatures_K.size(),
+        spec.seeds.size());
+    std::cout << fmt::format(
+        "each task: {} ps at {} fs = {:.0f} steps, thermostat {}, start displaced by {} A ({})\n",
+        spec.duration_ps, spec.integrator.timestep_fs, steps, spec.integrator.type, spec.displace_angstrom,
+        spec.displace_mode == md::DisplaceMode::kSphere ? "every atom, random direction"
+                                                        : "Gaussian sigma per coordinate");
     double total_s = 0;
-    std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12} {:>14}\n", "molecule", "atoms", "train pts", "us/step",
-                             "core-h (all)");
+    std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12} {:>14}\n", "molecule", "atoms", "train pts",
+                             "us/step", "core-h (all)");
     const double tasks_per_variant = static_cast<double>(spec.temperatures_K.size() * spec.seeds.size());
     for (std::size_t m = 0; m < spec.molecules.size(); ++m) {
       std::string points = "-";  // a reference-only campaign has no training points
@@ -54,11 +56,13 @@ void add_plan(CLI::App& app) {
         seconds += per_step * steps * tasks_per_variant;
       }
       total_s += seconds;
-      std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12.2f} {:>14.3f}\n", spec.molecules[m].name, runner.atom_count(m), points,
+      std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12.2f} {:>14.3f}\n", spec.molecules[m].name,
+                               runner.atom_count(m), points,
                                per_step_sum / static_cast<double>(spec.models.size()) * 1e6, seconds / 3600);
     }
-    std::cout << fmt::format("upper bound (every task runs to the end): {:.3f} core-hours; {:.1f} minutes on 2 cores\n",
-                             total_s / 3600, total_s / 120);
+    std::cout << fmt::format(
+        "upper bound (every task runs to the end): {:.3f} core-hours; {:.1f} minutes on 2 cores\n",
+        total_s / 3600, total_s / 120);
     std::cout << "results: " << spec.output_file << "\n";
     if (o->list)
       for (const campaign::Task& t : tasks) std::cout << t.id << "\t" << t.label << "\n";

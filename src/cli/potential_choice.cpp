@@ -11,7 +11,8 @@ namespace gpiqa::cli {
 
 ChosenPotential load_potential(const PotentialChoice& c) {
   if (c.models.empty() == c.reference.empty())
-    throw InputError("give exactly one of --models DIR (a GP-IQA model set) or --reference MOL_OR_SMILES (MMFF94)");
+    throw InputError(
+        "give exactly one of --models DIR (a GP-IQA model set) or --reference MOL_OR_SMILES (MMFF94)");
   ChosenPotential p;
   if (!c.reference.empty()) {
     if (c.mean_given) throw InputError("--mean", "applies to GP model sets (--models), not to --reference");
@@ -28,7 +29,8 @@ ChosenPotential load_potential(const PotentialChoice& c) {
   return p;
 }
 
-void ChosenPotential::check_atoms(const std::vector<std::string>& elements, const std::string& xyz_name) const {
+void ChosenPotential::check_atoms(const std::vector<std::string>& elements,
+                                  const std::string& xyz_name) const {
   if (molecule) {
     io::check_elements(elements, xyz_name, molecule->elements(), "reference " + molecule->source());
     return;

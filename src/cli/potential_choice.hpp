@@ -1,6 +1,6 @@
 #pragma once
-// The potential a command is pointed at: a GP-IQA model set (--models DIR, with an optional --mean SPEC) or the
-// MMFF94 reference (--reference FILE.mol or SMILES), exactly one of them. Shared by predict and md.
+// The potential a command is pointed at: a GP-IQA model set (--models DIR, with an optional --mean SPEC) or
+// the MMFF94 reference (--reference FILE.mol or SMILES), exactly one of them. Shared by predict and md.
 #include <memory>
 #include <optional>
 #include <string>

@@ -1,7 +1,7 @@
 // gpiqa predict (--models DIR [--mean SPEC] | --reference MOL_OR_SMILES) --xyz FILE
-// One JSON object per frame on stdout: frame, energy_hartree, atomic_energies_hartree, forces_hartree_per_bohr.
-// With --reference the potential is MMFF94 (a .mol/.sdf file or a SMILES string) and the atomic energies are its
-// IQA-style partition.
+// One JSON object per frame on stdout: frame, energy_hartree, atomic_energies_hartree,
+// forces_hartree_per_bohr. With --reference the potential is MMFF94 (a .mol/.sdf file or a SMILES string) and
+// the atomic energies are its IQA-style partition.
 #include <iostream>
 #include <memory>
 
@@ -25,12 +25,15 @@ struct PredictOptions : PotentialChoice {
 void add_predict(CLI::App& app) {
   auto opt = std::make_shared<PredictOptions>();
   CLI::App* sub = app.add_subcommand(
-      "predict", "Energies and forces of a GP-IQA model set (or the MMFF94 reference) on every frame of an xyz file");
+      "predict",
+      "Energies and forces of a GP-IQA model set (or the MMFF94 reference) on every frame of an xyz file");
   sub->add_option("--models", opt->models, "Model set directory (NAME_iqa_ATOM.model files)");
-  sub->add_option("--reference", opt->reference, "MMFF94 reference instead of a model set: a .mol/.sdf file or SMILES");
+  sub->add_option("--reference", opt->reference,
+                  "MMFF94 reference instead of a model set: a .mol/.sdf file or SMILES");
   sub->add_option("--xyz", opt->xyz, "Geometry file, one or more frames, Angstrom")->required();
   CLI::Option* mean =
-      sub->add_option("--mean", opt->mean, "Prior mean: file, mean, min, max, NUMBER, EL=NUM,..., linear, quadratic, quadratic+")
+      sub->add_option("--mean", opt->mean,
+                      "Prior mean: file, mean, min, max, NUMBER, EL=NUM,..., linear, quadratic, quadratic+")
           ->capture_default_str();
   sub->callback([opt, mean] {
     opt->mean_given = mean->count() > 0;
@@ -49,13 +52,15 @@ void add_predict(CLI::App& app) {
         throw InputError(opt->xyz, "frame " + std::to_string(i) + ": " + e.what());
       }
       if (!std::isfinite(energy) || !forces.allFinite())
-        throw InputError(opt->xyz, "frame " + std::to_string(i) + ": non-finite energy or forces (an atom on a local z axis?)");
+        throw InputError(opt->xyz, "frame " + std::to_string(i) +
+                                       ": non-finite energy or forces (an atom on a local z axis?)");
       nlohmann::ordered_json j;
       j["frame"] = i;
       j["energy_hartree"] = energy;
       j["atomic_energies_hartree"] = std::vector<double>(atomic.data(), atomic.data() + atomic.size());
       nlohmann::ordered_json fj = nlohmann::ordered_json::array();
-      for (Eigen::Index a = 0; a < forces.cols(); ++a) fj.push_back({forces(0, a), forces(1, a), forces(2, a)});
+      for (Eigen::Index a = 0; a < forces.cols(); ++a)
+        fj.push_back({forces(0, a), forces(1, a), forces(2, a)});
       j["forces_hartree_per_bohr"] = std::move(fj);
       std::cout << j.dump() << '\n';
     }

@@ -15,8 +15,10 @@ bool Progress::update(const std::string& text) {
   const auto now = std::chrono::steady_clock::now();
   if (std::chrono::duration<double>(now - last_).count() < interval_s_) return false;
   last_ = now;
-  if (terminal_) std::fprintf(stderr, "\r\033[K%s", text.c_str());
-  else std::fprintf(stderr, "%s\n", text.c_str());
+  if (terminal_)
+    std::fprintf(stderr, "\r\033[K%s", text.c_str());
+  else
+    std::fprintf(stderr, "%s\n", text.c_str());
   std::fflush(stderr);
   printed_ = true;
   return true;
@@ -31,9 +33,12 @@ std::string format_duration(double s) {
   if (!std::isfinite(s) || s < 0) return "?";
   const long long t = std::llround(s);
   char buf[64];
-  if (t >= 3600) std::snprintf(buf, sizeof buf, "%lldh%02lldm", t / 3600, (t % 3600) / 60);
-  else if (t >= 60) std::snprintf(buf, sizeof buf, "%lldm%02llds", t / 60, t % 60);
-  else std::snprintf(buf, sizeof buf, "%llds", t);
+  if (t >= 3600)
+    std::snprintf(buf, sizeof buf, "%lldh%02lldm", t / 3600, (t % 3600) / 60);
+  else if (t >= 60)
+    std::snprintf(buf, sizeof buf, "%lldm%02llds", t / 60, t % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%llds", t);
   return buf;
 }
 

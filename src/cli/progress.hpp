@@ -1,5 +1,6 @@
 #pragma once
-// Progress reporting for long runs: a live, rewritten line on a terminal; plain periodic lines in a batch log.
+// Progress reporting for long runs: a live, rewritten line on a terminal; plain periodic lines in a batch
+// log.
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -8,7 +9,8 @@ namespace gpiqa::cli {
 
 class Progress {
  public:
-  /// `interval_s`: how often to print when stderr is not a terminal (a terminal is refreshed ~4 times a second).
+  /// `interval_s`: how often to print when stderr is not a terminal (a terminal is refreshed ~4 times a
+  /// second).
   explicit Progress(double batch_interval_s = 30.0);
   /// Prints `text` if it is time to; returns whether it printed.
   bool update(const std::string& text);

@@ -1,6 +1,7 @@
 // gpiqa run CAMPAIGN [--output FILE] [--shard I/N]
 // Runs (or resumes) a campaign under MPI: `mpirun -np N gpiqa run campaign.yaml`. With --shard (default from
-// SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT) it runs a deterministic share of the tasks into its own shard file.
+// SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT) it runs a deterministic share of the tasks into its own shard
+// file.
 #include <mpi.h>
 
 #include <cstdlib>
@@ -22,7 +23,9 @@ std::pair<int, int> parse_shard(const std::string& text) {
   if (slash == std::string::npos || !util::parse_integer(text.substr(0, slash), i) ||
       !util::parse_integer(text.substr(slash + 1), n) || n < 1)
     throw InputError("--shard", "expected I/N with N >= 1, got '" + text + "'");
-  if (i < 0 || i >= n) throw InputError("--shard", "shard index " + std::to_string(i) + " is out of range 0.." + std::to_string(n - 1));
+  if (i < 0 || i >= n)
+    throw InputError("--shard",
+                     "shard index " + std::to_string(i) + " is out of range 0.." + std::to_string(n - 1));
   return {static_cast<int>(i), static_cast<int>(n)};
 }
 
@@ -44,10 +47,12 @@ void add_run(CLI::App& app) {
     std::string campaign, output, shard;
   };
   auto o = std::make_shared<Options>();
-  CLI::App* sub = app.add_subcommand("run", "Run or resume a campaign (use under mpirun or as a SLURM array job)");
+  CLI::App* sub =
+      app.add_subcommand("run", "Run or resume a campaign (use under mpirun or as a SLURM array job)");
   sub->add_option("campaign", o->campaign, "Campaign YAML file")->required();
   sub->add_option("--output", o->output, "Results file (overrides output.file of the campaign)");
-  sub->add_option("--shard", o->shard, "Run share I of N into its own shard file (default: from SLURM array variables)");
+  sub->add_option("--shard", o->shard,
+                  "Run share I of N into its own shard file (default: from SLURM array variables)");
   sub->callback([o] {
     int initialised = 0;
     MPI_Initialized(&initialised);

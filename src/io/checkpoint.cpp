@@ -17,17 +17,21 @@ std::vector<double> as_rows(const md::Positions& p) {  // N x 3, row-major
   return v;
 }
 
-md::Positions from_rows(const std::vector<double>& v, const std::vector<hsize_t>& dims, hid_t loc, const char* name) {
-  if (dims.size() != 2 || dims[1] != 3) throw InputError(h5::file_name(loc), std::string(name) + " is not N x 3");
+md::Positions from_rows(const std::vector<double>& v, const std::vector<hsize_t>& dims, hid_t loc,
+                        const char* name) {
+  if (dims.size() != 2 || dims[1] != 3)
+    throw InputError(h5::file_name(loc), std::string(name) + " is not N x 3");
   md::Positions p(3, static_cast<Eigen::Index>(dims[0]));
   for (Eigen::Index a = 0; a < p.cols(); ++a)
     for (int k = 0; k < 3; ++k) p(k, a) = v[static_cast<std::size_t>(3 * a + k)];
   return p;
 }
 
+// clang-format off
 #define GPIQA_METRICS(X)                                                                                   \
   X(temperature_mean) X(temperature_m2) X(temperature_average) X(last_time_ps) X(conserved_first) X(sum_t) X(sum_tt) X(sum_h) X(sum_th)            \
       X(max_bond_deviation_angstrom) X(min_distance_angstrom) X(max_force) X(wall_seconds)
+// clang-format on
 
 }  // namespace
 
@@ -48,7 +52,8 @@ void write_checkpoint(hid_t g, const md::Checkpoint& cp, const Identity& identit
   h5::write_doubles(g, "positions_bohr", as_rows(cp.state.positions), {n, 3});
   h5::write_doubles(g, "velocities_bohr_per_atomic_time", as_rows(cp.state.velocities), {n, 3});
   h5::write_doubles(g, "reference_bohr", as_rows(cp.reference_bohr), {n, 3});
-  h5::write_doubles(g, "masses_electron", std::vector<double>(cp.state.masses.data(), cp.state.masses.data() + n), {n});
+  h5::write_doubles(g, "masses_electron",
+                    std::vector<double>(cp.state.masses.data(), cp.state.masses.data() + n), {n});
   h5::write_doubles(g, "thermostat", cp.state.thermostat, {cp.state.thermostat.size()});
   h5::Handle m = h5::group(g, "metrics", true);
   set_attribute(m.id(), "samples", static_cast<std::int64_t>(cp.metrics.samples));
@@ -63,7 +68,8 @@ md::Checkpoint read_checkpoint(hid_t g, Identity* identity) {
   if (!h5::has_attribute(g, "format") || h5::string_attribute(g, "format") != "gpiqa-checkpoint")
     throw InputError(file, "not a gpiqa checkpoint");
   if (h5::int_attribute(g, "format_version") != kFormatVersion)
-    throw InputError(file, "checkpoint format_version " + std::to_string(h5::int_attribute(g, "format_version")) +
+    throw InputError(file, "checkpoint format_version " +
+                               std::to_string(h5::int_attribute(g, "format_version")) +
                                " is not supported (expected " + std::to_string(kFormatVersion) + ")");
   md::Checkpoint cp;
   cp.seed = static_cast<std::uint64_t>(h5::int_attribute(g, "seed"));
@@ -88,7 +94,8 @@ md::Checkpoint read_checkpoint(hid_t g, Identity* identity) {
   v = h5::read_doubles(g, "masses_electron");
   cp.state.masses = Eigen::Map<Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
   cp.state.thermostat = h5::read_doubles(g, "thermostat");
-  if (cp.state.velocities.cols() != cp.state.positions.cols() || cp.state.masses.size() != cp.state.positions.cols())
+  if (cp.state.velocities.cols() != cp.state.positions.cols() ||
+      cp.state.masses.size() != cp.state.positions.cols())
     throw InputError(file, "checkpoint arrays disagree in atom count");
   h5::Handle m = h5::group(g, "metrics", false);
   cp.metrics.samples = h5::int_attribute(m.id(), "samples");

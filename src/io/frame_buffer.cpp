@@ -5,8 +5,8 @@
 
 namespace gpiqa::io {
 
-void FrameBuffer::append(long long s, double t, const md::Positions& r, const md::Positions& v, double epot, double ekin,
-                         double econs, double T) {
+void FrameBuffer::append(long long s, double t, const md::Positions& r, const md::Positions& v, double epot,
+                         double ekin, double econs, double T) {
   step.push_back(s);
   time_ps.push_back(t);
   const double v_unit = units::kAngstromPerBohr * 1000.0 * units::kAtomicTimePerFemtosecond;
@@ -34,8 +34,9 @@ void FrameBuffer::write(hid_t group) const {
   FrameWriter w(group, elements);
   const std::size_t n3 = 3 * elements.size();
   for (std::size_t f = 0; f < size(); ++f)
-    w.write_row(step[f], time_ps[f], positions_angstrom.data() + f * n3, velocities_angstrom_per_ps.data() + f * n3,
-                potential_hartree[f], kinetic_hartree[f], conserved_hartree[f], temperature_K[f]);
+    w.write_row(step[f], time_ps[f], positions_angstrom.data() + f * n3,
+                velocities_angstrom_per_ps.data() + f * n3, potential_hartree[f], kinetic_hartree[f],
+                conserved_hartree[f], temperature_K[f]);
 }
 
 FrameBuffer FrameBuffer::read(hid_t g) {

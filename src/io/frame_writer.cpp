@@ -32,10 +32,13 @@ struct FrameWriter::Series {
 FrameWriter::FrameWriter(hid_t root, const std::vector<std::string>& elements, long long keep_through_step)
     : atoms_(static_cast<int>(elements.size())) {
   const hsize_t n = elements.size();
-  series_.push_back(std::make_unique<Series>(root, "particles/all/position", "angstrom", std::vector<hsize_t>{n, 3}));
-  series_.push_back(std::make_unique<Series>(root, "particles/all/velocity", "angstrom/ps", std::vector<hsize_t>{n, 3}));
+  series_.push_back(
+      std::make_unique<Series>(root, "particles/all/position", "angstrom", std::vector<hsize_t>{n, 3}));
+  series_.push_back(
+      std::make_unique<Series>(root, "particles/all/velocity", "angstrom/ps", std::vector<hsize_t>{n, 3}));
   for (const char* name : {"potential_energy", "kinetic_energy", "conserved_energy"})
-    series_.push_back(std::make_unique<Series>(root, std::string("observables/") + name, "hartree", std::vector<hsize_t>{}));
+    series_.push_back(std::make_unique<Series>(root, std::string("observables/") + name, "hartree",
+                                               std::vector<hsize_t>{}));
   series_.push_back(std::make_unique<Series>(root, "observables/temperature", "K", std::vector<hsize_t>{}));
   std::string joined;
   for (const std::string& e : elements) joined += (joined.empty() ? "" : ",") + e;
@@ -47,10 +50,11 @@ FrameWriter::FrameWriter(hid_t root, const std::vector<std::string>& elements, l
 
 FrameWriter::~FrameWriter() = default;
 
-void FrameWriter::write(long long step, double time_ps, const md::Positions& r, const md::Positions& v, double epot,
-                        double ekin, double econs, double T) {
+void FrameWriter::write(long long step, double time_ps, const md::Positions& r, const md::Positions& v,
+                        double epot, double ekin, double econs, double T) {
   std::vector<double> pos(static_cast<std::size_t>(3 * atoms_)), vel(pos.size());
-  const double v_unit = units::kAngstromPerBohr * 1000.0 * units::kAtomicTimePerFemtosecond;  // -> angstrom/ps
+  const double v_unit =
+      units::kAngstromPerBohr * 1000.0 * units::kAtomicTimePerFemtosecond;  // -> angstrom/ps
   for (int a = 0; a < atoms_; ++a)
     for (int k = 0; k < 3; ++k) {
       pos[static_cast<std::size_t>(3 * a + k)] = r(k, a) * units::kAngstromPerBohr;

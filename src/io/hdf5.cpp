@@ -52,7 +52,8 @@ Handle open_file(const std::string& path, Mode mode) {
       if (!std::filesystem::exists(path)) throw InputError(path, "does not exist");
       if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path, "is not an HDF5 file");
       id = H5Fopen(path.c_str(), mode == Mode::kReadOnly ? H5F_ACC_RDONLY : H5F_ACC_RDWR, H5P_DEFAULT);
-      if (id < 0) throw InputError(path, "cannot open HDF5 file (locked by another process, or not writable?)");
+      if (id < 0)
+        throw InputError(path, "cannot open HDF5 file (locked by another process, or not writable?)");
       break;
   }
   return Handle(id, H5Fclose);
@@ -64,7 +65,9 @@ std::string file_name(hid_t obj) {
   return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string("HDF5");
 }
 
-void flush(hid_t obj) { H5Fflush(obj, H5F_SCOPE_GLOBAL); }
+void flush(hid_t obj) {
+  H5Fflush(obj, H5F_SCOPE_GLOBAL);
+}
 
 bool exists(hid_t loc, const std::string& path) {
   if (path == "/" || path == ".") return true;
@@ -83,11 +86,14 @@ bool exists(hid_t loc, const std::string& path) {
 }
 
 Handle group(hid_t loc, const std::string& path, bool create) {
-  if (exists(loc, path)) return Handle(check(H5Gopen2(loc, path.c_str(), H5P_DEFAULT), loc, "cannot open group " + path), H5Gclose);
+  if (exists(loc, path))
+    return Handle(check(H5Gopen2(loc, path.c_str(), H5P_DEFAULT), loc, "cannot open group " + path),
+                  H5Gclose);
   if (!create) fail(loc, "has no group '" + path + "'");
   Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   H5Pset_create_intermediate_group(lcpl.id(), 1);
-  return Handle(check(H5Gcreate2(loc, path.c_str(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT), loc, "cannot create group " + path),
+  return Handle(check(H5Gcreate2(loc, path.c_str(), lcpl.id(), H5P_DEFAULT, H5P_DEFAULT), loc,
+                      "cannot create group " + path),
                 H5Gclose);
 }
 
@@ -109,7 +115,9 @@ void replace_attribute(hid_t obj, const std::string& name) {
 }
 }  // namespace
 
-bool has_attribute(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
+bool has_attribute(hid_t obj, const std::string& name) {
+  return H5Aexists(obj, name.c_str()) > 0;
+}
 
 void set_attribute(hid_t obj, const std::string& name, const std::string& value) {
   replace_attribute(obj, name);
@@ -125,8 +133,8 @@ void set_attribute(hid_t obj, const std::string& name, const std::string& value)
 void set_attribute(hid_t obj, const std::string& name, double value) {
   replace_attribute(obj, name);
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle attr(check(H5Acreate2(obj, name.c_str(), H5T_NATIVE_DOUBLE, space.id(), H5P_DEFAULT, H5P_DEFAULT), obj,
-                    "cannot write attribute " + name),
+  Handle attr(check(H5Acreate2(obj, name.c_str(), H5T_NATIVE_DOUBLE, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+                    obj, "cannot write attribute " + name),
               H5Aclose);
   H5Awrite(attr.id(), H5T_NATIVE_DOUBLE, &value);
 }
@@ -134,8 +142,8 @@ void set_attribute(hid_t obj, const std::string& name, double value) {
 void set_attribute(hid_t obj, const std::string& name, std::int64_t value) {
   replace_attribute(obj, name);
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
-  Handle attr(check(H5Acreate2(obj, name.c_str(), H5T_NATIVE_INT64, space.id(), H5P_DEFAULT, H5P_DEFAULT), obj,
-                    "cannot write attribute " + name),
+  Handle attr(check(H5Acreate2(obj, name.c_str(), H5T_NATIVE_INT64, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+                    obj, "cannot write attribute " + name),
               H5Aclose);
   H5Awrite(attr.id(), H5T_NATIVE_INT64, &value);
 }
@@ -181,8 +189,8 @@ namespace {
 Handle create_dataset(hid_t loc, const std::string& name, hid_t type, const std::vector<hsize_t>& dims) {
   if (exists(loc, name)) fail(loc, "dataset '" + name + "' already exists");
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-  return Handle(check(H5Dcreate2(loc, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), loc,
-                      "cannot create dataset " + name),
+  return Handle(check(H5Dcreate2(loc, name.c_str(), type, space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                      loc, "cannot create dataset " + name),
                 H5Dclose);
 }
 Handle open_dataset(hid_t loc, const std::string& name, std::vector<hsize_t>* dims) {
@@ -202,7 +210,8 @@ hsize_t count(const std::vector<hsize_t>& dims) {
 }
 }  // namespace
 
-void write_doubles(hid_t loc, const std::string& name, const std::vector<double>& data, const std::vector<hsize_t>& dims) {
+void write_doubles(hid_t loc, const std::string& name, const std::vector<double>& data,
+                   const std::vector<hsize_t>& dims) {
   Handle d = create_dataset(loc, name, H5T_NATIVE_DOUBLE, dims);
   if (!data.empty() && H5Dwrite(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
     fail(loc, "cannot write " + name);
@@ -240,7 +249,8 @@ void write_strings(hid_t loc, const std::string& name, const std::vector<std::st
   if (!p.empty()) H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data());
 }
 
-void write_fixed_strings(hid_t loc, const std::string& name, const std::vector<std::string>& data, std::size_t width) {
+void write_fixed_strings(hid_t loc, const std::string& name, const std::vector<std::string>& data,
+                         std::size_t width) {
   Handle type = string_type(width);
   H5Tset_strpad(type.id(), H5T_STR_NULLPAD);
   Handle d = create_dataset(loc, name, type.id(), {data.size()});
@@ -280,7 +290,8 @@ std::vector<std::string> read_strings(hid_t loc, const std::string& name) {
   return out;
 }
 
-Appendable::Appendable(hid_t loc, const std::string& name, hid_t type, std::vector<hsize_t> row_shape, hsize_t chunk_rows)
+Appendable::Appendable(hid_t loc, const std::string& name, hid_t type, std::vector<hsize_t> row_shape,
+                       hsize_t chunk_rows)
     : type_(type), row_shape_(std::move(row_shape)) {
   std::vector<hsize_t> dims{0}, maxdims{H5S_UNLIMITED}, chunk{chunk_rows};
   for (hsize_t d : row_shape_) dims.push_back(d), maxdims.push_back(d), chunk.push_back(d);
@@ -288,7 +299,8 @@ Appendable::Appendable(hid_t loc, const std::string& name, hid_t type, std::vect
     dataset_ = Handle(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), loc, "cannot open " + name), H5Dclose);
     Handle space(H5Dget_space(dataset_.id()), H5Sclose);
     std::vector<hsize_t> cur(dims.size());
-    if (H5Sget_simple_extent_ndims(space.id()) != static_cast<int>(dims.size())) fail(loc, name + " has the wrong shape");
+    if (H5Sget_simple_extent_ndims(space.id()) != static_cast<int>(dims.size()))
+      fail(loc, name + " has the wrong shape");
     H5Sget_simple_extent_dims(space.id(), cur.data(), nullptr);
     rows_ = cur[0];
     return;
@@ -298,8 +310,8 @@ Appendable::Appendable(hid_t loc, const std::string& name, hid_t type, std::vect
   H5Pset_chunk(plist.id(), static_cast<int>(chunk.size()), chunk.data());
   Handle lcpl(H5Pcreate(H5P_LINK_CREATE), H5Pclose);
   H5Pset_create_intermediate_group(lcpl.id(), 1);
-  dataset_ = Handle(check(H5Dcreate2(loc, name.c_str(), type, space.id(), lcpl.id(), plist.id(), H5P_DEFAULT), loc,
-                          "cannot create " + name),
+  dataset_ = Handle(check(H5Dcreate2(loc, name.c_str(), type, space.id(), lcpl.id(), plist.id(), H5P_DEFAULT),
+                          loc, "cannot create " + name),
                     H5Dclose);
 }
 
@@ -310,7 +322,8 @@ void Appendable::append(const void* row) {
   Handle fspace(H5Dget_space(dataset_.id()), H5Sclose);
   H5Sselect_hyperslab(fspace.id(), H5S_SELECT_SET, start.data(), nullptr, block.data(), nullptr);
   Handle mspace(H5Screate_simple(static_cast<int>(block.size()), block.data(), nullptr), H5Sclose);
-  if (H5Dwrite(dataset_.id(), type_, mspace.id(), fspace.id(), H5P_DEFAULT, row) < 0) fail(dataset_.id(), "cannot append");
+  if (H5Dwrite(dataset_.id(), type_, mspace.id(), fspace.id(), H5P_DEFAULT, row) < 0)
+    fail(dataset_.id(), "cannot append");
   ++rows_;
 }
 

@@ -9,6 +9,7 @@ namespace {
 
 constexpr std::size_t kReasonWidth = 256;
 
+// clang-format off
 // The /tasks columns: one list, used for creating, writing and reading, so they cannot drift apart.
 #define GPIQA_INT_COLUMNS(X) X(task_id, "") X(seed, "") X(failure_step, "") X(steps, "") X(rank, "")
 #define GPIQA_DOUBLE_COLUMNS(X)                                                                                   \
@@ -17,6 +18,7 @@ constexpr std::size_t kReasonWidth = 256;
   X(min_distance_angstrom, "angstrom") X(max_force, "hartree/bohr") X(extrapolation_fraction, "")                 \
   X(wall_seconds, "s") X(steps_per_second, "1/s")
 #define GPIQA_STRING_COLUMNS(X) X(label) X(molecule) X(model) X(mean) X(status) X(reason) X(host)
+// clang-format on
 
 h5::Handle open_for_writing(const std::string& path) {
   // No file locking on the writer's side: h5py may open the file while the campaign runs.
@@ -28,8 +30,8 @@ h5::Handle open_for_writing(const std::string& path) {
   return h5::Handle(id, H5Fclose);
 }
 
-// Fixed-length string columns (variable-length strings rewritten in place leak heap space and make every flush
-// slow): identity columns as wide as their longest value, the others with room for what they hold.
+// Fixed-length string columns (variable-length strings rewritten in place leak heap space and make every
+// flush slow): identity columns as wide as their longest value, the others with room for what they hold.
 std::size_t string_width(const std::string& column, const std::vector<std::string>& values) {
   if (column == "status") return 16;
   if (column == "host") return 64;
@@ -63,19 +65,19 @@ void create_results(const std::string& path, const ResultsHeader& h, const std::
     h5::set_attribute(f.id(), "shard_count", h.shard_count);
     h5::set_attribute(f.id(), "duration_ps", h.duration_ps);
     h5::Handle tasks = h5::group(f.id(), "tasks", true);
-#define GPIQA_CREATE_INT(name, unit)                                  \
-  {                                                                   \
-    std::vector<std::int64_t> col;                                    \
-    for (const TaskRow& r : rows) col.push_back(r.name);              \
-    h5::write_ints(tasks.id(), #name, col);                           \
-    set_unit(tasks.id(), #name, unit);                                \
+#define GPIQA_CREATE_INT(name, unit)                     \
+  {                                                      \
+    std::vector<std::int64_t> col;                       \
+    for (const TaskRow& r : rows) col.push_back(r.name); \
+    h5::write_ints(tasks.id(), #name, col);              \
+    set_unit(tasks.id(), #name, unit);                   \
   }
-#define GPIQA_CREATE_DOUBLE(name, unit)                                           \
-  {                                                                               \
-    std::vector<double> col;                                                      \
-    for (const TaskRow& r : rows) col.push_back(r.name);                          \
+#define GPIQA_CREATE_DOUBLE(name, unit)                                             \
+  {                                                                                 \
+    std::vector<double> col;                                                        \
+    for (const TaskRow& r : rows) col.push_back(r.name);                            \
     h5::write_doubles(tasks.id(), #name, col, {static_cast<hsize_t>(rows.size())}); \
-    set_unit(tasks.id(), #name, unit);                                            \
+    set_unit(tasks.id(), #name, unit);                                              \
   }
 #define GPIQA_CREATE_STRING(name)                                              \
   {                                                                            \
@@ -102,8 +104,8 @@ ResultsHeader read_results_header(const std::string& path) {
     throw InputError(path, "not a gpiqa results file");
   const std::int64_t version = h5::int_attribute(f.id(), "format_version");
   if (version != kResultsFormatVersion)
-    throw InputError(path, "results format_version " + std::to_string(version) + " is not supported (expected " +
-                               std::to_string(kResultsFormatVersion) + ")");
+    throw InputError(path, "results format_version " + std::to_string(version) +
+                               " is not supported (expected " + std::to_string(kResultsFormatVersion) + ")");
   ResultsHeader h;
   h.campaign_name = h5::string_attribute(f.id(), "campaign_name");
   h.campaign_yaml = h5::string_attribute(f.id(), "campaign_yaml");
@@ -125,22 +127,22 @@ std::vector<TaskRow> read_results_rows(const std::string& path) {
   auto check = [&](std::size_t n, const char* name) {
     if (n != rows.size()) throw InputError(path, std::string("/tasks/") + name + " has a different length");
   };
-#define GPIQA_READ_INT(name, unit)                                    \
-  {                                                                   \
-    const auto col = h5::read_ints(tasks.id(), #name);                \
-    check(col.size(), #name);                                         \
+#define GPIQA_READ_INT(name, unit)                                       \
+  {                                                                      \
+    const auto col = h5::read_ints(tasks.id(), #name);                   \
+    check(col.size(), #name);                                            \
     for (std::size_t i = 0; i < rows.size(); ++i) rows[i].name = col[i]; \
   }
-#define GPIQA_READ_DOUBLE(name, unit)                                 \
-  {                                                                   \
-    const auto col = h5::read_doubles(tasks.id(), #name);             \
-    check(col.size(), #name);                                         \
+#define GPIQA_READ_DOUBLE(name, unit)                                    \
+  {                                                                      \
+    const auto col = h5::read_doubles(tasks.id(), #name);                \
+    check(col.size(), #name);                                            \
     for (std::size_t i = 0; i < rows.size(); ++i) rows[i].name = col[i]; \
   }
-#define GPIQA_READ_STRING(name)                                       \
-  {                                                                   \
-    const auto col = h5::read_strings(tasks.id(), #name);             \
-    check(col.size(), #name);                                         \
+#define GPIQA_READ_STRING(name)                                          \
+  {                                                                      \
+    const auto col = h5::read_strings(tasks.id(), #name);                \
+    check(col.size(), #name);                                            \
     for (std::size_t i = 0; i < rows.size(); ++i) rows[i].name = col[i]; \
   }
   GPIQA_INT_COLUMNS(GPIQA_READ_INT)
@@ -194,7 +196,8 @@ ResultsWriter::~ResultsWriter() {
   if (impl_ && impl_->file) h5::flush(impl_->file.id());
 }
 
-void ResultsWriter::record(const std::vector<TaskRow>& rows, const std::map<std::int64_t, FrameBuffer>& frames) {
+void ResultsWriter::record(const std::vector<TaskRow>& rows,
+                           const std::map<std::int64_t, FrameBuffer>& frames) {
   Impl& w = *impl_;
   for (const TaskRow& r : rows) {
     const hsize_t i = static_cast<hsize_t>(r.task_id);
@@ -215,7 +218,8 @@ void ResultsWriter::record(const std::vector<TaskRow>& rows, const std::map<std:
   h5::flush(w.file.id());
 }
 
-void record_results(const std::string& path, const std::vector<TaskRow>& rows, const std::map<std::int64_t, FrameBuffer>& frames) {
+void record_results(const std::string& path, const std::vector<TaskRow>& rows,
+                    const std::map<std::int64_t, FrameBuffer>& frames) {
   ResultsWriter(path).record(rows, frames);
 }
 

@@ -33,7 +33,8 @@ std::vector<XyzFrame> parse_xyz(const std::string& text, const std::string& name
     }
     long long count = 0;
     if (!util::parse_integer(util::trim(lines[i]), count) || count <= 0)
-      throw InputError(name, line_no(i), "expected the atom count of a frame, found '" + util::trim(lines[i]) + "'");
+      throw InputError(name, line_no(i),
+                       "expected the atom count of a frame, found '" + util::trim(lines[i]) + "'");
     if (i + 1 >= lines.size())
       throw InputError(name, line_no(i), "truncated frame: the comment line and atoms are missing");
     XyzFrame frame;
@@ -42,11 +43,13 @@ std::vector<XyzFrame> parse_xyz(const std::string& text, const std::string& name
     for (long long a = 0; a < count; ++a) {
       const std::size_t li = i + 2 + static_cast<std::size_t>(a);
       if (li >= lines.size())
-        throw InputError(name, line_no(lines.size() - 1),
-                         "truncated frame: expected " + std::to_string(count) + " atoms, found " + std::to_string(a));
+        throw InputError(
+            name, line_no(lines.size() - 1),
+            "truncated frame: expected " + std::to_string(count) + " atoms, found " + std::to_string(a));
       std::vector<std::string> tok = util::split_whitespace(lines[li]);
       if (tok.size() < 4)
-        throw InputError(name, line_no(li), "expected 'Element x y z', found '" + util::trim(lines[li]) + "'");
+        throw InputError(name, line_no(li),
+                         "expected 'Element x y z', found '" + util::trim(lines[li]) + "'");
       std::string element = normalise_element(tok[0]);
       if (element.empty()) throw InputError(name, line_no(li), "'" + tok[0] + "' is not an element symbol");
       frame.elements.push_back(element);
@@ -74,11 +77,13 @@ void check_elements(const std::vector<std::string>& elements, const std::string&
   }
   for (std::size_t i = 0; i < elements.size(); ++i)
     if (elements[i] != expected[i])
-      throw InputError(name, "atom " + std::to_string(i + 1) + " is " + elements[i] + " but " + expected_name + " has " +
-                                 expected[i] + " there");
+      throw InputError(name, "atom " + std::to_string(i + 1) + " is " + elements[i] + " but " +
+                                 expected_name + " has " + expected[i] + " there");
 }
 
-std::vector<XyzFrame> read_xyz(const std::string& path) { return parse_xyz(util::read_text_file(path), path); }
+std::vector<XyzFrame> read_xyz(const std::string& path) {
+  return parse_xyz(util::read_text_file(path), path);
+}
 
 void write_xyz_frame(const std::string& path, const XyzFrame& frame, bool append) {
   std::ofstream out(path, append ? std::ios::app : std::ios::trunc);
@@ -87,7 +92,8 @@ void write_xyz_frame(const std::string& path, const XyzFrame& frame, bool append
   char buf[160];
   for (std::size_t a = 0; a < frame.elements.size(); ++a) {
     const auto c = frame.positions_angstrom.col(static_cast<Eigen::Index>(a));
-    std::snprintf(buf, sizeof buf, "%-3s %18.10f %18.10f %18.10f\n", frame.elements[a].c_str(), c(0), c(1), c(2));
+    std::snprintf(buf, sizeof buf, "%-3s %18.10f %18.10f %18.10f\n", frame.elements[a].c_str(), c(0), c(1),
+                  c(2));
     out << buf;
   }
   if (!out) throw InputError(path, "write failed");

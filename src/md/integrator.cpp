@@ -15,20 +15,29 @@ void validate(const IntegratorConfig& c) {
   if (!(c.timestep_fs > 0) || !std::isfinite(c.timestep_fs))
     throw InputError("timestep", "timestep must be positive, got " + std::to_string(c.timestep_fs) + " fs");
   if (!(c.temperature_K > 0) || !std::isfinite(c.temperature_K))
-    throw InputError("temperature", "temperature must be positive, got " + std::to_string(c.temperature_K) + " K");
-  if (!(c.tau_fs > 0)) throw InputError("thermostat", "tau must be positive, got " + std::to_string(c.tau_fs) + " fs");
+    throw InputError("temperature",
+                     "temperature must be positive, got " + std::to_string(c.temperature_K) + " K");
+  if (!(c.tau_fs > 0))
+    throw InputError("thermostat", "tau must be positive, got " + std::to_string(c.tau_fs) + " fs");
   if (c.chain_length < 1) throw InputError("thermostat", "chain length must be at least 1");
   if (c.nhc_substeps < 1) throw InputError("thermostat", "NHC sub-steps must be at least 1");
   if (!(c.friction_per_ps > 0)) throw InputError("thermostat", "Langevin friction must be positive");
 }
 
-double Integrator::timestep_atomic() const { return config_.timestep_fs * units::kAtomicTimePerFemtosecond; }
-double Integrator::kT_hartree() const { return units::kBoltzmannHartreePerKelvin * config_.temperature_K; }
+double Integrator::timestep_atomic() const {
+  return config_.timestep_fs * units::kAtomicTimePerFemtosecond;
+}
+double Integrator::kT_hartree() const {
+  return units::kBoltzmannHartreePerKelvin * config_.temperature_K;
+}
 
 void Integrator::kick(MdState& s, double dt) {
-  for (Eigen::Index a = 0; a < s.velocities.cols(); ++a) s.velocities.col(a) += (dt / s.masses(a)) * s.forces.col(a);
+  for (Eigen::Index a = 0; a < s.velocities.cols(); ++a)
+    s.velocities.col(a) += (dt / s.masses(a)) * s.forces.col(a);
 }
-void Integrator::drift(MdState& s, double dt) { s.positions += dt * s.velocities; }
+void Integrator::drift(MdState& s, double dt) {
+  s.positions += dt * s.velocities;
+}
 void Integrator::finish_step(MdState& s) const {
   if (remove_rigid_) remove_rigid_motion(s.positions, s.masses, s.velocities);
   ++s.step;
@@ -157,7 +166,8 @@ class BussiCsvr final : public Integrator {
     const double K_target = 0.5 * dof_ * kT_hartree();
     const double c = std::exp(-0.5 * timestep_atomic() / (config_.tau_fs * units::kAtomicTimePerFemtosecond));
     std::vector<double> R(static_cast<std::size_t>(dof_));
-    rng.normals(2 * static_cast<std::uint64_t>(s.step) + static_cast<std::uint64_t>(half), RandomPurpose::kThermostat, R);
+    rng.normals(2 * static_cast<std::uint64_t>(s.step) + static_cast<std::uint64_t>(half),
+                RandomPurpose::kThermostat, R);
     double sum_sq = 0;
     for (double r : R) sum_sq += r * r;
     const double ratio = K_target / (dof_ * K);

@@ -1,7 +1,7 @@
 #include "gpiqa/md/random_stream.hpp"
 
-#include <Random123/boxmuller.hpp>
 #include <Random123/philox.h>
+#include <Random123/boxmuller.hpp>
 
 namespace gpiqa::md {
 

@@ -25,13 +25,16 @@ Eigen::Matrix3d inertia_tensor(const Positions& r, const Eigen::VectorXd& m, con
   }
   return I;
 }
-Eigen::Vector3d centre_of_mass(const Positions& r, const Eigen::VectorXd& m) { return r * m / m.sum(); }
+Eigen::Vector3d centre_of_mass(const Positions& r, const Eigen::VectorXd& m) {
+  return r * m / m.sum();
+}
 }  // namespace
 
 bool is_linear(const Positions& r, const Eigen::VectorXd& m) {
   if (r.cols() <= 2) return true;
-  const Eigen::Vector3d ev = Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d>(inertia_tensor(r, m, centre_of_mass(r, m)))
-                                 .eigenvalues();
+  const Eigen::Vector3d ev =
+      Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d>(inertia_tensor(r, m, centre_of_mass(r, m)))
+          .eigenvalues();
   return ev(0) < 1e-8 * ev(2);
 }
 

@@ -13,9 +13,11 @@ void validate(const TrajectorySpec& spec) {
   validate(spec.integrator);
   stability::validate(spec.monitors);
   if (!(spec.duration_ps > 0) || !std::isfinite(spec.duration_ps))
-    throw InputError("duration", "duration must be positive, got " + std::to_string(spec.duration_ps) + " ps");
+    throw InputError("duration",
+                     "duration must be positive, got " + std::to_string(spec.duration_ps) + " ps");
   if (!(spec.displace_angstrom >= 0) || !std::isfinite(spec.displace_angstrom))
-    throw InputError("displace", "displacement sigma must be >= 0, got " + std::to_string(spec.displace_angstrom) + " A");
+    throw InputError("displace",
+                     "displacement sigma must be >= 0, got " + std::to_string(spec.displace_angstrom) + " A");
 }
 
 DisplaceMode parse_displace_mode(const std::string& text, const std::string& where) {
@@ -24,7 +26,9 @@ DisplaceMode parse_displace_mode(const std::string& text, const std::string& whe
   throw InputError(where, "unknown displacement mode '" + text + "' (gaussian, sphere)");
 }
 
-std::string to_string(DisplaceMode mode) { return mode == DisplaceMode::kSphere ? "sphere" : "gaussian"; }
+std::string to_string(DisplaceMode mode) {
+  return mode == DisplaceMode::kSphere ? "sphere" : "gaussian";
+}
 
 namespace {
 Eigen::VectorXd masses_of(const std::vector<std::string>& elements) {
@@ -39,7 +43,9 @@ Trajectory::Trajectory(model::Potential& potential, const Positions& start, Traj
     : potential_(potential), spec_(std::move(spec)), rng_(spec_.seed, spec_.task_key) {
   validate(spec_);
   const int n = potential_.atom_count();
-  if (start.cols() != n) throw InputError("geometry has " + std::to_string(start.cols()) + " atoms, the model " + std::to_string(n));
+  if (start.cols() != n)
+    throw InputError("geometry has " + std::to_string(start.cols()) + " atoms, the model " +
+                     std::to_string(n));
   reference_ = start;
   state_.masses = masses_of(potential_.elements());
   state_.positions = start;
@@ -51,7 +57,8 @@ Trajectory::Trajectory(model::Potential& potential, const Positions& start, Traj
       Eigen::Vector3d step(xi[static_cast<std::size_t>(3 * a)], xi[static_cast<std::size_t>(3 * a + 1)],
                            xi[static_cast<std::size_t>(3 * a + 2)]);
       // an isotropic Gaussian vector, normalised, is a uniformly random direction
-      if (spec_.displace_mode == DisplaceMode::kSphere) step = step.norm() > 0 ? step.normalized() : Eigen::Vector3d::UnitX();
+      if (spec_.displace_mode == DisplaceMode::kSphere)
+        step = step.norm() > 0 ? step.normalized() : Eigen::Vector3d::UnitX();
       state_.positions.col(a) += d_bohr * step;
     }
   }
@@ -63,7 +70,8 @@ Trajectory::Trajectory(model::Potential& potential, const Positions& start, Traj
     for (int k = 0; k < 3; ++k)
       state_.velocities(k, a) = std::sqrt(kT / state_.masses(a)) * xi[static_cast<std::size_t>(3 * a + k)];
   remove_rigid_motion(state_.positions, state_.masses, state_.velocities);
-  integrator_ = Integrator::create(spec_.integrator, internal_degrees_of_freedom(reference_, state_.masses), n);
+  integrator_ =
+      Integrator::create(spec_.integrator, internal_degrees_of_freedom(reference_, state_.masses), n);
   integrator_->initialise(state_);
   make_monitor();
   model::Diagnostics diagnostics;
@@ -114,9 +122,13 @@ long long Trajectory::total_steps() const {
   return std::llround(spec_.duration_ps * 1000.0 / spec_.integrator.timestep_fs);
 }
 
-double Trajectory::time_ps() const { return static_cast<double>(state_.step) * spec_.integrator.timestep_fs / 1000.0; }
+double Trajectory::time_ps() const {
+  return static_cast<double>(state_.step) * spec_.integrator.timestep_fs / 1000.0;
+}
 
-double Trajectory::temperature_K() const { return kinetic_temperature(state_, integrator_->degrees_of_freedom()); }
+double Trajectory::temperature_K() const {
+  return kinetic_temperature(state_, integrator_->degrees_of_freedom());
+}
 
 void Trajectory::fail(stability::Status status, const std::string& reason) {
   outcome_.status = status;

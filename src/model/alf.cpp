@@ -19,7 +19,9 @@ Mat3 cross_matrix(const Vec3& q) {  // [q]x w = q x w
   return m;
 }
 
-std::string atom_label(int i) { return std::to_string(i + 1); }
+std::string atom_label(int i) {
+  return std::to_string(i + 1);
+}
 
 }  // namespace
 
@@ -40,7 +42,8 @@ void alf_features(const Positions& pos, const Alf& alf, Eigen::Ref<Eigen::Vector
   const double a = vY.dot(ex);
   const Vec3 u = vY - a * ex;
   const double b = u.norm();
-  if (!(b > kDegenerateFrameSine * lY)) throw GeometryError("degenerate " + where + ": the three atoms are collinear");
+  if (!(b > kDegenerateFrameSine * lY))
+    throw GeometryError("degenerate " + where + ": the three atoms are collinear");
   const Vec3 ey = u / b;
   const Vec3 ez = ex.cross(ey);
 
@@ -119,7 +122,8 @@ void alf_features(const Positions& pos, const Alf& alf, Eigen::Ref<Eigen::Vector
   }
 }
 
-void accumulate_forces(const AlfJacobian& jac, const Eigen::Ref<const Eigen::VectorXd>& g, Positions& forces) {
+void accumulate_forces(const AlfJacobian& jac, const Eigen::Ref<const Eigen::VectorXd>& g,
+                       Positions& forces) {
   const Eigen::Index nf = jac.d_dr.cols();
   for (Eigen::Index h = 0; h < nf; ++h) {
     const double gh = g(h);

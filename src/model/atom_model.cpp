@@ -12,7 +12,8 @@ namespace {
 
 constexpr double kTwoPi = 2.0 * std::numbers::pi;
 
-// wrap(d) into [-pi, pi] (the sign at exactly +-pi does not matter: only d^2 and the kink-free parts are used)
+// wrap(d) into [-pi, pi] (the sign at exactly +-pi does not matter: only d^2 and the kink-free parts are
+// used)
 template <typename Expr>
 auto wrapped(const Expr& d) {
   return d - kTwoPi * (d * (1.0 / kTwoPi)).rint();  // same rounding as std::nearbyint in the blocked kernel
@@ -60,13 +61,17 @@ AtomModel::AtomModel(std::string label, Alf alf, MeanFunction mean, std::vector<
   y_ = scaling_.y ? Eigen::VectorXd((y_raw_.array() - scaling_.y_mean) / scaling_.y_std) : y_raw_;
   if (y_.size() != X_.rows() || w_.size() != X_.rows())
     throw std::invalid_argument("training inputs, outputs and weights differ in length");
-  if (mean_.kind != MeanKind::kConstant && (mean_.beta.size() != X_.cols() || mean_.x_min.size() != X_.cols()))
+  if (mean_.kind != MeanKind::kConstant &&
+      (mean_.beta.size() != X_.cols() || mean_.x_min.size() != X_.cols()))
     throw std::invalid_argument("mean function has the wrong number of features");
   terms_ = kernel_terms(factors_, convention_);
   for (const KernelTerm& t : terms_) {
-    if (t.dimension < 0 || t.dimension >= X_.cols()) throw std::invalid_argument("kernel dimension out of range");
-    cos_train_.push_back(t.kind == TermKind::kPeriodic ? X_.col(t.dimension).array().cos().eval() : Eigen::ArrayXd());
-    sin_train_.push_back(t.kind == TermKind::kPeriodic ? X_.col(t.dimension).array().sin().eval() : Eigen::ArrayXd());
+    if (t.dimension < 0 || t.dimension >= X_.cols())
+      throw std::invalid_argument("kernel dimension out of range");
+    cos_train_.push_back(t.kind == TermKind::kPeriodic ? X_.col(t.dimension).array().cos().eval()
+                                                       : Eigen::ArrayXd());
+    sin_train_.push_back(t.kind == TermKind::kPeriodic ? X_.col(t.dimension).array().sin().eval()
+                                                       : Eigen::ArrayXd());
   }
   if (X_raw_.rows() > 0) {
     x_lo_ = X_raw_.colwise().minCoeff().transpose();
@@ -106,7 +111,8 @@ void AtomModel::exponent_at(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::A
 AtomEvaluation AtomModel::evaluate(const Eigen::Ref<const Eigen::VectorXd>& x_raw,
                                    Eigen::Ref<Eigen::VectorXd> gradient, EvalScratch& scratch) const {
   if (scaling_.x) scratch.scaled_x = (x_raw - scaling_.x_mean).cwiseQuotient(scaling_.x_std);
-  const Eigen::Ref<const Eigen::VectorXd> x = scaling_.x ? Eigen::Ref<const Eigen::VectorXd>(scratch.scaled_x) : x_raw;
+  const Eigen::Ref<const Eigen::VectorXd> x =
+      scaling_.x ? Eigen::Ref<const Eigen::VectorXd>(scratch.scaled_x) : x_raw;
   const Eigen::Index n = X_.rows();
   const bool want_gradient = gradient.size() > 0;
   if (want_gradient) gradient.setZero();

@@ -12,10 +12,12 @@ bool is_supported_kernel_type(const std::string& type) {
   return type == "rbf" || type == "rbf-cyclic" || type == "periodic";
 }
 
-std::vector<KernelTerm> kernel_terms(const std::vector<KernelFactor>& factors, PeriodicConvention convention) {
+std::vector<KernelTerm> kernel_terms(const std::vector<KernelFactor>& factors,
+                                     PeriodicConvention convention) {
   std::vector<KernelTerm> terms;
   for (const KernelFactor& f : factors) {
-    if (!is_supported_kernel_type(f.type)) throw std::invalid_argument("unsupported kernel type '" + f.type + "'");
+    if (!is_supported_kernel_type(f.type))
+      throw std::invalid_argument("unsupported kernel type '" + f.type + "'");
     for (std::size_t i = 0; i < f.active_dimensions.size(); ++i) {
       const int h = f.active_dimensions[i];
       KernelTerm t{h, TermKind::kSquared, f.theta[i]};

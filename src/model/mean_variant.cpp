@@ -25,13 +25,20 @@ MeanSpec MeanSpec::parse(const std::string& text_in, const std::string& source) 
   MeanSpec s;
   const std::string text = util::trim(text_in);
   s.text = text;
-  if (text == "file") s.kind = Kind::kFile;
-  else if (text == "mean") s.kind = Kind::kMean;
-  else if (text == "min") s.kind = Kind::kMin;
-  else if (text == "max") s.kind = Kind::kMax;
-  else if (text == "linear") s.kind = Kind::kLinear;
-  else if (text == "quadratic") s.kind = Kind::kQuadratic;
-  else if (text == "quadratic+") s.kind = Kind::kQuadraticNonNegative;
+  if (text == "file")
+    s.kind = Kind::kFile;
+  else if (text == "mean")
+    s.kind = Kind::kMean;
+  else if (text == "min")
+    s.kind = Kind::kMin;
+  else if (text == "max")
+    s.kind = Kind::kMax;
+  else if (text == "linear")
+    s.kind = Kind::kLinear;
+  else if (text == "quadratic")
+    s.kind = Kind::kQuadratic;
+  else if (text == "quadratic+")
+    s.kind = Kind::kQuadraticNonNegative;
   else if (util::parse_double(text, s.value_hartree)) {
     if (!std::isfinite(s.value_hartree)) throw InputError(source, "mean value '" + text + "' is not finite");
     s.kind = Kind::kValue;
@@ -46,7 +53,8 @@ MeanSpec MeanSpec::parse(const std::string& text_in, const std::string& source) 
       double v = 0;
       if (eq == std::string::npos || eq == 0 || !util::parse_double(util::trim(item.substr(eq + 1)), v) ||
           !std::isfinite(v))
-        throw InputError(source, "bad per-atom mean '" + item + "' in '" + text + "' (expected LABEL=HARTREE)");
+        throw InputError(source,
+                         "bad per-atom mean '" + item + "' in '" + text + "' (expected LABEL=HARTREE)");
       s.per_atom[util::trim(item.substr(0, eq))] = v;
       start = end + 1;
     }
@@ -74,7 +82,8 @@ MeanFunction fit_mean(const MeanSpec& spec, const AtomModel& model, const std::s
       auto it = spec.per_atom.find(model.label());
       if (it == spec.per_atom.end()) it = spec.per_atom.find(element);
       if (it == spec.per_atom.end())
-        throw InputError("mean '" + spec.text + "'", "no value for atom " + model.label() + " or element " + element);
+        throw InputError("mean '" + spec.text + "'",
+                         "no value for atom " + model.label() + " or element " + element);
       return MeanFunction::make_constant(to_internal(model, it->second));
     }
     case MeanSpec::Kind::kLinear:

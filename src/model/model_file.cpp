@@ -31,7 +31,8 @@ struct Line {
 
 class Parser {
  public:
-  Parser(const std::string& text, std::string name) : name_(std::move(name)), lines_(util::split_lines(text)) {}
+  Parser(const std::string& text, std::string name)
+      : name_(std::move(name)), lines_(util::split_lines(text)) {}
 
   ModelFile parse() {
     file_.source = name_;
@@ -41,26 +42,38 @@ class Parser {
       const std::string section = current_section_;
       if (seen.count(section)) fail(section_line_, "section [" + section + "] appears twice");
       seen.insert(section);
-      if (section == "system") parse_system();
-      else if (section == "dimensions") parse_dimensions();
-      else if (section == "mean") parse_mean();
-      else if (section == "kernels") parse_kernels();
-      else if (util::starts_with(section, "kernel.")) parse_kernel(section.substr(7));
-      else if (section == "training_data") parse_training_keys();
-      else if (section == "training_data.x") parse_training_x();
-      else if (section == "training_data.y") file_.y = parse_column("[training_data.y]");
-      else if (section == "weights") file_.weights = parse_column("[weights]");
-      else fail(section_line_, "unknown section [" + section + "]");
+      if (section == "system")
+        parse_system();
+      else if (section == "dimensions")
+        parse_dimensions();
+      else if (section == "mean")
+        parse_mean();
+      else if (section == "kernels")
+        parse_kernels();
+      else if (util::starts_with(section, "kernel."))
+        parse_kernel(section.substr(7));
+      else if (section == "training_data")
+        parse_training_keys();
+      else if (section == "training_data.x")
+        parse_training_x();
+      else if (section == "training_data.y")
+        file_.y = parse_column("[training_data.y]");
+      else if (section == "weights")
+        file_.weights = parse_column("[weights]");
+      else
+        fail(section_line_, "unknown section [" + section + "]");
     }
-    for (const char* required : {"system", "dimensions", "mean", "kernels", "training_data.x", "training_data.y",
-                                 "weights"})
+    for (const char* required :
+         {"system", "dimensions", "mean", "kernels", "training_data.x", "training_data.y", "weights"})
       if (!seen.count(required)) fail(0, std::string("missing section [") + required + "]");
     validate();
     return std::move(file_);
   }
 
  private:
-  [[noreturn]] void fail(int line, const std::string& problem) const { throw InputError(name_, line, problem); }
+  [[noreturn]] void fail(int line, const std::string& problem) const {
+    throw InputError(name_, line, problem);
+  }
 
   // "# key value" / "# key = value" lines before the first section.
   void parse_header() {
@@ -143,15 +156,19 @@ class Parser {
   void parse_system() {
     for (const Line& l : section_lines()) {
       const std::string& key = l.tokens[0];
-      if (key == "name") file_.system_name = rest(l);
-      else if (key == "atom") file_.atom_label = rest(l);
-      else if (key == "property") file_.property = rest(l);
+      if (key == "name")
+        file_.system_name = rest(l);
+      else if (key == "atom")
+        file_.atom_label = rest(l);
+      else if (key == "property")
+        file_.property = rest(l);
       else if (key == "ALF" || key == "alf") {
         if (l.tokens.size() != 4) fail(l.number, "ALF needs three 1-based atom indices");
         alf_line_ = l.number;
         file_.alf = {static_cast<int>(integer(l, 1)) - 1, static_cast<int>(integer(l, 2)) - 1,
                      static_cast<int>(integer(l, 3)) - 1};
-      } else file_.system_extra.emplace_back(key, rest(l));
+      } else
+        file_.system_extra.emplace_back(key, rest(l));
     }
     if (file_.atom_label.empty()) fail(section_line_, "[system] has no 'atom'");
     if (alf_line_ == 0) fail(section_line_, "[system] has no 'ALF i j k' line");
@@ -162,11 +179,14 @@ class Parser {
       const std::string& key = l.tokens[0];
       const long long v = integer(l, 1);
       if (v < 0 || v > 100000000) fail(l.number, key + " out of range");
-      if (key == "number_of_atoms") file_.number_of_atoms = static_cast<int>(v), dim_lines_[0] = l.number;
-      else if (key == "number_of_features") file_.number_of_features = static_cast<int>(v), dim_lines_[1] = l.number;
+      if (key == "number_of_atoms")
+        file_.number_of_atoms = static_cast<int>(v), dim_lines_[0] = l.number;
+      else if (key == "number_of_features")
+        file_.number_of_features = static_cast<int>(v), dim_lines_[1] = l.number;
       else if (key == "number_of_training_points")
         file_.number_of_training_points = static_cast<int>(v), dim_lines_[2] = l.number;
-      else fail(l.number, "unknown key '" + key + "' in [dimensions]");
+      else
+        fail(l.number, "unknown key '" + key + "' in [dimensions]");
     }
     if (!dim_lines_[1]) fail(section_line_, "[dimensions] has no number_of_features");
     if (!dim_lines_[2]) fail(section_line_, "[dimensions] has no number_of_training_points");
@@ -180,12 +200,18 @@ class Parser {
     mean_line_ = section_line_;
     for (const Line& l : section_lines()) {
       const std::string& key = l.tokens[0];
-      if (key == "type") type = lower(rest(l));
-      else if (key == "value") value = number(l, 1), have_value = true;
-      else if (key == "beta") beta = numbers(l);
-      else if (key == "xmin" || key == "x_min") xmin = numbers(l), file_.mean_x_key = key;
-      else if (key == "ymin" || key == "y_min") ymin = number(l, 1), have_ymin = true, file_.mean_y_key = key;
-      else fail(l.number, "unknown key '" + key + "' in [mean]");
+      if (key == "type")
+        type = lower(rest(l));
+      else if (key == "value")
+        value = number(l, 1), have_value = true;
+      else if (key == "beta")
+        beta = numbers(l);
+      else if (key == "xmin" || key == "x_min")
+        xmin = numbers(l), file_.mean_x_key = key;
+      else if (key == "ymin" || key == "y_min")
+        ymin = number(l, 1), have_ymin = true, file_.mean_y_key = key;
+      else
+        fail(l.number, "unknown key '" + key + "' in [mean]");
     }
     if (type == "constant") {
       if (!have_value) fail(section_line_, "constant mean without 'value'");
@@ -208,9 +234,12 @@ class Parser {
   void parse_kernels() {
     for (const Line& l : section_lines()) {
       const std::string& key = l.tokens[0];
-      if (key == "number_of_kernels") declared_kernels_ = static_cast<int>(integer(l, 1)), kernels_line_ = l.number;
-      else if (key == "composition") file_.composition = rest(l), composition_line_ = l.number;
-      else fail(l.number, "unknown key '" + key + "' in [kernels]");
+      if (key == "number_of_kernels")
+        declared_kernels_ = static_cast<int>(integer(l, 1)), kernels_line_ = l.number;
+      else if (key == "composition")
+        file_.composition = rest(l), composition_line_ = l.number;
+      else
+        fail(l.number, "unknown key '" + key + "' in [kernels]");
     }
     if (file_.composition.empty()) fail(section_line_, "[kernels] has no 'composition'");
   }
@@ -306,15 +335,17 @@ class Parser {
     const Alf& a = file_.alf;
     for (int idx : {a.central, a.x_axis, a.xy_plane})
       if (idx < 0 || idx >= atoms_for_alf)
-        fail(alf_line_, "ALF index " + std::to_string(idx + 1) + " out of range 1.." + std::to_string(atoms_for_alf));
+        fail(alf_line_,
+             "ALF index " + std::to_string(idx + 1) + " out of range 1.." + std::to_string(atoms_for_alf));
     if (a.central == a.x_axis || a.central == a.xy_plane || a.x_axis == a.xy_plane)
       fail(alf_line_, "ALF atoms must be three different atoms");
     const int number = file_.atom_number();
     if (number > 0 && number != a.central + 1)
-      fail(alf_line_, "ALF central atom " + std::to_string(a.central + 1) + " does not match atom " + file_.atom_label);
+      fail(alf_line_,
+           "ALF central atom " + std::to_string(a.central + 1) + " does not match atom " + file_.atom_label);
     if (file_.x.rows() != n)
-      fail(x_line_, "[training_data.x] has " + std::to_string(file_.x.rows()) + " points, [dimensions] says " +
-                        std::to_string(n));
+      fail(x_line_, "[training_data.x] has " + std::to_string(file_.x.rows()) +
+                        " points, [dimensions] says " + std::to_string(n));
     if (file_.y.size() != n)
       fail(column_lines_["[training_data.y]"], "[training_data.y] has " + std::to_string(file_.y.size()) +
                                                    " values, [dimensions] says " + std::to_string(n));
@@ -334,7 +365,8 @@ class Parser {
   void validate_kernels(int nf) {
     const std::string& c = file_.composition;
     if (c.find('+') != std::string::npos)
-      fail(composition_line_, "sum kernels ('" + c + "') are not supported; gpiqa evaluates products of kernels");
+      fail(composition_line_,
+           "sum kernels ('" + c + "') are not supported; gpiqa evaluates products of kernels");
     if (c.find_first_of("-/") != std::string::npos)
       fail(composition_line_, "composition '" + c + "' uses an operator FEREBUS does not implement");
     std::vector<std::string> names;
@@ -345,25 +377,28 @@ class Parser {
         if (cur.empty()) fail(composition_line_, "malformed composition '" + c + "'");
         names.push_back(cur);
         cur.clear();
-      } else cur += ch;
+      } else
+        cur += ch;
     }
     std::set<std::string> defined;
     for (const KernelFactor& k : file_.kernels) defined.insert(k.name);
     std::set<std::string> used;
     for (const std::string& nm : names) {
-      if (!defined.count(nm)) fail(composition_line_, "composition uses '" + nm + "' but there is no [kernel." + nm + "]");
+      if (!defined.count(nm))
+        fail(composition_line_, "composition uses '" + nm + "' but there is no [kernel." + nm + "]");
       if (!used.insert(nm).second) fail(composition_line_, "composition uses '" + nm + "' twice");
     }
     for (const KernelFactor& k : file_.kernels)
-      if (!used.count(k.name)) fail(kernel_lines_[k.name], "[kernel." + k.name + "] is not used by the composition");
+      if (!used.count(k.name))
+        fail(kernel_lines_[k.name], "[kernel." + k.name + "] is not used by the composition");
     if (kernels_line_ && declared_kernels_ != static_cast<int>(file_.kernels.size()))
       fail(kernels_line_, "number_of_kernels " + std::to_string(declared_kernels_) + " but " +
                               std::to_string(file_.kernels.size()) + " [kernel.*] sections");
     for (const KernelFactor& k : file_.kernels)
       for (int h : k.active_dimensions)
         if (h < 0 || h >= nf)
-          fail(kernel_lines_[k.name], "active dimension " + std::to_string(h + 1) + " out of range 1.." +
-                                          std::to_string(nf));
+          fail(kernel_lines_[k.name],
+               "active dimension " + std::to_string(h + 1) + " out of range 1.." + std::to_string(nf));
   }
 
   std::string name_;
@@ -410,7 +445,8 @@ double ModelFile::noise() const {
     if (const std::string* v = metadata_value(key)) {
       double d = 0;
       if (util::parse_double(trim(*v), d) && std::isfinite(d) && d >= 0) return d;
-      throw InputError(source, std::string("metadata '") + key + "' is not a non-negative number: '" + *v + "'");
+      throw InputError(source,
+                       std::string("metadata '") + key + "' is not a non-negative number: '" + *v + "'");
     }
   return 0.0;
 }
@@ -437,7 +473,9 @@ int ModelFile::atom_number() const {
   return (i < atom_label.size() && util::parse_integer(atom_label.substr(i), v)) ? static_cast<int>(v) : 0;
 }
 
-std::string ModelFile::element() const { return element_of_label(atom_label); }
+std::string ModelFile::element() const {
+  return element_of_label(atom_label);
+}
 
 std::string element_of_label(const std::string& atom_label) {
   std::string e;
@@ -449,19 +487,25 @@ std::string element_of_label(const std::string& atom_label) {
   return e;
 }
 
-ModelFile parse_model_file(const std::string& text, const std::string& name) { return Parser(text, name).parse(); }
+ModelFile parse_model_file(const std::string& text, const std::string& name) {
+  return Parser(text, name).parse();
+}
 
-ModelFile read_model_file(const std::string& path) { return parse_model_file(util::read_text_file(path), path); }
+ModelFile read_model_file(const std::string& path) {
+  return parse_model_file(util::read_text_file(path), path);
+}
 
 std::string format_model_file(const ModelFile& f) {
   std::ostringstream out;
   out << "# [metadata]\n";
   for (const auto& [k, v] : f.metadata) out << "# " << k << (v.empty() ? "" : " " + v) << '\n';
-  out << "\n[system]\nname " << f.system_name << "\natom " << f.atom_label << "\nproperty " << f.property << '\n';
+  out << "\n[system]\nname " << f.system_name << "\natom " << f.atom_label << "\nproperty " << f.property
+      << '\n';
   out << "ALF " << f.alf.central + 1 << ' ' << f.alf.x_axis + 1 << ' ' << f.alf.xy_plane + 1 << '\n';
   for (const auto& [k, v] : f.system_extra) out << k << ' ' << v << '\n';
-  out << "\n[dimensions]\nnumber_of_atoms " << f.number_of_atoms << "\nnumber_of_features " << f.number_of_features
-      << "\nnumber_of_training_points " << f.x.rows() << "\n\n[mean]\ntype " << f.mean.type_name << '\n';
+  out << "\n[dimensions]\nnumber_of_atoms " << f.number_of_atoms << "\nnumber_of_features "
+      << f.number_of_features << "\nnumber_of_training_points " << f.x.rows() << "\n\n[mean]\ntype "
+      << f.mean.type_name << '\n';
   if (f.mean.kind == MeanKind::kConstant) {
     if (f.mean.type_name != "zero") out << "value " << format_double(f.mean.constant) << '\n';
   } else {
@@ -471,8 +515,8 @@ std::string format_model_file(const ModelFile& f) {
   }
   out << "\n[kernels]\nnumber_of_kernels " << f.kernels.size() << "\ncomposition " << f.composition << '\n';
   for (const KernelFactor& k : f.kernels) {
-    out << "\n[kernel." << k.name << "]\ntype " << k.type << "\nnumber_of_dimensions " << k.active_dimensions.size()
-        << "\nactive_dimensions";
+    out << "\n[kernel." << k.name << "]\ntype " << k.type << "\nnumber_of_dimensions "
+        << k.active_dimensions.size() << "\nactive_dimensions";
     for (int h : k.active_dimensions) out << ' ' << h + 1;
     out << '\n' << k.theta_key;
     for (double t : k.theta) out << ' ' << format_double(t);

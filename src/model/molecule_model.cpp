@@ -39,19 +39,21 @@ MoleculeModel MoleculeModel::from_files(std::vector<ModelFile> files, const std:
   for (std::size_t i = 0; i < files.size(); ++i) {
     const ModelFile& f = files[i];
     if (f.system_name != m.system_)
-      throw InputError(f.source, "system '" + f.system_name + "' differs from '" + m.system_ + "' in the same set");
+      throw InputError(f.source,
+                       "system '" + f.system_name + "' differs from '" + m.system_ + "' in the same set");
     if (f.number_of_atoms != n)
       throw InputError(f.source, "number_of_atoms " + std::to_string(f.number_of_atoms) + " differs from " +
                                      std::to_string(n) + " in the rest of the set");
     const int number = f.alf.central + 1;
     if (by_atom.count(number))
-      throw InputError(f.source, "atom " + f.atom_label + " already has a model (" + files[by_atom[number]].source + ")");
+      throw InputError(
+          f.source, "atom " + f.atom_label + " already has a model (" + files[by_atom[number]].source + ")");
     by_atom[number] = i;
   }
   for (int a = 1; a <= n; ++a)
     if (!by_atom.count(a))
-      throw InputError(source, "model set " + m.system_ + " has no iqa model for atom " + std::to_string(a) + " of " +
-                                   std::to_string(n));
+      throw InputError(source, "model set " + m.system_ + " has no iqa model for atom " + std::to_string(a) +
+                                   " of " + std::to_string(n));
   for (int a = 1; a <= n; ++a) {
     ModelFile& f = files[by_atom[a]];
     m.atoms_.push_back(make_atom_model(f));
@@ -61,10 +63,11 @@ MoleculeModel MoleculeModel::from_files(std::vector<ModelFile> files, const std:
   return m;
 }
 
-void MoleculeModel::check_matches(const std::vector<std::string>& elements, const std::string& xyz_name) const {
+void MoleculeModel::check_matches(const std::vector<std::string>& elements,
+                                  const std::string& xyz_name) const {
   if (elements.size() != elements_.size())
-    throw InputError(xyz_name, std::to_string(elements.size()) + " atoms, but model set " + system_ + " (" + source_ +
-                                   ") has " + std::to_string(elements_.size()));
+    throw InputError(xyz_name, std::to_string(elements.size()) + " atoms, but model set " + system_ + " (" +
+                                   source_ + ") has " + std::to_string(elements_.size()));
   for (std::size_t i = 0; i < elements.size(); ++i)
     if (elements[i] != elements_[i])
       throw InputError(xyz_name, "atom " + std::to_string(i + 1) + " is " + elements[i] + " but model set " +
@@ -74,8 +77,9 @@ void MoleculeModel::check_matches(const std::vector<std::string>& elements, cons
 double MoleculeModel::compute(const Positions& pos, Positions* forces, Eigen::VectorXd* atomic_energies,
                               Diagnostics* diagnostics) {
   const int n = atom_count();
-  if (pos.cols() != n) throw GeometryError("geometry has " + std::to_string(pos.cols()) + " atoms, model set " +
-                                           std::to_string(n));
+  if (pos.cols() != n)
+    throw GeometryError("geometry has " + std::to_string(pos.cols()) + " atoms, model set " +
+                        std::to_string(n));
   if (forces) forces->setZero(3, n);
   if (atomic_energies) atomic_energies->resize(n);
   if (diagnostics) {
@@ -137,8 +141,9 @@ void MoleculeModel::write(const std::string& directory) const {
   fs::create_directories(directory, ec);
   if (ec) throw InputError(directory, "cannot create directory: " + ec.message());
   for (const ModelFile& f : files_)
-    write_model_file((fs::path(directory) / (f.system_name + "_" + f.property + "_" + f.atom_label + ".model")).string(),
-                     f);
+    write_model_file(
+        (fs::path(directory) / (f.system_name + "_" + f.property + "_" + f.atom_label + ".model")).string(),
+        f);
 }
 
 }  // namespace gpiqa::model

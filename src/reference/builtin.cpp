@@ -40,8 +40,10 @@ std::string data_dir() {
 
 std::string models_cache_dir() {
   if (const char* d = std::getenv("GPIQA_MODELS_CACHE"); d && *d) return d;
-  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return (fs::path(x) / "gpiqa" / "models").string();
-  if (const char* h = std::getenv("HOME"); h && *h) return (fs::path(h) / ".cache" / "gpiqa" / "models").string();
+  if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x)
+    return (fs::path(x) / "gpiqa" / "models").string();
+  if (const char* h = std::getenv("HOME"); h && *h)
+    return (fs::path(h) / ".cache" / "gpiqa" / "models").string();
   return (fs::temp_directory_path() / "gpiqa-models").string();
 }
 

@@ -19,13 +19,38 @@ namespace MU = ForceFields::MMFF::Utils;
 namespace Tools = RDKit::MMFF::Tools;
 
 struct MmffReference::Terms {
-  struct Bond { unsigned i, j; double r0, kb; };
-  struct Angle { unsigned i, j, k; double theta0, ka; bool linear; };
-  struct StretchBend { unsigned i, j, k; double r0_ij, r0_jk, theta0; std::pair<double, double> force_constants; };
-  struct Oop { unsigned i, j, k, l; double koop; };
-  struct Torsion { unsigned i, j, k, l; double v1, v2, v3; };
-  struct VdW { unsigned i, j; double r_star, epsilon; };
-  struct Ele { unsigned i, j; double charge_term; std::uint8_t dielectric_model; bool is_1_4; };
+  struct Bond {
+    unsigned i, j;
+    double r0, kb;
+  };
+  struct Angle {
+    unsigned i, j, k;
+    double theta0, ka;
+    bool linear;
+  };
+  struct StretchBend {
+    unsigned i, j, k;
+    double r0_ij, r0_jk, theta0;
+    std::pair<double, double> force_constants;
+  };
+  struct Oop {
+    unsigned i, j, k, l;
+    double koop;
+  };
+  struct Torsion {
+    unsigned i, j, k, l;
+    double v1, v2, v3;
+  };
+  struct VdW {
+    unsigned i, j;
+    double r_star, epsilon;
+  };
+  struct Ele {
+    unsigned i, j;
+    double charge_term;
+    std::uint8_t dielectric_model;
+    bool is_1_4;
+  };
   std::vector<Bond> bonds;
   std::vector<Angle> angles;
   std::vector<StretchBend> stretch_bends;
@@ -45,11 +70,13 @@ RDGeom::Point3D point(const std::vector<double>& pos, unsigned i) {
   return {pos[3 * i], pos[3 * i + 1], pos[3 * i + 2]};
 }
 double distance(const std::vector<double>& pos, unsigned i, unsigned j) {
-  const double dx = pos[3 * i] - pos[3 * j], dy = pos[3 * i + 1] - pos[3 * j + 1], dz = pos[3 * i + 2] - pos[3 * j + 2];
+  const double dx = pos[3 * i] - pos[3 * j], dy = pos[3 * i + 1] - pos[3 * j + 1],
+               dz = pos[3 * i + 2] - pos[3 * j + 2];
   return std::sqrt(dx * dx + dy * dy + dz * dz);
 }
 
-// Enumerates the MMFF94 terms as RDKit's Builder (Code/GraphMol/ForceFieldHelpers/MMFF/Builder.cpp) selects them.
+// Enumerates the MMFF94 terms as RDKit's Builder (Code/GraphMol/ForceFieldHelpers/MMFF/Builder.cpp) selects
+// them.
 void enumerate_terms(RDKit::ROMol& mol, RDKit::MMFF::MMFFMolProperties& props, MmffReference::Terms& t) {
   using namespace ForceFields::MMFF;
   const unsigned n = mol.getNumAtoms();
@@ -84,7 +111,8 @@ void enumerate_terms(RDKit::ROMol& mol, RDKit::MMFF::MMFFMolProperties& props, M
         MMFFBond bp[2];
         MMFFAngle ap;
         if (props.getMMFFStretchBendParams(mol, nbr[a], j, nbr[c], type, s, bp, ap))
-          t.stretch_bends.push_back({nbr[a], j, nbr[c], bp[0].r0, bp[1].r0, ap.theta0, MU::calcStbnForceConstants(&s)});
+          t.stretch_bends.push_back(
+              {nbr[a], j, nbr[c], bp[0].r0, bp[1].r0, ap.theta0, MU::calcStbnForceConstants(&s)});
       }
   }
 
@@ -125,7 +153,8 @@ void enumerate_terms(RDKit::ROMol& mol, RDKit::MMFF::MMFFMolProperties& props, M
         if (l == i) continue;
         unsigned type = 0;
         MMFFTor p;
-        if (props.getMMFFTorsionParams(mol, i, j, k, l, type, p)) t.torsions.push_back({i, j, k, l, p.V1, p.V2, p.V3});
+        if (props.getMMFFTorsionParams(mol, i, j, k, l, type, p))
+          t.torsions.push_back({i, j, k, l, p.V1, p.V2, p.V3});
       }
     }
   }
@@ -136,7 +165,8 @@ void enumerate_terms(RDKit::ROMol& mol, RDKit::MMFF::MMFFMolProperties& props, M
   const std::uint8_t model = props.getMMFFDielectricModel();
   for (unsigned i = 0; i < n; ++i)
     for (unsigned j = i + 1; j < n; ++j) {
-      const std::uint8_t cell = Tools::getTwoBitCell(relation, Tools::twoBitCellPos(n, static_cast<int>(i), static_cast<int>(j)));
+      const std::uint8_t cell =
+          Tools::getTwoBitCell(relation, Tools::twoBitCellPos(n, static_cast<int>(i), static_cast<int>(j)));
       if (cell < Tools::RELATION_1_4) continue;
       MMFFVdWRijstarEps v;
       if (props.getMMFFVdWParams(i, j, v)) t.vdw.push_back({i, j, v.R_ij_star, v.epsilon});
@@ -165,8 +195,8 @@ MmffReference::~MmffReference() = default;
 
 std::size_t MmffReference::term_count() const {
   const Terms& t = *terms_;
-  return t.bonds.size() + t.angles.size() + t.stretch_bends.size() + t.oops.size() + t.torsions.size() + t.vdw.size() +
-         t.ele.size();
+  return t.bonds.size() + t.angles.size() + t.stretch_bends.size() + t.oops.size() + t.torsions.size() +
+         t.vdw.size() + t.ele.size();
 }
 
 double MmffReference::rdkit_energy_kcal(const std::vector<double>& positions_angstrom) {
@@ -174,7 +204,8 @@ double MmffReference::rdkit_energy_kcal(const std::vector<double>& positions_ang
   return terms_->field->calcEnergy(pos.data());
 }
 
-Eigen::VectorXd MmffReference::atomic_energies_kcal(const std::vector<double>& pos, MmffTermEnergies* terms) const {
+Eigen::VectorXd MmffReference::atomic_energies_kcal(const std::vector<double>& pos,
+                                                    MmffTermEnergies* terms) const {
   const Terms& t = *terms_;
   Eigen::VectorXd e = Eigen::VectorXd::Zero(atom_count());
   MmffTermEnergies sum;
@@ -184,8 +215,8 @@ Eigen::VectorXd MmffReference::atomic_energies_kcal(const std::vector<double>& p
     e[b.i] += v / 2, e[b.j] += v / 2;
   }
   for (const auto& a : t.angles) {
-    const double cos_theta =
-        MU::calcCosTheta(point(pos, a.i), point(pos, a.j), point(pos, a.k), distance(pos, a.i, a.j), distance(pos, a.j, a.k));
+    const double cos_theta = MU::calcCosTheta(point(pos, a.i), point(pos, a.j), point(pos, a.k),
+                                              distance(pos, a.i, a.j), distance(pos, a.j, a.k));
     const double v = MU::calcAngleBendEnergy(a.theta0, a.ka, a.linear, cos_theta);
     sum.angle += v;
     e[a.i] += v / 3, e[a.j] += v / 3, e[a.k] += v / 3;
@@ -194,7 +225,8 @@ Eigen::VectorXd MmffReference::atomic_energies_kcal(const std::vector<double>& p
     const double d1 = distance(pos, s.i, s.j), d2 = distance(pos, s.j, s.k);
     const double cos_theta = MU::calcCosTheta(point(pos, s.i), point(pos, s.j), point(pos, s.k), d1, d2);
     const double theta = ForceFields::MMFF::RAD2DEG * std::acos(cos_theta);
-    const auto pair = MU::calcStretchBendEnergy(d1 - s.r0_ij, d2 - s.r0_jk, theta - s.theta0, s.force_constants);
+    const auto pair =
+        MU::calcStretchBendEnergy(d1 - s.r0_ij, d2 - s.r0_jk, theta - s.theta0, s.force_constants);
     const double v = pair.first + pair.second;
     sum.stretch_bend += v;
     e[s.i] += v / 3, e[s.j] += v / 3, e[s.k] += v / 3;
@@ -206,7 +238,8 @@ Eigen::VectorXd MmffReference::atomic_energies_kcal(const std::vector<double>& p
     e[o.i] += v / 4, e[o.j] += v / 4, e[o.k] += v / 4, e[o.l] += v / 4;
   }
   for (const auto& q : t.torsions) {
-    const double cos_phi = MU::calcTorsionCosPhi(point(pos, q.i), point(pos, q.j), point(pos, q.k), point(pos, q.l));
+    const double cos_phi =
+        MU::calcTorsionCosPhi(point(pos, q.i), point(pos, q.j), point(pos, q.k), point(pos, q.l));
     const double v = MU::calcTorsionEnergy(q.v1, q.v2, q.v3, cos_phi);
     sum.torsion += v;
     e[q.i] += v / 4, e[q.j] += v / 4, e[q.k] += v / 4, e[q.l] += v / 4;
@@ -217,7 +250,8 @@ Eigen::VectorXd MmffReference::atomic_energies_kcal(const std::vector<double>& p
     e[p.i] += v / 2, e[p.j] += v / 2;
   }
   for (const auto& p : t.ele) {
-    const double v = MU::calcEleEnergy(p.i, p.j, distance(pos, p.i, p.j), p.charge_term, p.dielectric_model, p.is_1_4);
+    const double v =
+        MU::calcEleEnergy(p.i, p.j, distance(pos, p.i, p.j), p.charge_term, p.dielectric_model, p.is_1_4);
     sum.electrostatic += v;
     e[p.i] += v / 2, e[p.j] += v / 2;
   }
@@ -228,8 +262,9 @@ Eigen::VectorXd MmffReference::atomic_energies_kcal(const std::vector<double>& p
 double MmffReference::compute(const model::Positions& positions_bohr, model::Positions* forces,
                               Eigen::VectorXd* atomic_energies, model::Diagnostics* diagnostics) {
   const int n = atom_count();
-  if (positions_bohr.cols() != n) throw GeometryError("the reference has " + std::to_string(n) + " atoms, not " +
-                                                      std::to_string(positions_bohr.cols()));
+  if (positions_bohr.cols() != n)
+    throw GeometryError("the reference has " + std::to_string(n) + " atoms, not " +
+                        std::to_string(positions_bohr.cols()));
   for (int a = 0; a < n; ++a)
     for (int d = 0; d < 3; ++d) pos_angstrom_[3 * a + d] = positions_bohr(d, a) / units::kBohrPerAngstrom;
   // calcEnergy(pos) refreshes RDKit's cached distances; calcGrad relies on them.
@@ -242,7 +277,8 @@ double MmffReference::compute(const model::Positions& positions_bohr, model::Pos
     for (int a = 0; a < n; ++a)
       for (int d = 0; d < 3; ++d) (*forces)(d, a) = scale * grad_[3 * a + d];
   }
-  if (atomic_energies) *atomic_energies = atomic_energies_kcal(pos_angstrom_, nullptr) / units::kKcalPerMolPerHartree;
+  if (atomic_energies)
+    *atomic_energies = atomic_energies_kcal(pos_angstrom_, nullptr) / units::kKcalPerMolPerHartree;
   if (diagnostics) {
     diagnostics->max_kernel.clear();
     diagnostics->features_outside.clear();

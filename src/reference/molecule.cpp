@@ -38,7 +38,8 @@ struct Molecule::Impl {
   RDKit::RWMol mol;
 };
 
-Molecule::Molecule(std::unique_ptr<Impl> impl, std::string source) : impl_(std::move(impl)), source_(std::move(source)) {
+Molecule::Molecule(std::unique_ptr<Impl> impl, std::string source)
+    : impl_(std::move(impl)), source_(std::move(source)) {
   check_usable();
 }
 Molecule::Molecule(const Molecule& o)
@@ -55,8 +56,12 @@ Molecule::Molecule(Molecule&&) noexcept = default;
 Molecule& Molecule::operator=(Molecule&&) noexcept = default;
 Molecule::~Molecule() = default;
 
-const RDKit::ROMol& Molecule::rdkit() const { return impl_->mol; }
-int Molecule::atom_count() const { return static_cast<int>(impl_->mol.getNumAtoms()); }
+const RDKit::ROMol& Molecule::rdkit() const {
+  return impl_->mol;
+}
+int Molecule::atom_count() const {
+  return static_cast<int>(impl_->mol.getNumAtoms());
+}
 
 void Molecule::check_usable() {
   RDKit::RWMol& mol = impl_->mol;
@@ -81,8 +86,8 @@ void Molecule::check_usable() {
   if (!const_cast<RDKit::MMFF::MMFFMolProperties&>(props).isValid()) {
     for (const RDKit::Atom* a : mol.atoms())
       if (const_cast<RDKit::MMFF::MMFFMolProperties&>(props).getMMFFAtomType(a->getIdx()) == 0)
-        throw InputError(source_, "MMFF94 has no atom type for atom " + std::to_string(a->getIdx() + 1) + " (" +
-                                      a->getSymbol() + "): unsupported element or bonding");
+        throw InputError(source_, "MMFF94 has no atom type for atom " + std::to_string(a->getIdx() + 1) +
+                                      " (" + a->getSymbol() + "): unsupported element or bonding");
     throw InputError(source_, "MMFF94 cannot type this molecule");
   }
 }
@@ -90,7 +95,8 @@ void Molecule::check_usable() {
 Molecule Molecule::from_molfile(const std::string& path) {
   silence_rdkit();
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw InputError(path, "cannot read the file (missing or not a file)");
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw InputError(path, "cannot read the file (missing or not a file)");
   std::unique_ptr<RDKit::RWMol> mol;
   try {
     mol.reset(RDKit::MolFileToMol(path, /*sanitize=*/true, /*removeHs=*/false, /*strictParsing=*/true));
@@ -187,7 +193,8 @@ std::vector<model::Alf> Molecule::local_frames() const {
     }
   }
   auto ranked = [&](std::vector<int> v) {
-    std::stable_sort(v.begin(), v.end(), [&](int x, int y) { return key[x] != key[y] ? key[x] > key[y] : x < y; });
+    std::stable_sort(v.begin(), v.end(),
+                     [&](int x, int y) { return key[x] != key[y] ? key[x] > key[y] : x < y; });
     return v;
   };
   std::vector<model::Alf> frames;
@@ -202,7 +209,8 @@ std::vector<model::Alf> Molecule::local_frames() const {
       std::vector<int> second;
       for (int t : nbrs[f.x_axis])
         if (t != a) second.push_back(t);
-      if (second.empty()) throw InputError(source_, "atom " + std::to_string(a + 1) + " has no atom for its xy plane");
+      if (second.empty())
+        throw InputError(source_, "atom " + std::to_string(a + 1) + " has no atom for its xy plane");
       f.xy_plane = ranked(second).front();
     }
     frames.push_back(f);
@@ -216,7 +224,8 @@ double Molecule::minimise(int max_iterations) {
       RDKit::MMFF::constructForceField(impl_->mol, &props, /*nonBondedThresh=*/1e9, -1, false));
   ff->initialize();
   int status = 1;
-  for (int round = 0; round < 10 && status != 0; ++round) status = ff->minimize(static_cast<unsigned>(max_iterations), 1e-6, 1e-10);
+  for (int round = 0; round < 10 && status != 0; ++round)
+    status = ff->minimize(static_cast<unsigned>(max_iterations), 1e-6, 1e-10);
   return ff->calcEnergy();
 }
 

@@ -13,7 +13,8 @@ namespace gpiqa::stability {
 void validate(const MonitorConfig& c) {
   auto positive = [](double v, const char* name) {
     if (!(v > 0) || !std::isfinite(v))
-      throw InputError("stability", std::string(name) + " must be a positive number, got " + fmt::format("{}", v));
+      throw InputError("stability",
+                       std::string(name) + " must be a positive number, got " + fmt::format("{}", v));
   };
   positive(c.bond_stretch_angstrom, "bond_stretch_angstrom");
   positive(c.min_distance_angstrom, "min_distance_angstrom");
@@ -75,7 +76,8 @@ std::optional<Verdict> StabilityMonitor::check(const md::MdState& s, double T, d
   if (std::isfinite(max_f)) m.max_force = std::max(m.max_force, max_f);
   bool extrapolating = false;
   for (std::size_t a = 0; a < diag.max_kernel.size(); ++a)
-    extrapolating = extrapolating || diag.features_outside[a] > 0 || diag.max_kernel[a] < config_.extrapolation_kernel;
+    extrapolating =
+        extrapolating || diag.features_outside[a] > 0 || diag.max_kernel[a] < config_.extrapolation_kernel;
   if (extrapolating) ++m.extrapolated_steps;
 
   if (!std::isfinite(s.potential_hartree) || !std::isfinite(max_f) || !s.positions.allFinite() ||
@@ -93,8 +95,9 @@ std::optional<Verdict> StabilityMonitor::check(const md::MdState& s, double T, d
     }
   m.min_distance_angstrom = std::min(m.min_distance_angstrom, dmin * A);
   if (dmin * A < config_.min_distance_angstrom)
-    return Verdict{Status::kCollapsed, fmt::format("atoms {} and {} are {:.3f} A apart (< {} A)", atom_name(ci),
-                                                   atom_name(cj), dmin * A, config_.min_distance_angstrom)};
+    return Verdict{Status::kCollapsed,
+                   fmt::format("atoms {} and {} are {:.3f} A apart (< {} A)", atom_name(ci), atom_name(cj),
+                               dmin * A, config_.min_distance_angstrom)};
   std::optional<Verdict> bond_verdict;
   for (std::size_t b = 0; b < bonds_.size(); ++b) {
     const auto [i, j] = bonds_[b];
@@ -103,39 +106,47 @@ std::optional<Verdict> StabilityMonitor::check(const md::MdState& s, double T, d
     m.max_bond_deviation_angstrom = std::max(m.max_bond_deviation_angstrom, std::abs(d - ref) * A);
     if (bond_verdict) continue;
     if ((d - ref) * A > config_.bond_stretch_angstrom)
-      bond_verdict = Verdict{Status::kExploded, fmt::format("bond {}-{} stretched to {:.3f} A (reference {:.3f} A, limit +{} A)",
-                                                            atom_name(i), atom_name(j), d * A, ref * A,
-                                                            config_.bond_stretch_angstrom)};
+      bond_verdict =
+          Verdict{Status::kExploded,
+                  fmt::format("bond {}-{} stretched to {:.3f} A (reference {:.3f} A, limit +{} A)",
+                              atom_name(i), atom_name(j), d * A, ref * A, config_.bond_stretch_angstrom)};
     else if (d < config_.bond_compress_fraction * ref)
-      bond_verdict = Verdict{Status::kCollapsed, fmt::format("bond {}-{} compressed to {:.3f} A (reference {:.3f} A, limit x{})",
-                                                             atom_name(i), atom_name(j), d * A, ref * A,
-                                                             config_.bond_compress_fraction)};
+      bond_verdict =
+          Verdict{Status::kCollapsed,
+                  fmt::format("bond {}-{} compressed to {:.3f} A (reference {:.3f} A, limit x{})",
+                              atom_name(i), atom_name(j), d * A, ref * A, config_.bond_compress_fraction)};
   }
   if (bond_verdict) return bond_verdict;
   if (m.temperature_average > target_K_ + config_.max_temperature_excess_K)
-    return Verdict{Status::kExploded,
-                   fmt::format("kinetic temperature ({:.0f} fs average) {:.0f} K exceeds target {:.0f} K + {:.0f} K",
-                               config_.temperature_window_fs, m.temperature_average, target_K_,
-                               config_.max_temperature_excess_K)};
+    return Verdict{
+        Status::kExploded,
+        fmt::format("kinetic temperature ({:.0f} fs average) {:.0f} K exceeds target {:.0f} K + {:.0f} K",
+                    config_.temperature_window_fs, m.temperature_average, target_K_,
+                    config_.max_temperature_excess_K)};
   if (s.potential_hartree < energy_floor_hartree_)
-    return Verdict{Status::kCollapsed,
-                   fmt::format("potential energy {:.6f} Ha fell {:.4f} Ha below the lowest training energy sum {:.6f} Ha",
-                               s.potential_hartree, energy_floor_hartree_ + config_.energy_floor_margin_hartree - s.potential_hartree,
-                               energy_floor_hartree_ + config_.energy_floor_margin_hartree)};
+    return Verdict{
+        Status::kCollapsed,
+        fmt::format(
+            "potential energy {:.6f} Ha fell {:.4f} Ha below the lowest training energy sum {:.6f} Ha",
+            s.potential_hartree,
+            energy_floor_hartree_ + config_.energy_floor_margin_hartree - s.potential_hartree,
+            energy_floor_hartree_ + config_.energy_floor_margin_hartree)};
   return std::nullopt;
 }
 
 void fill_summary(const RunningMetrics& m, int atoms, Outcome& o) {
   if (m.samples > 0) {
     o.mean_temperature_K = m.temperature_mean;
-    o.std_temperature_K = m.samples > 1 ? std::sqrt(m.temperature_m2 / static_cast<double>(m.samples - 1)) : 0.0;
+    o.std_temperature_K =
+        m.samples > 1 ? std::sqrt(m.temperature_m2 / static_cast<double>(m.samples - 1)) : 0.0;
     const double n = static_cast<double>(m.samples);
     const double denom = n * m.sum_tt - m.sum_t * m.sum_t;
     o.conserved_drift = denom > 0 ? (n * m.sum_th - m.sum_t * m.sum_h) / denom / atoms : 0.0;
     o.extrapolation_fraction = static_cast<double>(m.extrapolated_steps) / n;
   }
   o.max_bond_deviation_angstrom = m.max_bond_deviation_angstrom;
-  o.min_distance_angstrom = m.min_distance_angstrom < 1e299 ? m.min_distance_angstrom : o.min_distance_angstrom;
+  o.min_distance_angstrom =
+      m.min_distance_angstrom < 1e299 ? m.min_distance_angstrom : o.min_distance_angstrom;
   o.max_force = m.max_force;
   o.wall_seconds = m.wall_seconds;
   o.steps_per_second = m.wall_seconds > 0 ? static_cast<double>(m.samples) / m.wall_seconds : 0.0;

@@ -40,14 +40,15 @@ double log_marginal_likelihood(const LikelihoodProblem& p, const Eigen::VectorXd
   const double nd = static_cast<double>(n), quad = p.r.dot(alpha);
   // Concentrated: the amplitude at its optimum, sigma2 = r^T alpha / n.
   const double sigma2 = p.concentrated ? quad / nd : 1.0;
-  const double value = p.concentrated
-                           ? -0.5 * nd * std::log(sigma2) - log_det_half - 0.5 * nd * (1 + std::log(2 * std::numbers::pi))
-                           : -0.5 * quad - log_det_half - 0.5 * nd * std::log(2 * std::numbers::pi);
+  const double value =
+      p.concentrated
+          ? -0.5 * nd * std::log(sigma2) - log_det_half - 0.5 * nd * (1 + std::log(2 * std::numbers::pi))
+          : -0.5 * quad - log_det_half - 0.5 * nd * std::log(2 * std::numbers::pi);
   if (gradient) {
     gradient->resize(phi.size());
     Eigen::MatrixXd W = Eigen::MatrixXd::Identity(n, n);
-    llt.solveInPlace(W);  // K^-1
-    W = alpha * alpha.transpose() / sigma2 - W;                      // alpha alpha^T / sigma2 - K^-1
+    llt.solveInPlace(W);                         // K^-1
+    W = alpha * alpha.transpose() / sigma2 - W;  // alpha alpha^T / sigma2 - K^-1
     const Eigen::MatrixXd WK = W.cwiseProduct(K);
     Eigen::VectorXd acc = Eigen::VectorXd::Zero(nf);
     for (Eigen::Index j = 0; j < n; ++j)

@@ -15,7 +15,11 @@ BuildRecipe default_recipe(const std::string& name, int atoms) {
   r.sample.validation_points = 200;
   r.sample.seed = 20261124;
   const int features = 3 * atoms - 6;
-  r.sample.training_points = features <= 3 ? 300 : features <= 6 ? 400 : features <= 12 ? 500 : features <= 30 ? 750 : 1000;
+  r.sample.training_points = features <= 3    ? 300
+                             : features <= 6  ? 400
+                             : features <= 12 ? 500
+                             : features <= 30 ? 750
+                                              : 1000;
   r.training.kernel = "auto";  // rbf-cyclic or rbf per atom, by marginal likelihood
   r.training.mean = "mean";
   r.training.optimise_noise = true;

@@ -24,7 +24,9 @@ namespace {
 constexpr std::uint64_t kDisplacementKey = 0x6770697161445350ull;  // "gpiqaDSP"
 constexpr std::uint64_t kValidationKey = 0x6770697161564c44ull;    // "gpiqaVLD"
 
-double uniform_from_normal(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+double uniform_from_normal(double z) {
+  return 0.5 * std::erfc(-z / std::sqrt(2.0));
+}
 
 Eigen::VectorXd inverse_distances(const model::Positions& p) {
   const Eigen::Index n = p.cols();
@@ -55,10 +57,14 @@ std::vector<int> farthest_point_subset(const Eigen::MatrixXd& x, int count, int 
 }
 
 SampledGeometries sample_geometries(model::Potential& reference, const model::Positions& minimum,
-                                    const SampleOptions& o, const std::function<void(const std::string&)>& progress) {
-  if (o.temperatures_K.empty() && o.displaced <= 0) throw InputError("--temperatures", "nothing to sample from");
-  if (o.training_points < 1 || o.validation_points < 0) throw InputError("--points", "need at least one training point");
-  if (!(o.record_every_fs >= o.timestep_fs)) throw InputError("--record-every-fs", "must be at least the time step");
+                                    const SampleOptions& o,
+                                    const std::function<void(const std::string&)>& progress) {
+  if (o.temperatures_K.empty() && o.displaced <= 0)
+    throw InputError("--temperatures", "nothing to sample from");
+  if (o.training_points < 1 || o.validation_points < 0)
+    throw InputError("--points", "need at least one training point");
+  if (!(o.record_every_fs >= o.timestep_fs))
+    throw InputError("--record-every-fs", "must be at least the time step");
   auto say = [&](const std::string& s) {
     if (progress) progress(s);
   };
@@ -86,10 +92,12 @@ SampledGeometries sample_geometries(model::Potential& reference, const model::Po
     });
     if (out.status != stability::Status::kStable) {
       // Keep what came well before the failure: drop the last 100 fs of frames.
-      const std::size_t drop = std::min(candidates.size() - before, static_cast<std::size_t>(100.0 / o.record_every_fs) + 1);
+      const std::size_t drop =
+          std::min(candidates.size() - before, static_cast<std::size_t>(100.0 / o.record_every_fs) + 1);
       candidates.resize(candidates.size() - drop);
       origin.resize(candidates.size());
-      say(fmt::format("reference MD at {:g} K ended early ({}): {}", temperature, stability::to_string(out.status), out.reason));
+      say(fmt::format("reference MD at {:g} K ended early ({}): {}", temperature,
+                      stability::to_string(out.status), out.reason));
     }
     say(fmt::format("reference MD at {:g} K: {} frames", temperature, candidates.size() - before));
   }
@@ -101,24 +109,29 @@ SampledGeometries sample_geometries(model::Potential& reference, const model::Po
     rng.normals(static_cast<std::uint64_t>(g), md::RandomPurpose::kSampling, z);
     const double sigma_angstrom = o.displace_angstrom * uniform_from_normal(z.back());
     model::Positions p = minimum;
-    for (Eigen::Index c = 0; c < coords; ++c) p(c % 3, c / 3) += sigma_angstrom * units::kBohrPerAngstrom * z[static_cast<std::size_t>(c)];
+    for (Eigen::Index c = 0; c < coords; ++c)
+      p(c % 3, c / 3) += sigma_angstrom * units::kBohrPerAngstrom * z[static_cast<std::size_t>(c)];
     candidates.push_back(std::move(p));
     origin.push_back(fmt::format("displaced sigma={:.4f}A", sigma_angstrom));
   }
   if (o.displaced > 0) say(fmt::format("random displacements: {}", o.displaced));
 
   // Energy cap.
-  const double t_max = o.temperatures_K.empty() ? 300.0 : *std::max_element(o.temperatures_K.begin(), o.temperatures_K.end());
-  const double cap_kcal = o.max_energy_kcal > 0 ? o.max_energy_kcal
-                                                : 30.0 + 3.0 * 0.5 * model::alf_feature_count(static_cast<int>(minimum.cols())) *
-                                                             units::kBoltzmannHartreePerKelvin * t_max * units::kKcalPerMolPerHartree;
+  const double t_max =
+      o.temperatures_K.empty() ? 300.0 : *std::max_element(o.temperatures_K.begin(), o.temperatures_K.end());
+  const double cap_kcal =
+      o.max_energy_kcal > 0
+          ? o.max_energy_kcal
+          : 30.0 + 3.0 * 0.5 * model::alf_feature_count(static_cast<int>(minimum.cols())) *
+                       units::kBoltzmannHartreePerKelvin * t_max * units::kKcalPerMolPerHartree;
   const double e_min = reference.compute(minimum, nullptr, nullptr, nullptr);
   int rejected = 0;
   {
     std::vector<model::Positions> kept;
     std::vector<std::string> kept_origin;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
-      const double e = (reference.compute(candidates[i], nullptr, nullptr, nullptr) - e_min) * units::kKcalPerMolPerHartree;
+      const double e = (reference.compute(candidates[i], nullptr, nullptr, nullptr) - e_min) *
+                       units::kKcalPerMolPerHartree;
       if (std::isfinite(e) && e <= cap_kcal) {
         kept.push_back(std::move(candidates[i]));
         kept_origin.push_back(std::move(origin[i]));
@@ -129,15 +142,18 @@ SampledGeometries sample_geometries(model::Potential& reference, const model::Po
     candidates = std::move(kept);
     origin = std::move(kept_origin);
   }
-  say(fmt::format("energy cap {:.1f} kcal/mol above the minimum: kept {}, dropped {}", cap_kcal, candidates.size(), rejected));
+  say(fmt::format("energy cap {:.1f} kcal/mol above the minimum: kept {}, dropped {}", cap_kcal,
+                  candidates.size(), rejected));
 
   const int n = static_cast<int>(candidates.size());
   if (o.training_points + o.validation_points > n)
-    throw InputError("--points", fmt::format("{} training + {} validation points requested but only {} candidates; "
-                                             "sample longer or add displacements",
-                                             o.training_points, o.validation_points, n));
+    throw InputError("--points",
+                     fmt::format("{} training + {} validation points requested but only {} candidates; "
+                                 "sample longer or add displacements",
+                                 o.training_points, o.validation_points, n));
   Eigen::MatrixXd descriptors(n, minimum.cols() * (minimum.cols() - 1) / 2);
-  for (int i = 0; i < n; ++i) descriptors.row(i) = inverse_distances(candidates[static_cast<std::size_t>(i)]).transpose();
+  for (int i = 0; i < n; ++i)
+    descriptors.row(i) = inverse_distances(candidates[static_cast<std::size_t>(i)]).transpose();
   const std::vector<int> train = farthest_point_subset(descriptors, o.training_points, 0);
 
   std::vector<char> used(static_cast<std::size_t>(n), 0);
@@ -148,7 +164,9 @@ SampledGeometries sample_geometries(model::Potential& reference, const model::Po
   std::vector<int> rest;
   for (int i = 0; i < n; ++i)
     if (!used[static_cast<std::size_t>(i)]) rest.push_back(i);
-  std::stable_sort(rest.begin(), rest.end(), [&](int a, int b) { return keys[static_cast<std::size_t>(a)] < keys[static_cast<std::size_t>(b)]; });
+  std::stable_sort(rest.begin(), rest.end(), [&](int a, int b) {
+    return keys[static_cast<std::size_t>(a)] < keys[static_cast<std::size_t>(b)];
+  });
   rest.resize(static_cast<std::size_t>(o.validation_points));
   std::sort(rest.begin(), rest.end());
 
@@ -156,8 +174,12 @@ SampledGeometries sample_geometries(model::Potential& reference, const model::Po
   s.candidates = n;
   s.rejected = rejected;
   s.max_energy_kcal = cap_kcal;
-  for (int i : train) s.training.push_back(candidates[static_cast<std::size_t>(i)]), s.training_origin.push_back(origin[static_cast<std::size_t>(i)]);
-  for (int i : rest) s.validation.push_back(candidates[static_cast<std::size_t>(i)]), s.validation_origin.push_back(origin[static_cast<std::size_t>(i)]);
+  for (int i : train)
+    s.training.push_back(candidates[static_cast<std::size_t>(i)]),
+        s.training_origin.push_back(origin[static_cast<std::size_t>(i)]);
+  for (int i : rest)
+    s.validation.push_back(candidates[static_cast<std::size_t>(i)]),
+        s.validation_origin.push_back(origin[static_cast<std::size_t>(i)]);
   say(fmt::format("chose {} training (farthest-point) and {} validation (random) geometries of {} candidates",
                   s.training.size(), s.validation.size(), n));
   return s;
@@ -179,7 +201,8 @@ void write_training_sets(const std::string& directory, const std::string& system
     std::ofstream alf(fs::path(directory) / (system + "_ALF.txt"));
     alf << "# atom  central x-axis xy-plane (1-based), ICHOR's rule\n";
     for (int a = 0; a < atoms; ++a)
-      alf << fmt::format("{} {} {} {}\n", labels[a], frames[a].central + 1, frames[a].x_axis + 1, frames[a].xy_plane + 1);
+      alf << fmt::format("{} {} {} {}\n", labels[a], frames[a].central + 1, frames[a].x_axis + 1,
+                         frames[a].xy_plane + 1);
   }
   auto write_kind = [&](const std::vector<model::Positions>& geoms, const std::vector<std::string>& origins,
                         const std::string& kind) {

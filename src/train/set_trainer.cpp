@@ -33,7 +33,8 @@ std::map<std::string, model::Alf> read_alf_file(const std::string& path, int ato
     const std::string line = util::trim(lines[l]);
     if (line.empty() || line[0] == '#') continue;
     const std::vector<std::string> t = util::split_whitespace(line);
-    if (t.size() != 4) throw InputError(path, static_cast<int>(l + 1), "expected 'LABEL i j k' (1-based atom indices)");
+    if (t.size() != 4)
+      throw InputError(path, static_cast<int>(l + 1), "expected 'LABEL i j k' (1-based atom indices)");
     out[t[0]] = parse_alf(t[1] + " " + t[2] + " " + t[3], atoms, path, static_cast<int>(l + 1));
   }
   return out;
@@ -41,7 +42,8 @@ std::map<std::string, model::Alf> read_alf_file(const std::string& path, int ato
 
 }  // namespace
 
-std::vector<AtomJob> read_training_directory(const std::string& directory, const std::string& system_override) {
+std::vector<AtomJob> read_training_directory(const std::string& directory,
+                                             const std::string& system_override) {
   std::error_code ec;
   if (!fs::is_directory(directory, ec)) throw InputError(directory, "not a directory");
   std::vector<std::string> csvs;
@@ -67,7 +69,9 @@ std::vector<AtomJob> read_training_directory(const std::string& directory, const
     auto [system, atom] = identity_from_file_name(path);
     job.identity.system = !system_override.empty() ? system_override : (system.empty() ? "MOLECULE" : system);
     job.identity.atom = atom;
-    if (atom.empty()) throw InputError(path, "cannot tell the atom from the file name (expected SYSTEM_ATOM_TRAINING_SET.csv)");
+    if (atom.empty())
+      throw InputError(path,
+                       "cannot tell the atom from the file name (expected SYSTEM_ATOM_TRAINING_SET.csv)");
     const Eigen::Index nf = job.training.x.cols();
     job.identity.number_of_atoms = static_cast<int>((nf + 6) / 3);
     if (3 * job.identity.number_of_atoms - 6 != nf)
@@ -80,10 +84,12 @@ std::vector<AtomJob> read_training_directory(const std::string& directory, const
     } else {
       job.identity.alf = default_alf(atom, job.identity.number_of_atoms, path);
     }
-    std::string validation = path.substr(0, path.size() - std::string(kTrainingSuffix).size()) + kValidationSuffix;
+    std::string validation =
+        path.substr(0, path.size() - std::string(kTrainingSuffix).size()) + kValidationSuffix;
     if (ends_with(path, kTrainingSuffix) && fs::exists(validation, ec)) {
       job.validation = read_training_csv(validation);
-      if (job.validation.x.cols() != nf) throw InputError(validation, "feature count differs from the training set");
+      if (job.validation.x.cols() != nf)
+        throw InputError(validation, "feature count differs from the training set");
     }
     jobs.push_back(std::move(job));
   }
@@ -142,7 +148,8 @@ std::vector<AtomReport> train_set(const std::vector<AtomJob>& jobs, const TrainO
         const AtomJob& job = jobs[i];
         const TrainResult r = train_atom_model(job.training, job.identity, options);
         const std::string path =
-            (fs::path(out_directory) / (job.identity.system + "_iqa_" + job.identity.atom + ".model")).string();
+            (fs::path(out_directory) / (job.identity.system + "_iqa_" + job.identity.atom + ".model"))
+                .string();
         model::write_model_file(path, r.file);
         const AtomReport rep = report_fit(job, r, path);
         std::lock_guard lock(report_mutex);
@@ -163,7 +170,8 @@ std::vector<AtomReport> train_set(const std::vector<AtomJob>& jobs, const TrainO
   return reports;
 }
 
-SetErrors set_errors(model::Potential& model, model::Potential& reference, const std::vector<model::Positions>& geometries) {
+SetErrors set_errors(model::Potential& model, model::Potential& reference,
+                     const std::vector<model::Positions>& geometries) {
   SetErrors s;
   model::Positions fm, fr;
   double se = 0, ae = 0, fse = 0;
@@ -176,7 +184,8 @@ SetErrors set_errors(model::Potential& model, model::Potential& reference, const
     s.energy_max_error_hartree = std::max(s.energy_max_error_hartree, std::abs(e));
     fse += (fm - fr).squaredNorm();
     components += fm.size();
-    s.force_max_error_hartree_per_bohr = std::max(s.force_max_error_hartree_per_bohr, (fm - fr).cwiseAbs().maxCoeff());
+    s.force_max_error_hartree_per_bohr =
+        std::max(s.force_max_error_hartree_per_bohr, (fm - fr).cwiseAbs().maxCoeff());
   }
   s.geometries = static_cast<long long>(geometries.size());
   if (s.geometries > 0) {

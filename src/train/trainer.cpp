@@ -22,7 +22,8 @@ namespace gpiqa::train {
 std::pair<std::string, std::string> identity_from_file_name(const std::string& path) {
   const std::string stem = std::filesystem::path(path).stem().string();
   const std::string suffix = "_TRAINING_SET";
-  if (stem.size() <= suffix.size() || stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) != 0) return {};
+  if (stem.size() <= suffix.size() || stem.compare(stem.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return {};
   const std::string base = stem.substr(0, stem.size() - suffix.size());
   const auto underscore = base.rfind('_');
   if (underscore == std::string::npos) return {};
@@ -32,11 +33,14 @@ std::pair<std::string, std::string> identity_from_file_name(const std::string& p
 model::Alf parse_alf(const std::string& ijk, int atoms, const std::string& where, int line) {
   const std::vector<std::string> t = util::split_whitespace(ijk);
   long long i = 0, j = 0, k = 0;
-  if (t.size() != 3 || !util::parse_integer(t[0], i) || !util::parse_integer(t[1], j) || !util::parse_integer(t[2], k))
+  if (t.size() != 3 || !util::parse_integer(t[0], i) || !util::parse_integer(t[1], j) ||
+      !util::parse_integer(t[2], k))
     throw InputError(where, line, "expected three 1-based atom indices \"i j k\", got '" + ijk + "'");
   for (long long v : {i, j, k})
-    if (v < 1 || v > atoms) throw InputError(where, line, fmt::format("atom index {} out of range 1..{}", v, atoms));
-  if (i == j || i == k || j == k) throw InputError(where, line, "the three atoms of a local frame must differ");
+    if (v < 1 || v > atoms)
+      throw InputError(where, line, fmt::format("atom index {} out of range 1..{}", v, atoms));
+  if (i == j || i == k || j == k)
+    throw InputError(where, line, "the three atoms of a local frame must differ");
   return {static_cast<int>(i - 1), static_cast<int>(j - 1), static_cast<int>(k - 1)};
 }
 
@@ -49,15 +53,17 @@ model::Alf default_alf(const std::string& atom_label, int atoms, const std::stri
   for (int a = 1; a <= atoms && others.size() < 2; ++a)
     if (a != number) others.push_back(a - 1);
   if (number < 1 || number > atoms || others.size() < 2)
-    throw InputError(where, "cannot choose a local frame for atom '" + atom_label + "'; give one (\"i j k\")");
+    throw InputError(where,
+                     "cannot choose a local frame for atom '" + atom_label + "'; give one (\"i j k\")");
   return {static_cast<int>(number - 1), others[0], others[1]};
 }
 
 TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, const TrainOptions& opt) {
   if (opt.kernel == "auto") {
     // Bayesian model selection between the two kernels: the higher log marginal likelihood wins. The wrapped
-    // (rbf-cyclic) kernel is not positive definite on the whole circle, and where phi features are ill-defined
-    // (an atom near its local z axis, phi spread over all angles) it fits far worse than plain rbf.
+    // (rbf-cyclic) kernel is not positive definite on the whole circle, and where phi features are
+    // ill-defined (an atom near its local z axis, phi spread over all angles) it fits far worse than plain
+    // rbf.
     TrainOptions o = opt;
     o.kernel = "rbf-cyclic";
     TrainResult cyclic = train_atom_model(data, id, o);
@@ -79,9 +85,10 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
   model::KernelFactor factor{"k1", opt.kernel, {}, std::vector<double>(static_cast<std::size_t>(nf), 1.0)};
   for (int h = 0; h < nf; ++h) factor.active_dimensions.push_back(h);
   const model::AtomModel scaffold(id.atom, id.alf, model::MeanFunction::make_constant(0), {factor},
-                                  model::PeriodicConvention::kFerebus, data.x, data.y, Eigen::VectorXd::Zero(n), opt.noise);
-  const model::MeanFunction mean = model::fit_mean(model::MeanSpec::parse(opt.mean, "--mean"), scaffold,
-                                                   model::element_of_label(id.atom));
+                                  model::PeriodicConvention::kFerebus, data.x, data.y,
+                                  Eigen::VectorXd::Zero(n), opt.noise);
+  const model::MeanFunction mean =
+      model::fit_mean(model::MeanSpec::parse(opt.mean, "--mean"), scaffold, model::element_of_label(id.atom));
 
   LikelihoodProblem problem{data.x, data.y - mean.values(data.x), {}, opt.concentrated};
   for (int h = 0; h < nf; ++h) problem.wrap.push_back(opt.kernel == "rbf-cyclic" && model::is_phi_feature(h));
@@ -118,8 +125,8 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
                          opt.max_log_theta);
   }
   if (opt.optimise_noise) base(nf) = std::clamp(std::log(std::max(opt.noise, 1e-6)), lower(nf), upper(nf));
-  // A start where K + noise I is numerically singular gives the optimiser nothing to follow: narrow the kernel
-  // (and raise a fitted noise) until the Cholesky factorisation succeeds.
+  // A start where K + noise I is numerically singular gives the optimiser nothing to follow: narrow the
+  // kernel (and raise a fitted noise) until the Cholesky factorisation succeeds.
   auto make_feasible = [&](Eigen::VectorXd& phi) {
     Eigen::VectorXd g;
     for (int attempt = 0; attempt < 30 && objective(phi, g) >= 1e299; ++attempt) {
@@ -137,10 +144,11 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
   for (int s = 0; s < opt.starts; ++s) {
     Eigen::VectorXd phi = base;
     if (s > 0)
-      for (Eigen::Index k = 0; k < nf; ++k) phi(k) = std::clamp(base(k) + 1.5 * normal(rng), lower(k), upper(k));
+      for (Eigen::Index k = 0; k < nf; ++k)
+        phi(k) = std::clamp(base(k) + 1.5 * normal(rng), lower(k), upper(k));
     make_feasible(phi);
-    // L-BFGS-B gives up when its line search fails (near a non-positive-definite region, say): restart it from
-    // the best point evaluated so far while that keeps improving.
+    // L-BFGS-B gives up when its line search fails (near a non-positive-definite region, say): restart it
+    // from the best point evaluated so far while that keeps improving.
     for (int attempt = 0; attempt < 5; ++attempt) {
       const double before = best_value;
       double value = 0;
@@ -177,12 +185,15 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
   f.number_of_features = static_cast<int>(nf);
   f.number_of_training_points = static_cast<int>(n);
   f.mean = mean;
-  if (f.mean.kind != model::MeanKind::kConstant) f.mean_x_key = "xmin", f.mean_y_key = "ymin";  // FEREBUS spelling
+  if (f.mean.kind != model::MeanKind::kConstant)
+    f.mean_x_key = "xmin", f.mean_y_key = "ymin";  // FEREBUS spelling
   f.composition = "k1";
   f.kernels = {factor};
   std::string units;
-  for (Eigen::Index h = 0; h < nf; ++h) units += (h ? " " : "") + std::string(h == 2 || (h > 2 && h % 3 != 0) ? "radians" : "bohr");
-  f.training_data_keys = {{"units.x", units}, {"units.y", "Ha"}, {"scaling.x", "none"}, {"scaling.y", "none"}};
+  for (Eigen::Index h = 0; h < nf; ++h)
+    units += (h ? " " : "") + std::string(h == 2 || (h > 2 && h % 3 != 0) ? "radians" : "bohr");
+  f.training_data_keys = {
+      {"units.x", units}, {"units.y", "Ha"}, {"scaling.x", "none"}, {"scaling.y", "none"}};
   f.x = data.x;
   f.y = data.y;
   f.weights = Eigen::VectorXd::Zero(n);

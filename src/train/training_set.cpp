@@ -14,7 +14,8 @@ std::vector<std::string> split_csv(const std::string& line) {
   std::size_t start = 0;
   while (true) {
     const std::size_t comma = line.find(',', start);
-    out.push_back(util::trim(line.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+    out.push_back(
+        util::trim(line.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
@@ -48,13 +49,15 @@ TrainingSet read_training_csv(const std::string& path, const std::string& target
     const std::vector<std::string> cells = split_csv(lines[i]);
     const int line = static_cast<int>(i + 1);
     if (cells.size() != header.size())
-      throw InputError(path, line, "row has " + std::to_string(cells.size()) + " columns, the header " +
-                                       std::to_string(header.size()));
+      throw InputError(path, line,
+                       "row has " + std::to_string(cells.size()) + " columns, the header " +
+                           std::to_string(header.size()));
     auto value = [&](int c) {
       double v = 0;
       if (!util::parse_double(cells[static_cast<std::size_t>(c)], v) || !std::isfinite(v))
-        throw InputError(path, line, "column '" + header[static_cast<std::size_t>(c)] + "' is not a finite number: '" +
-                                         cells[static_cast<std::size_t>(c)] + "'");
+        throw InputError(path, line,
+                         "column '" + header[static_cast<std::size_t>(c)] + "' is not a finite number: '" +
+                             cells[static_cast<std::size_t>(c)] + "'");
       return v;
     };
     std::vector<double> row;
@@ -62,7 +65,8 @@ TrainingSet read_training_csv(const std::string& path, const std::string& target
     rows.push_back(std::move(row));
     ys.push_back(value(target_column));
   }
-  const Eigen::Index n = static_cast<Eigen::Index>(rows.size()), nf = static_cast<Eigen::Index>(feature_columns.size());
+  const Eigen::Index n = static_cast<Eigen::Index>(rows.size()),
+                     nf = static_cast<Eigen::Index>(feature_columns.size());
   if (n < nf)
     throw InputError(path, std::to_string(n) + " training points for " + std::to_string(nf) +
                                " features: fewer points than features");
@@ -71,7 +75,8 @@ TrainingSet read_training_csv(const std::string& path, const std::string& target
   t.x.resize(n, nf);
   t.y.resize(n);
   for (Eigen::Index i = 0; i < n; ++i) {
-    for (Eigen::Index h = 0; h < nf; ++h) t.x(i, h) = rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(h)];
+    for (Eigen::Index h = 0; h < nf; ++h)
+      t.x(i, h) = rows[static_cast<std::size_t>(i)][static_cast<std::size_t>(h)];
     t.y(i) = ys[static_cast<std::size_t>(i)];
   }
   return t;

@@ -9,7 +9,8 @@ namespace gpiqa::util {
 namespace {
 
 // Least squares restricted to the passive set P (other components zero).
-Eigen::VectorXd solve_passive(const Eigen::MatrixXd& A, const Eigen::VectorXd& b, const std::vector<bool>& P) {
+Eigen::VectorXd solve_passive(const Eigen::MatrixXd& A, const Eigen::VectorXd& b,
+                              const std::vector<bool>& P) {
   std::vector<Eigen::Index> idx;
   for (Eigen::Index j = 0; j < A.cols(); ++j)
     if (P[static_cast<std::size_t>(j)]) idx.push_back(j);
@@ -29,8 +30,7 @@ Eigen::VectorXd nnls(const Eigen::MatrixXd& A, const Eigen::VectorXd& b, int max
   Eigen::VectorXd x = Eigen::VectorXd::Zero(n);
   std::vector<bool> passive(static_cast<std::size_t>(n), false);
   const double tol = 10.0 * std::numeric_limits<double>::epsilon() * A.norm() *
-                     static_cast<double>(std::max<Eigen::Index>(A.rows(), n)) *
-                     std::max(1.0, b.norm());
+                     static_cast<double>(std::max<Eigen::Index>(A.rows(), n)) * std::max(1.0, b.norm());
   for (int outer = 0; outer < max_iterations; ++outer) {
     const Eigen::VectorXd w = A.transpose() * (b - A * x);  // negative gradient
     Eigen::Index best = -1;
@@ -53,7 +53,8 @@ Eigen::VectorXd nnls(const Eigen::MatrixXd& A, const Eigen::VectorXd& b, int max
         if (passive[static_cast<std::size_t>(j)] && z(j) <= 0) alpha = std::min(alpha, x(j) / (x(j) - z(j)));
       x += alpha * (z - x);
       for (Eigen::Index j = 0; j < n; ++j)
-        if (passive[static_cast<std::size_t>(j)] && x(j) <= tol) passive[static_cast<std::size_t>(j)] = false, x(j) = 0;
+        if (passive[static_cast<std::size_t>(j)] && x(j) <= tol)
+          passive[static_cast<std::size_t>(j)] = false, x(j) = 0;
     }
   }
   return x;

@@ -19,19 +19,21 @@ namespace gpiqa::campaign {
 namespace {
 
 std::string valid_yaml() {
-  return "name: study\n"                                                                       // 1
-         "molecules:\n"                                                                        // 2
-         "  water: {geometry: " + test::shared_data("geometries/water.xyz") +                  // 3
-         ", models: " + test::shared_data("models/water-dlfflux") + "}\n"
-         "models:\n"                                                                           // 4
-         "  as-trained: {mean: file}\n"                                                        // 5
-         "  MIN: {mean: min}\n"                                                                // 6
-         "temperatures_K: [300, 500]\n"                                                        // 7
-         "seeds: 3\n"                                                                          // 8
-         "md: {timestep_fs: 0.5, duration_ps: 2, thermostat: {type: csvr, tau_fs: 50}}\n"      // 9
-         "start: {displace_angstrom: 0.05}\n"                                                  // 10
-         "stability: {bond_stretch_angstrom: 0.6}\n"                                           // 11
-         "output: {file: out/study.h5, frames_every: 10}\n";                                   // 12
+  return "name: study\n"  // 1
+         "molecules:\n"   // 2
+         "  water: {geometry: " +
+         test::shared_data("geometries/water.xyz") +  // 3
+         ", models: " + test::shared_data("models/water-dlfflux") +
+         "}\n"
+         "models:\n"                                                                       // 4
+         "  as-trained: {mean: file}\n"                                                    // 5
+         "  MIN: {mean: min}\n"                                                            // 6
+         "temperatures_K: [300, 500]\n"                                                    // 7
+         "seeds: 3\n"                                                                      // 8
+         "md: {timestep_fs: 0.5, duration_ps: 2, thermostat: {type: csvr, tau_fs: 50}}\n"  // 9
+         "start: {displace_angstrom: 0.05}\n"                                              // 10
+         "stability: {bond_stretch_angstrom: 0.6}\n"                                       // 11
+         "output: {file: out/study.h5, frames_every: 10}\n";                               // 12
 }
 
 std::string write(const std::string& dir, const std::string& text) {
@@ -88,10 +90,11 @@ TEST(CampaignSpec, BadInputNamesTheLine) {
       {"duplicate seeds", "seeds: 3", "seeds: [1, 1]", 8, "duplicates"},
       {"unknown mean", "{mean: min}", "{mean: lowest}", 6, "unknown mean spec 'lowest'"},
       {"missing geometry file", "geometries/water.xyz", "geometries/nowhere.xyz", 3, "does not exist"},
-      {"mismatched models", "geometries/water.xyz", "geometries/ammonia.xyz", 3, "4 atoms, but model set WATER"},
+      {"mismatched models", "geometries/water.xyz", "geometries/ammonia.xyz", 3,
+       "4 atoms, but model set WATER"},
       {"negative displacement", "displace_angstrom: 0.05", "displace_angstrom: -1", 10, "must be >= 0"},
-      {"unknown displacement mode", "displace_angstrom: 0.05", "displace_angstrom: 0.05, displace_mode: ball", 10,
-       "unknown displacement mode 'ball' (gaussian, sphere)"},
+      {"unknown displacement mode", "displace_angstrom: 0.05", "displace_angstrom: 0.05, displace_mode: ball",
+       10, "unknown displacement mode 'ball' (gaussian, sphere)"},
       {"bad stability", "bond_stretch_angstrom: 0.6", "bond_stretch_angstrom: 0", 11, "must be positive"},
       {"malformed yaml", "seeds: 3\n", "seeds: [3\n", 0, "malformed YAML"},
       {"models empty", "  as-trained: {mean: file}\n  MIN: {mean: min}\n", "  {}\n", 0, "models"},
@@ -142,14 +145,23 @@ TEST(Tasks, FingerprintFollowsContentNotOutput) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = test::temp_dir("fp");
   const std::string base = campaign_fingerprint(load_campaign(write(dir, valid_yaml())));
-  EXPECT_EQ(campaign_fingerprint(load_campaign(write(dir, replace(valid_yaml(), "out/study.h5", "elsewhere.h5")))), base);
-  EXPECT_NE(campaign_fingerprint(load_campaign(write(dir, replace(valid_yaml(), "duration_ps: 2", "duration_ps: 3")))), base);
-  EXPECT_NE(campaign_fingerprint(load_campaign(write(dir, replace(valid_yaml(), "{mean: min}", "{mean: max}")))), base);
-  const CampaignSpec sphere = load_campaign(write(dir, replace(valid_yaml(), "displace_angstrom: 0.05", "displace_angstrom: 0.05, displace_mode: sphere")));
+  EXPECT_EQ(
+      campaign_fingerprint(load_campaign(write(dir, replace(valid_yaml(), "out/study.h5", "elsewhere.h5")))),
+      base);
+  EXPECT_NE(campaign_fingerprint(
+                load_campaign(write(dir, replace(valid_yaml(), "duration_ps: 2", "duration_ps: 3")))),
+            base);
+  EXPECT_NE(
+      campaign_fingerprint(load_campaign(write(dir, replace(valid_yaml(), "{mean: min}", "{mean: max}")))),
+      base);
+  const CampaignSpec sphere =
+      load_campaign(write(dir, replace(valid_yaml(), "displace_angstrom: 0.05",
+                                       "displace_angstrom: 0.05, displace_mode: sphere")));
   EXPECT_EQ(sphere.displace_mode, md::DisplaceMode::kSphere);
   EXPECT_NE(campaign_fingerprint(sphere), base);
-  EXPECT_EQ(campaign_fingerprint(load_campaign(write(dir, replace(valid_yaml(), "displace_angstrom: 0.05",
-                                                                  "displace_angstrom: 0.05, displace_mode: gaussian")))),
+  EXPECT_EQ(campaign_fingerprint(
+                load_campaign(write(dir, replace(valid_yaml(), "displace_angstrom: 0.05",
+                                                 "displace_angstrom: 0.05, displace_mode: gaussian")))),
             base)
       << "the default mode, said or not, is the same campaign";
 }
@@ -157,14 +169,16 @@ TEST(Tasks, FingerprintFollowsContentNotOutput) {
 // A campaign that compares a GP set with the MMFF94 reference it should reproduce: the molecule gives its
 // reference as SMILES and starts from the reference's own coordinates.
 std::string reference_yaml() {
-  return "name: versus-reference\n"                                                 // 1
-         "molecules:\n"                                                             // 2
-         "  water: {smiles: \"O\", models: " + test::shared_data("models/water-dlfflux") + "}\n"  // 3
-         "models:\n"                                                                // 4
-         "  as-trained: {mean: file}\n"                                             // 5
-         "  reference: {kind: reference}\n"                                         // 6
-         "temperatures_K: [300]\n"                                                  // 7
-         "seeds: 2\n";                                                              // 8
+  return "name: versus-reference\n"  // 1
+         "molecules:\n"              // 2
+         "  water: {smiles: \"O\", models: " +
+         test::shared_data("models/water-dlfflux") +
+         "}\n"                               // 3
+         "models:\n"                         // 4
+         "  as-trained: {mean: file}\n"      // 5
+         "  reference: {kind: reference}\n"  // 6
+         "temperatures_K: [300]\n"           // 7
+         "seeds: 2\n";                       // 8
 }
 
 TEST(CampaignSpec, ReferenceVariantAndSmilesMoleculeParse) {
@@ -176,19 +190,22 @@ TEST(CampaignSpec, ReferenceVariantAndSmilesMoleculeParse) {
   EXPECT_EQ(c.models[1].mean, "reference");
   ASSERT_EQ(c.molecules.size(), 1u);
   EXPECT_EQ(c.molecules[0].smiles, "O");
-  EXPECT_TRUE(c.molecules[0].geometry.empty()) << "no geometry given: the start is the reference's coordinates";
+  EXPECT_TRUE(c.molecules[0].geometry.empty())
+      << "no geometry given: the start is the reference's coordinates";
   EXPECT_FALSE(c.molecules[0].models.empty());
   EXPECT_GT(c.molecules[0].cost_per_step, 0);
   const std::vector<Task> tasks = expand_tasks(c, {});
   ASSERT_EQ(tasks.size(), 4u);
   EXPECT_EQ(pending_row(c, tasks[2]).model, "reference");
-  EXPECT_EQ(pending_row(c, tasks[2]).mean, "reference") << "results rows of a reference variant say so in `mean`";
+  EXPECT_EQ(pending_row(c, tasks[2]).mean, "reference")
+      << "results rows of a reference variant say so in `mean`";
   EXPECT_EQ(pending_row(c, tasks[0]).mean, "file");
 }
 
 TEST(CampaignSpec, ReferenceOnlyCampaignNeedsNoModelSet) {
-  const std::string yaml = "name: mmff\nmolecules:\n  ammonia: {smiles: N}\nmodels: {mmff: {kind: reference}}\n"
-                           "temperatures_K: 300\nseeds: 1\n";
+  const std::string yaml =
+      "name: mmff\nmolecules:\n  ammonia: {smiles: N}\nmodels: {mmff: {kind: reference}}\n"
+      "temperatures_K: 300\nseeds: 1\n";
   const CampaignSpec c = load_campaign(write(test::temp_dir("spec-ref-only"), yaml));
   ASSERT_EQ(c.molecules.size(), 1u);
   EXPECT_TRUE(c.molecules[0].models.empty());
@@ -203,14 +220,15 @@ TEST(CampaignSpec, BadReferenceInputNamesTheLine) {
   const std::vector<Bad> cases = {
       {"reference variant, molecule without reference", "smiles: \"O\"", "geometry: " + geometry, 3,
        "molecule 'water' has no reference"},
-      {"builtin with geometry", "smiles: \"O\", models: ", "builtin: water, geometry: " + geometry + ", models: ", 3,
-       "builtin cannot be combined with geometry"},
+      {"builtin with geometry", "smiles: \"O\", models: ",
+       "builtin: water, geometry: " + geometry + ", models: ", 3, "builtin cannot be combined with geometry"},
       {"reference atoms differ from the GP set", "\"O\"", "\"N\"", 3,
        "SMILES 'N': 4 atoms, but model set WATER"},
       {"reference atoms differ from the geometry", "smiles: \"O\"",
        "smiles: \"O\", geometry: " + test::shared_data("geometries/ammonia.xyz"), 3,
        "4 atoms, but reference SMILES 'O' has 3"},
-      {"mean on a reference variant", "{kind: reference}", "{kind: reference, mean: min}", 6, "has no prior mean"},
+      {"mean on a reference variant", "{kind: reference}", "{kind: reference, mean: min}", 6,
+       "has no prior mean"},
       {"unknown kind", "{kind: reference}", "{kind: mmff}", 6, "unknown kind 'mmff'"},
       {"reference and smiles", "smiles: \"O\"", "smiles: \"O\", reference: water.mol", 3,
        "has both reference and smiles"},
@@ -232,8 +250,8 @@ TEST(CampaignSpec, BadReferenceInputNamesTheLine) {
   }
 }
 
-// Points GPIQA_DATA_DIR and GPIQA_MODELS_CACHE at fresh directories for one test, so the built-in lookups do not
-// depend on the source tree's molecules/ and models/.
+// Points GPIQA_DATA_DIR and GPIQA_MODELS_CACHE at fresh directories for one test, so the built-in lookups do
+// not depend on the source tree's molecules/ and models/.
 class BuiltinDataDir {
  public:
   BuiltinDataDir() : dir_(test::temp_dir("builtin-data")) {
@@ -244,7 +262,9 @@ class BuiltinDataDir {
     std::ofstream xyz(dir_ + "/molecules/water.xyz");
     xyz.precision(17);
     xyz << "3\nwater\n";
-    for (int a = 0; a < 3; ++a) xyz << water.elements()[static_cast<std::size_t>(a)] << " " << r(0, a) << " " << r(1, a) << " " << r(2, a) << "\n";
+    for (int a = 0; a < 3; ++a)
+      xyz << water.elements()[static_cast<std::size_t>(a)] << " " << r(0, a) << " " << r(1, a) << " "
+          << r(2, a) << "\n";
     setenv("GPIQA_DATA_DIR", dir_.c_str(), 1);
     setenv("GPIQA_MODELS_CACHE", (dir_ + "/cache").c_str(), 1);
   }
@@ -260,8 +280,9 @@ class BuiltinDataDir {
 
 TEST(CampaignSpec, BuiltinMoleculeBringsGeometryAndReference) {
   const BuiltinDataDir data;
-  const std::string yaml = "name: builtin\nmolecules:\n  w: {builtin: water}\nmodels: {mmff: {kind: reference}}\n"
-                           "temperatures_K: 300\nseeds: 1\n";
+  const std::string yaml =
+      "name: builtin\nmolecules:\n  w: {builtin: water}\nmodels: {mmff: {kind: reference}}\n"
+      "temperatures_K: 300\nseeds: 1\n";
   const CampaignSpec c = load_campaign(write(test::temp_dir("spec-builtin"), yaml));
   ASSERT_EQ(c.molecules.size(), 1u);
   EXPECT_EQ(c.molecules[0].builtin, "water");
@@ -272,8 +293,9 @@ TEST(CampaignSpec, BuiltinMoleculeBringsGeometryAndReference) {
 
 TEST(CampaignSpec, BuiltinWithGpVariantNeedsItsBuiltModels) {
   const BuiltinDataDir data;
-  const std::string yaml = "name: builtin\nmolecules:\n  w: {builtin: water}\nmodels: {as-trained: {mean: file}}\n"
-                           "temperatures_K: 300\nseeds: 1\n";
+  const std::string yaml =
+      "name: builtin\nmolecules:\n  w: {builtin: water}\nmodels: {as-trained: {mean: file}}\n"
+      "temperatures_K: 300\nseeds: 1\n";
   try {
     load_campaign(write(test::temp_dir("spec-builtin-gp"), yaml));
     FAIL() << "accepted a GP variant without built models";
@@ -283,8 +305,8 @@ TEST(CampaignSpec, BuiltinWithGpVariantNeedsItsBuiltModels) {
   }
 }
 
-// The committed study campaign on a fresh clone: water and ammonia resolve to the committed model sets, and the
-// first molecule whose set is built on first use stops validation with the command that builds it.
+// The committed study campaign on a fresh clone: water and ammonia resolve to the committed model sets, and
+// the first molecule whose set is built on first use stops validation with the command that builds it.
 TEST(CampaignSpec, CommittedStudyNamesTheModelSetToBuild) {
   setenv("GPIQA_MODELS_CACHE", test::temp_dir("empty-models-cache").c_str(), 1);
   try {
@@ -303,15 +325,16 @@ TEST(Tasks, FingerprintFollowsTheReference) {
   const std::string dir = test::temp_dir("fp-ref");
   const std::string base = campaign_fingerprint(load_campaign(write(dir, reference_yaml())));
   // the same atoms (O, H, H) from another SMILES: another reference, another campaign
-  EXPECT_NE(campaign_fingerprint(load_campaign(write(dir, replace(reference_yaml(), "\"O\"", "\"[OH2]\"")))), base);
+  EXPECT_NE(campaign_fingerprint(load_campaign(write(dir, replace(reference_yaml(), "\"O\"", "\"[OH2]\"")))),
+            base);
   const std::string molfile = dir + "/water.mol";
   std::ofstream(molfile) << reference::Molecule::from_smiles("O").molblock("water");
   const std::string from_file = campaign_fingerprint(
       load_campaign(write(dir, replace(reference_yaml(), "smiles: \"O\"", "reference: " + molfile))));
   EXPECT_NE(from_file, base);
   std::ofstream(molfile) << reference::Molecule::from_smiles("O").molblock("water, edited");
-  EXPECT_NE(campaign_fingerprint(
-                load_campaign(write(dir, replace(reference_yaml(), "smiles: \"O\"", "reference: " + molfile)))),
+  EXPECT_NE(campaign_fingerprint(load_campaign(
+                write(dir, replace(reference_yaml(), "smiles: \"O\"", "reference: " + molfile)))),
             from_file)
       << "the molfile's bytes decide the fingerprint";
 }

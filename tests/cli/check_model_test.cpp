@@ -15,8 +15,9 @@ namespace {
 
 TEST(CheckModelCommand, ReportsEveryFileAsJson) {
   GPIQA_REQUIRE_SHARED_DATA();
-  const ProcessResult r = run_gpiqa("check-model --json " + shared_data("models/ammonia-ichor/AMMONIA_iqa_N1.model") +
-                                    " " + shared_data("models/water-dlfflux/WATER_iqa_O1.model"));
+  const ProcessResult r =
+      run_gpiqa("check-model --json " + shared_data("models/ammonia-ichor/AMMONIA_iqa_N1.model") + " " +
+                shared_data("models/water-dlfflux/WATER_iqa_O1.model"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream in(r.out);
   std::string l1, l2;
@@ -52,8 +53,8 @@ TEST(CheckModelCommand, BadFileFailsButOthersAreStillReported) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("check-bad");
   std::ofstream(dir + "/bad.model") << "# program ferebus\n[system]\nname X\n";
-  const ProcessResult r =
-      run_gpiqa("check-model " + dir + "/bad.model " + shared_data("models/water-dlfflux/WATER_iqa_H2.model"));
+  const ProcessResult r = run_gpiqa("check-model " + dir + "/bad.model " +
+                                    shared_data("models/water-dlfflux/WATER_iqa_H2.model"));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("bad.model"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("WATER_iqa_H2.model"), std::string::npos) << r.out;

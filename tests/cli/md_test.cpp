@@ -24,8 +24,8 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string ammonia_args() {
-  return "--models " + shared_data("models/ammonia-ichor") + " --xyz " + shared_data("geometries/ammonia.xyz") +
-         " --temperature 600 --seed 9 ";
+  return "--models " + shared_data("models/ammonia-ichor") + " --xyz " +
+         shared_data("geometries/ammonia.xyz") + " --temperature 600 --seed 9 ";
 }
 
 TEST(MdCommand, PrintsTheOutcomeContract) {
@@ -33,9 +33,10 @@ TEST(MdCommand, PrintsTheOutcomeContract) {
   const ProcessResult r = run_gpiqa("md " + ammonia_args() + "--duration-ps 0.5 --thermostat csvr");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
-  for (const char* key : {"status", "time_to_failure_ps", "reason", "steps", "simulated_ps", "mean_temperature_K",
-                          "conserved_drift", "steps_per_second", "max_bond_deviation_angstrom", "min_distance_angstrom",
-                          "max_force", "extrapolation_fraction", "wall_seconds", "std_temperature_K"})
+  for (const char* key :
+       {"status", "time_to_failure_ps", "reason", "steps", "simulated_ps", "mean_temperature_K",
+        "conserved_drift", "steps_per_second", "max_bond_deviation_angstrom", "min_distance_angstrom",
+        "max_force", "extrapolation_fraction", "wall_seconds", "std_temperature_K"})
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_EQ(j["status"], "stable");
   EXPECT_TRUE(j["time_to_failure_ps"].is_null());
@@ -46,7 +47,8 @@ TEST(MdCommand, PrintsTheOutcomeContract) {
 TEST(MdCommand, FramesFollowTheH5mdLayoutWithUnits) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("md-frames");
-  const ProcessResult r = run_gpiqa("md " + ammonia_args() + "--duration-ps 0.1 --frames-every 20 --out " + dir + "/t.h5");
+  const ProcessResult r =
+      run_gpiqa("md " + ammonia_args() + "--duration-ps 0.1 --frames-every 20 --out " + dir + "/t.h5");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   io::h5::Handle f = io::h5::open_file(dir + "/t.h5", io::h5::Mode::kReadOnly);
   std::vector<hsize_t> dims;
@@ -77,9 +79,11 @@ int run_and_signal(const std::string& args, int sig, std::chrono::milliseconds d
 void expect_resume_equals_straight_run(int sig) {
   const std::string dir = temp_dir("md-kill");
   const std::string run = "md " + ammonia_args() + "--duration-ps 60 --thermostat nhc --frames-every 500 ";
-  const std::string killed = run + "--out " + dir + "/k.h5 --checkpoint " + dir + "/k.ckpt --checkpoint-every-s 0.2";
+  const std::string killed =
+      run + "--out " + dir + "/k.h5 --checkpoint " + dir + "/k.ckpt --checkpoint-every-s 0.2";
   const int status = run_and_signal(killed, sig, std::chrono::milliseconds(900));
-  ASSERT_TRUE(WIFSIGNALED(status) || WEXITSTATUS(status) == 128 + sig) << "the run finished before the signal";
+  ASSERT_TRUE(WIFSIGNALED(status) || WEXITSTATUS(status) == 128 + sig)
+      << "the run finished before the signal";
   ASSERT_TRUE(fs::exists(dir + "/k.ckpt")) << "no checkpoint written before the signal";
   const md::Checkpoint mid = io::load_checkpoint(dir + "/k.ckpt", nullptr);
   EXPECT_GT(mid.state.step, 0);
@@ -88,18 +92,21 @@ void expect_resume_equals_straight_run(int sig) {
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   const ProcessResult straight = run_gpiqa(run + "--out " + dir + "/s.h5 --checkpoint " + dir + "/s.ckpt");
   ASSERT_EQ(straight.exit_code, 0) << straight.err;
-  const md::Checkpoint a = io::load_checkpoint(dir + "/k.ckpt", nullptr), b = io::load_checkpoint(dir + "/s.ckpt", nullptr);
+  const md::Checkpoint a = io::load_checkpoint(dir + "/k.ckpt", nullptr),
+                       b = io::load_checkpoint(dir + "/s.ckpt", nullptr);
   EXPECT_EQ(a.state.step, b.state.step);
   EXPECT_EQ(a.state.positions, b.state.positions);
   EXPECT_EQ(a.state.velocities, b.state.velocities);
   EXPECT_EQ(a.state.thermostat, b.state.thermostat);
   io::h5::Handle fa = io::h5::open_file(dir + "/k.h5", io::h5::Mode::kReadOnly);
   io::h5::Handle fb = io::h5::open_file(dir + "/s.h5", io::h5::Mode::kReadOnly);
-  EXPECT_EQ(io::h5::read_ints(fa.id(), "particles/all/position/step"), io::h5::read_ints(fb.id(), "particles/all/position/step"));
+  EXPECT_EQ(io::h5::read_ints(fa.id(), "particles/all/position/step"),
+            io::h5::read_ints(fb.id(), "particles/all/position/step"));
   EXPECT_EQ(io::h5::read_doubles(fa.id(), "particles/all/position/value"),
             io::h5::read_doubles(fb.id(), "particles/all/position/value"));
   auto ja = nlohmann::json::parse(resumed.out), jb = nlohmann::json::parse(straight.out);
-  for (const char* key : {"status", "steps", "mean_temperature_K", "conserved_drift", "max_force", "min_distance_angstrom"})
+  for (const char* key :
+       {"status", "steps", "mean_temperature_K", "conserved_drift", "max_force", "min_distance_angstrom"})
     EXPECT_EQ(ja[key], jb[key]) << key;
 }
 
@@ -117,7 +124,8 @@ TEST(MdCommand, BadInputIsOneLineNonZeroAndWritesNothing) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("md-bad");
   const std::string outputs = " --out " + dir + "/t.h5 --checkpoint " + dir + "/c.h5 --frames-every 10";
-  const std::string water = "--models " + shared_data("models/water-dlfflux") + " --xyz " + shared_data("geometries/ammonia.xyz");
+  const std::string water =
+      "--models " + shared_data("models/water-dlfflux") + " --xyz " + shared_data("geometries/ammonia.xyz");
   struct Case {
     std::string args;
     const char* fragment;
@@ -160,18 +168,21 @@ TEST(MdCommand, RefusesToOverwriteAnExistingTrajectory) {
 TEST(MdCommand, CheckpointOfAnotherRunIsRefused) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("md-other");
-  ASSERT_EQ(run_gpiqa("md " + ammonia_args() + "--duration-ps 0.1 --checkpoint " + dir + "/c.h5").exit_code, 0);
-  const ProcessResult r = run_gpiqa("md " + ammonia_args() + "--duration-ps 0.2 --mean min --restart " + dir + "/c.h5");
+  ASSERT_EQ(run_gpiqa("md " + ammonia_args() + "--duration-ps 0.1 --checkpoint " + dir + "/c.h5").exit_code,
+            0);
+  const ProcessResult r =
+      run_gpiqa("md " + ammonia_args() + "--duration-ps 0.2 --mean min --restart " + dir + "/c.h5");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("mean = file, not min"), std::string::npos) << r.err;
 }
 
-// The reference through gpiqa md: without --xyz it starts from the molecule's own (MMFF94-minimised) coordinates,
-// and MMFF94 water at 300 K is stable. Its checkpoint records the reference, so a GP model set cannot continue it.
+// The reference through gpiqa md: without --xyz it starts from the molecule's own (MMFF94-minimised)
+// coordinates, and MMFF94 water at 300 K is stable. Its checkpoint records the reference, so a GP model set
+// cannot continue it.
 TEST(MdCommand, ReferenceRunsFromItsOwnCoordinatesAndGuardsItsCheckpoint) {
   const std::string dir = temp_dir("md-reference");
-  const ProcessResult r = run_gpiqa("md --reference O --temperature 300 --duration-ps 0.2 --seed 4 --checkpoint " + dir +
-                                    "/c.h5");
+  const ProcessResult r = run_gpiqa(
+      "md --reference O --temperature 300 --duration-ps 0.2 --seed 4 --checkpoint " + dir + "/c.h5");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["status"], "stable") << j["reason"];
@@ -182,8 +193,9 @@ TEST(MdCommand, ReferenceRunsFromItsOwnCoordinatesAndGuardsItsCheckpoint) {
   EXPECT_EQ(saved.count("system"), 0u);
   if (!have_shared_data()) return;
   std::ofstream(dir + "/water.xyz") << "3\nw\nO 0 0 0.1173\nH 0 0.7572 -0.4692\nH 0 -0.7572 -0.4692\n";
-  const ProcessResult gp = run_gpiqa("md --models " + shared_data("models/water-dlfflux") + " --xyz " + dir +
-                                     "/water.xyz --temperature 300 --duration-ps 0.4 --seed 4 --restart " + dir + "/c.h5");
+  const ProcessResult gp =
+      run_gpiqa("md --models " + shared_data("models/water-dlfflux") + " --xyz " + dir +
+                "/water.xyz --temperature 300 --duration-ps 0.4 --seed 4 --restart " + dir + "/c.h5");
   EXPECT_NE(gp.exit_code, 0);
   EXPECT_NE(gp.err.find("checkpoint was made with --reference O"), std::string::npos) << gp.err;
   const ProcessResult both = run_gpiqa("md --reference O --models " + shared_data("models/water-dlfflux") +

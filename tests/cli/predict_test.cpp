@@ -25,7 +25,9 @@ std::vector<nlohmann::json> json_lines(const std::string& text) {
   return out;
 }
 
-int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+int count_lines(const std::string& s) {
+  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+}
 
 TEST(PredictCommand, PrintsOneJsonObjectPerFrameMatchingTheLibrary) {
   GPIQA_REQUIRE_SHARED_DATA();
@@ -39,14 +41,16 @@ TEST(PredictCommand, PrintsOneJsonObjectPerFrameMatchingTheLibrary) {
     text = ss.str();
   }
   std::ofstream(dir + "/two.xyz") << text << text;
-  const ProcessResult r = run_gpiqa("predict --models " + shared_data("models/ammonia-ichor") + " --xyz " + dir + "/two.xyz");
+  const ProcessResult r =
+      run_gpiqa("predict --models " + shared_data("models/ammonia-ichor") + " --xyz " + dir + "/two.xyz");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = json_lines(r.out);
   ASSERT_EQ(lines.size(), 2u);
   model::MoleculeModel m = model::MoleculeModel::load(shared_data("models/ammonia-ichor"));
   model::Positions forces;
   Eigen::VectorXd atomic;
-  const double e = m.compute(io::read_xyz(xyz)[0].positions_angstrom * units::kBohrPerAngstrom, &forces, &atomic, nullptr);
+  const double e =
+      m.compute(io::read_xyz(xyz)[0].positions_angstrom * units::kBohrPerAngstrom, &forces, &atomic, nullptr);
   for (int i = 0; i < 2; ++i) {
     const auto& j = lines[static_cast<std::size_t>(i)];
     EXPECT_EQ(j["frame"].get<int>(), i);
@@ -64,12 +68,14 @@ TEST(PredictCommand, MeanSpecChangesTheEnergyFarFromData) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("predict-far");
   std::ofstream(dir + "/far.xyz") << "3\nfar apart\nO 0 0 0\nH 5 0 0\nH -1 4 0\n";
-  const std::string base = "predict --models " + shared_data("models/water-dlfflux") + " --xyz " + dir + "/far.xyz";
+  const std::string base =
+      "predict --models " + shared_data("models/water-dlfflux") + " --xyz " + dir + "/far.xyz";
   const ProcessResult lo = run_gpiqa(base + " --mean min");
   const ProcessResult hi = run_gpiqa(base + " --mean max");
   ASSERT_EQ(lo.exit_code, 0) << lo.err;
   ASSERT_EQ(hi.exit_code, 0) << hi.err;
-  EXPECT_LT(json_lines(lo.out)[0]["energy_hartree"].get<double>(), json_lines(hi.out)[0]["energy_hartree"].get<double>());
+  EXPECT_LT(json_lines(lo.out)[0]["energy_hartree"].get<double>(),
+            json_lines(hi.out)[0]["energy_hartree"].get<double>());
 }
 
 struct BadRun {
@@ -105,15 +111,17 @@ TEST(PredictCommand, BadInputGivesOneLineErrorAndNonZeroExit) {
       {"wrong molecule", "predict --models " + water + " --xyz " + dir + "/ammonia-like.xyz", "4 atoms"},
       {"swapped atoms", "predict --models " + water + " --xyz " + dir + "/swapped.xyz", "atom 1 is H"},
       {"broken xyz", "predict --models " + water + " --xyz " + dir + "/broken.xyz", "broken.xyz:4"},
-      {"bad mean", "predict --models " + water + " --xyz " + dir + "/swapped.xyz --mean lowest", "unknown mean spec"},
+      {"bad mean", "predict --models " + water + " --xyz " + dir + "/swapped.xyz --mean lowest",
+       "unknown mean spec"},
       {"missing option", "predict --models " + water, "--xyz"},
       {"unknown command", "frobnicate", "frobnicate"},
   };
   expect_one_line_errors(runs);
 }
 
-// The MMFF94 reference through the same command: its atomic partition must add up to its energy, and its forces
-// must be finite and sum to zero (MMFF94 has no external field, so a net force would be a wrong gradient).
+// The MMFF94 reference through the same command: its atomic partition must add up to its energy, and its
+// forces must be finite and sum to zero (MMFF94 has no external field, so a net force would be a wrong
+// gradient).
 TEST(PredictCommand, ReferencePrintsPartitionedEnergyAndForces) {
   const std::string dir = temp_dir("predict-reference");
   std::ofstream(dir + "/water.xyz") << "3\nwater, slightly stretched (Angstrom)\n"
@@ -128,7 +136,8 @@ TEST(PredictCommand, ReferencePrintsPartitionedEnergyAndForces) {
   ASSERT_EQ(j["forces_hartree_per_bohr"].size(), 3u);
   double sum = 0;
   for (const auto& e : j["atomic_energies_hartree"]) sum += e.get<double>();
-  EXPECT_GT(energy, 0) << "a stretched water is above the MMFF94 minimum (zero for water's bond and angle terms)";
+  EXPECT_GT(energy, 0)
+      << "a stretched water is above the MMFF94 minimum (zero for water's bond and angle terms)";
   EXPECT_NEAR(sum, energy, 1e-12 * std::max(1.0, std::abs(energy)));
   double net[3] = {0, 0, 0}, largest = 0;
   for (const auto& f : j["forces_hartree_per_bohr"])
@@ -149,7 +158,8 @@ TEST(PredictCommand, ReferenceBadInputGivesOneLineErrorAndNonZeroExit) {
   const std::string water = dir + "/water.xyz";
   const std::string names_the_xyz = water + ": 3 atoms, but reference SMILES 'N' has 4";
   const std::vector<BadRun> runs = {
-      {"both potentials", "predict --models " + shared_data("models/water-dlfflux") + " --reference O --xyz " + water,
+      {"both potentials",
+       "predict --models " + shared_data("models/water-dlfflux") + " --reference O --xyz " + water,
        "exactly one of --models"},
       {"no potential", "predict --xyz " + water, "exactly one of --models"},
       {"mean with reference", "predict --reference O --xyz " + water + " --mean min", "--mean"},

@@ -1,6 +1,7 @@
-// gpiqa run under real mpirun: the /tasks table (and the frames) are identical for 1, 2 and 4 ranks; a campaign
-// killed with SIGKILL (the whole job, as a wall-time limit does) and run again ends with the same table as an
-// uninterrupted run; a changed campaign is refused by an existing results file, which stays untouched.
+// gpiqa run under real mpirun: the /tasks table (and the frames) are identical for 1, 2 and 4 ranks; a
+// campaign killed with SIGKILL (the whole job, as a wall-time limit does) and run again ends with the same
+// table as an uninterrupted run; a changed campaign is refused by an existing results file, which stays
+// untouched.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,15 +28,21 @@ namespace fs = std::filesystem;
 std::string campaign_yaml(double duration_ps, int frames_every, double checkpoint_s) {
   return "name: ranks\n"
          "molecules:\n"
-         "  water: {geometry: " + shared_data("geometries/water.xyz") + ", models: " + shared_data("models/water-dlfflux") + "}\n"
-         "  ammonia: {geometry: " + shared_data("geometries/ammonia.xyz") + ", models: " + shared_data("models/ammonia-ichor") + "}\n"
+         "  water: {geometry: " +
+         shared_data("geometries/water.xyz") + ", models: " + shared_data("models/water-dlfflux") +
+         "}\n"
+         "  ammonia: {geometry: " +
+         shared_data("geometries/ammonia.xyz") + ", models: " + shared_data("models/ammonia-ichor") +
+         "}\n"
          "models: {file: {mean: file}, MIN: {mean: min}}\n"
          "temperatures_K: [300, 900]\n"
          "seeds: 2\n"
-         "md: {timestep_fs: 0.5, duration_ps: " + std::to_string(duration_ps) + ", thermostat: {type: langevin}}\n"
+         "md: {timestep_fs: 0.5, duration_ps: " +
+         std::to_string(duration_ps) +
+         ", thermostat: {type: langevin}}\n"
          "start: {displace_angstrom: 0.05}\n"
-         "output: {file: results.h5, frames_every: " + std::to_string(frames_every) +
-         ", checkpoint_every_s: " + std::to_string(checkpoint_s) + "}\n";
+         "output: {file: results.h5, frames_every: " +
+         std::to_string(frames_every) + ", checkpoint_every_s: " + std::to_string(checkpoint_s) + "}\n";
 }
 
 std::string write_campaign(const std::string& dir, const std::string& yaml) {
@@ -81,11 +88,14 @@ TEST(RunCommand, SameTableAndFramesWithOneTwoAndFourRanks) {
   const std::string dir = temp_dir("ranks");
   const std::string c = write_campaign(dir, campaign_yaml(2, 200, 300));
   for (int np : {1, 2, 4})
-    ASSERT_EQ(run_shell(mpirun(np) + " run " + c + " --output " + dir + "/np" + std::to_string(np) + ".h5"), 0) << np;
+    ASSERT_EQ(run_shell(mpirun(np) + " run " + c + " --output " + dir + "/np" + std::to_string(np) + ".h5"),
+              0)
+        << np;
   expect_same_tables(dir + "/np1.h5", dir + "/np2.h5");
   expect_same_tables(dir + "/np1.h5", dir + "/np4.h5");
   for (std::int64_t id : {0, 5, 15}) {
-    const io::FrameBuffer a = io::read_task_frames(dir + "/np1.h5", id), b = io::read_task_frames(dir + "/np4.h5", id);
+    const io::FrameBuffer a = io::read_task_frames(dir + "/np1.h5", id),
+                          b = io::read_task_frames(dir + "/np4.h5", id);
     EXPECT_GT(a.size(), 1u);
     EXPECT_EQ(a.step, b.step);
     EXPECT_EQ(a.positions_angstrom, b.positions_angstrom);
@@ -96,8 +106,9 @@ TEST(RunCommand, SameTableAndFramesWithOneTwoAndFourRanks) {
   EXPECT_FALSE(fs::exists(dir + "/np2.h5.checkpoints")) << "checkpoints of finished tasks are cleaned up";
 }
 
-// kill -9 to every process of a session, until none is left: the whole job, as SLURM kills a job's cgroup at its
-// wall-time limit. (Killing mpirun's process group alone leaves the ranks running on, still writing files.)
+// kill -9 to every process of a session, until none is left: the whole job, as SLURM kills a job's cgroup at
+// its wall-time limit. (Killing mpirun's process group alone leaves the ranks running on, still writing
+// files.)
 void kill_session(pid_t session) {
   for (int round = 0; round < 200; ++round) {
     int alive = 0;
@@ -129,7 +140,8 @@ TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
   const pid_t pid = fork();
   if (pid == 0) {
     setsid();  // its own session, which mpirun's ranks (each in a process group of its own) stay in
-    const std::string cmd = "exec " + mpirun(2) + " run " + c + " --output " + dir + "/killed.h5 >/dev/null 2>&1";
+    const std::string cmd =
+        "exec " + mpirun(2) + " run " + c + " --output " + dir + "/killed.h5 >/dev/null 2>&1";
     execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -138,7 +150,8 @@ TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
   waitpid(pid, nullptr, 0);
   ASSERT_TRUE(fs::exists(dir + "/killed.h5"));
   const auto partial = io::read_results_rows(dir + "/killed.h5");  // readable after SIGKILL
-  const auto pending = std::count_if(partial.begin(), partial.end(), [](const io::TaskRow& r) { return r.status == "pending"; });
+  const auto pending = std::count_if(partial.begin(), partial.end(),
+                                     [](const io::TaskRow& r) { return r.status == "pending"; });
   EXPECT_GT(pending, 0) << "the campaign finished before it was killed: the test proves nothing";
   EXPECT_LT(pending, static_cast<long>(partial.size())) << "nothing finished before the kill";
   ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --output " + dir + "/killed.h5"), 0);
@@ -146,17 +159,19 @@ TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
   expect_same_tables(dir + "/straight.h5", dir + "/killed.h5");
 }
 
-// A rank that fails mid-campaign (here: every task's checkpoint is garbage, so whichever rank takes a task cannot
-// read it) stops the whole job with its reason instead of leaving the other ranks waiting for it.
+// A rank that fails mid-campaign (here: every task's checkpoint is garbage, so whichever rank takes a task
+// cannot read it) stops the whole job with its reason instead of leaving the other ranks waiting for it.
 TEST(RunCommand, ARankThatFailsAbortsTheJobInsteadOfHangingIt) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("rank-fails");
   const std::string c = write_campaign(dir, campaign_yaml(0.5, 0, 300));
   fs::create_directories(dir + "/results.h5.checkpoints");
-  for (int id = 0; id < 16; ++id) std::ofstream(dir + "/results.h5.checkpoints/task-" + std::to_string(id) + ".h5") << "not HDF5\n";
+  for (int id = 0; id < 16; ++id)
+    std::ofstream(dir + "/results.h5.checkpoints/task-" + std::to_string(id) + ".h5") << "not HDF5\n";
   const auto t0 = std::chrono::steady_clock::now();
   const int code = run_shell("{ timeout 120 " + mpirun(2) + " run " + c + " 2>" + dir + "/err.txt; }");
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 100) << "the job hung";
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 100)
+      << "the job hung";
   EXPECT_NE(code, 0);
   EXPECT_NE(code, 124) << "killed by timeout: the job hung";
   std::ifstream in(dir + "/err.txt");
@@ -173,7 +188,8 @@ TEST(RunCommand, ShardsMergeIntoTheSingleRunTable) {
   ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --output " + dir + "/single.h5"), 0);
   std::string shards;
   for (int i = 0; i < 3; ++i) {
-    const ProcessResult r = run_gpiqa("run " + c + " --output " + dir + "/out.h5 --shard " + std::to_string(i) + "/3");
+    const ProcessResult r =
+        run_gpiqa("run " + c + " --output " + dir + "/out.h5 --shard " + std::to_string(i) + "/3");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     shards += " " + dir + "/out.shard-" + std::to_string(i) + "-of-3.h5";
   }
@@ -184,7 +200,8 @@ TEST(RunCommand, ShardsMergeIntoTheSingleRunTable) {
   ASSERT_EQ(merged.exit_code, 0) << merged.err;
   expect_same_tables(dir + "/single.h5", dir + "/merged.h5");
   for (std::int64_t id : {0, 7, 13}) {
-    const io::FrameBuffer a = io::read_task_frames(dir + "/single.h5", id), b = io::read_task_frames(dir + "/merged.h5", id);
+    const io::FrameBuffer a = io::read_task_frames(dir + "/single.h5", id),
+                          b = io::read_task_frames(dir + "/merged.h5", id);
     EXPECT_EQ(a.step, b.step);
     EXPECT_EQ(a.positions_angstrom, b.positions_angstrom);
   }
@@ -196,11 +213,12 @@ TEST(RunCommand, SlurmScriptNamesEveryShardAndTheMerge) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("slurm-script");
   const std::string c = write_campaign(dir, campaign_yaml(1, 0, 300));
-  const ProcessResult r = run_gpiqa("slurm " + c + " --array 4 --time 01:30:00 --ranks-per-task 2 --partition short --account chem");
+  const ProcessResult r = run_gpiqa(
+      "slurm " + c + " --array 4 --time 01:30:00 --ranks-per-task 2 --partition short --account chem");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  for (const char* piece : {"--array=0-3", "--ntasks=2", "--time=01:30:00", "--partition='short'", "--account='chem'",
-                            "--dependency=afterok:", "srun --mpi=pmix", "--shard \"${SLURM_ARRAY_TASK_ID}/4\"",
-                            "results.shard-3-of-4.h5"})
+  for (const char* piece : {"--array=0-3", "--ntasks=2", "--time=01:30:00", "--partition='short'",
+                            "--account='chem'", "--dependency=afterok:", "srun --mpi=pmix",
+                            "--shard \"${SLURM_ARRAY_TASK_ID}/4\"", "results.shard-3-of-4.h5"})
     EXPECT_NE(r.out.find(piece), std::string::npos) << piece;
   EXPECT_NE(run_gpiqa("slurm " + c + " --array 2 --time soon").exit_code, 0);
 }
@@ -225,8 +243,9 @@ TEST(RunCommand, BadShardAndBadCampaignAreOneLineErrors) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("run-bad");
   const std::string c = write_campaign(dir, campaign_yaml(0.5, 0, 300));
-  for (const std::string& args : {"run " + c + " --shard 3/3", "run " + c + " --shard x", "run " + dir + "/none.yaml",
-                                  "run " + c + " --output /proc/forbidden/results.h5"}) {
+  for (const std::string& args :
+       {"run " + c + " --shard 3/3", "run " + c + " --shard x", "run " + dir + "/none.yaml",
+        "run " + c + " --output /proc/forbidden/results.h5"}) {
     SCOPED_TRACE(args);
     const ProcessResult r = run_gpiqa(args);
     EXPECT_NE(r.exit_code, 0);
@@ -235,21 +254,25 @@ TEST(RunCommand, BadShardAndBadCampaignAreOneLineErrors) {
   }
 }
 
-// A GP set beside the reference it imitates, in one campaign: the reference variant builds MMFF94 per runner from
-// the molecule's SMILES, starts from the reference's own coordinates, and its rows are classified with mean
-// "reference". MMFF94 water at 300 K for 0.2 ps is stable; anything else means the reference was not the
+// A GP set beside the reference it imitates, in one campaign: the reference variant builds MMFF94 per runner
+// from the molecule's SMILES, starts from the reference's own coordinates, and its rows are classified with
+// mean "reference". MMFF94 water at 300 K for 0.2 ps is stable; anything else means the reference was not the
 // potential that ran (or the start was not a sensible water).
 TEST(RunCommand, ReferenceVariantRunsBesideTheGpSet) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("run-reference");
-  const std::string c = write_campaign(dir, "name: versus-reference\n"
-                                            "molecules:\n"
-                                            "  water: {smiles: \"O\", models: " + shared_data("models/water-dlfflux") + "}\n"
-                                            "models: {as-trained: {mean: file}, reference: {kind: reference}}\n"
-                                            "temperatures_K: [300]\n"
-                                            "seeds: 2\n"
-                                            "md: {timestep_fs: 0.5, duration_ps: 0.2}\n"
-                                            "output: {file: results.h5, frames_every: 100}\n");
+  const std::string c =
+      write_campaign(dir,
+                     "name: versus-reference\n"
+                     "molecules:\n"
+                     "  water: {smiles: \"O\", models: " +
+                         shared_data("models/water-dlfflux") +
+                         "}\n"
+                         "models: {as-trained: {mean: file}, reference: {kind: reference}}\n"
+                         "temperatures_K: [300]\n"
+                         "seeds: 2\n"
+                         "md: {timestep_fs: 0.5, duration_ps: 0.2}\n"
+                         "output: {file: results.h5, frames_every: 100}\n");
   ASSERT_EQ(run_shell(mpirun(2) + " run " + c), 0);
   const auto rows = io::read_results_rows(dir + "/results.h5");
   ASSERT_EQ(rows.size(), 4u);
@@ -265,8 +288,8 @@ TEST(RunCommand, ReferenceVariantRunsBesideTheGpSet) {
     EXPECT_TRUE(std::isfinite(r.mean_temperature_K));
   }
   EXPECT_EQ(reference_rows, 2);
-  // Which potential ran shows in the energies: MMFF94 water is within millihartrees above zero, the IQA energy of
-  // the GP set near -76 Hartree. Both variants start from the same (the reference's) coordinates.
+  // Which potential ran shows in the energies: MMFF94 water is within millihartrees above zero, the IQA
+  // energy of the GP set near -76 Hartree. Both variants start from the same (the reference's) coordinates.
   for (const io::TaskRow& r : rows) {
     SCOPED_TRACE(r.label);
     const io::FrameBuffer f = io::read_task_frames(dir + "/results.h5", r.task_id);
@@ -280,16 +303,17 @@ TEST(RunCommand, ReferenceVariantRunsBesideTheGpSet) {
         EXPECT_LT(e, -70);
       }
     }
-    const io::FrameBuffer first = io::read_task_frames(dir + "/results.h5", rows[r.seed == rows[0].seed ? 0 : 1].task_id);
+    const io::FrameBuffer first =
+        io::read_task_frames(dir + "/results.h5", rows[r.seed == rows[0].seed ? 0 : 1].task_id);
     EXPECT_EQ(std::vector<double>(f.positions_angstrom.begin(), f.positions_angstrom.begin() + 9),
               std::vector<double>(first.positions_angstrom.begin(), first.positions_angstrom.begin() + 9))
         << "paired variants start from the same geometry";
   }
 }
 
-// The main job's campaign, shortened to 1 ps: it runs on the committed default models alone (no ../shared), every
-// task finishes, and the MMFF94 control is stable at 300 K, as is every GP variant of water started from the
-// same geometries.
+// The main job's campaign, shortened to 1 ps: it runs on the committed default models alone (no ../shared),
+// every task finishes, and the MMFF94 control is stable at 300 K, as is every GP variant of water started
+// from the same geometries.
 TEST(RunCommand, QuickstartCampaignRunsOnTheCommittedDefaults) {
   const std::string dir = temp_dir("run-quickstart");
   std::ifstream in(std::string(GPIQA_SOURCE_DIR) + "/campaigns/quickstart.yaml");

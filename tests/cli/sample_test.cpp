@@ -22,15 +22,18 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-const std::string kSmall = " --temperatures 300,900 --duration-ps 0.5 --timestep-fs 0.5 --displaced 40 --points 30 --validation 10";
+const std::string kSmall =
+    " --temperatures 300,900 --duration-ps 0.5 --timestep-fs 0.5 --displaced 40 --points 30 --validation 10";
 
 TEST(SampleCommand, IsDeterministicForASeed) {
   const std::string dir = temp_dir("sample-cli");
   for (const char* out : {"/a", "/b"}) {
-    const ProcessResult r = run_gpiqa("sample --reference CO --system METHANOL --out " + dir + out + kSmall + " --seed 7");
+    const ProcessResult r =
+        run_gpiqa("sample --reference CO --system METHANOL --out " + dir + out + kSmall + " --seed 7");
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
-  const ProcessResult c = run_gpiqa("sample --reference CO --system METHANOL --out " + dir + "/c" + kSmall + " --seed 8");
+  const ProcessResult c =
+      run_gpiqa("sample --reference CO --system METHANOL --out " + dir + "/c" + kSmall + " --seed 8");
   ASSERT_EQ(c.exit_code, 0) << c.err;
   int files = 0;
   for (const auto& e : fs::directory_iterator(dir + "/a")) {
@@ -48,7 +51,8 @@ TEST(SampleCommand, IsDeterministicForASeed) {
   std::getline(csv, header);
   EXPECT_EQ(header, ",f1,f2,f3,f4,f5,f6,f7,f8,f9,f10,f11,f12,iqa");
   // An existing sample is not overwritten.
-  const ProcessResult again = run_gpiqa("sample --reference CO --system METHANOL --out " + dir + "/a" + kSmall);
+  const ProcessResult again =
+      run_gpiqa("sample --reference CO --system METHANOL --out " + dir + "/a" + kSmall);
   EXPECT_NE(again.exit_code, 0);
   EXPECT_NE(again.err.find("--overwrite"), std::string::npos) << again.err;
 }
@@ -63,7 +67,8 @@ TEST(SampleCommand, BadMoleculesAndOptionsAreOneLineErrors) {
       {"--reference O --temperatures 300,hot", "--temperatures"},
   };
   for (const auto& [args, expected] : cases) {
-    const ProcessResult r = run_gpiqa("sample " + args + " --out " + dir + "/x --duration-ps 0.2 --displaced 10");
+    const ProcessResult r =
+        run_gpiqa("sample " + args + " --out " + dir + "/x --duration-ps 0.2 --displaced 10");
     EXPECT_EQ(r.exit_code, 2) << args;
     EXPECT_NE(r.err.find(expected), std::string::npos) << args << ": " << r.err;
     // progress lines may precede it; the error itself is one line
@@ -96,9 +101,11 @@ TEST(ModelsCommand, BuildsWaterEndToEndAndPredictReadsIt) {
     EXPECT_NEAR(nlohmann::json::parse(la)["energy_hartree"].get<double>(),
                 nlohmann::json::parse(lb)["energy_hartree"].get<double>(), 1e-6);
   EXPECT_EQ(frames, 200);
-  const ProcessResult p = run_gpiqa("predict --models " + dir + "/water --xyz " + std::string(GPIQA_SOURCE_DIR) + "/molecules/water.xyz");
+  const ProcessResult p = run_gpiqa("predict --models " + dir + "/water --xyz " +
+                                    std::string(GPIQA_SOURCE_DIR) + "/molecules/water.xyz");
   ASSERT_EQ(p.exit_code, 0) << p.err;
-  EXPECT_LT(std::abs(nlohmann::json::parse(p.out)["energy_hartree"].get<double>()), 1e-4);  // MMFF minimum ~ 0
+  EXPECT_LT(std::abs(nlohmann::json::parse(p.out)["energy_hartree"].get<double>()),
+            1e-4);  // MMFF minimum ~ 0
   const ProcessResult again = run_gpiqa("models build water --out " + dir + "/water");
   EXPECT_EQ(again.exit_code, 0);
   EXPECT_NE(again.err.find("already built"), std::string::npos);

@@ -1,5 +1,5 @@
-// gpiqa train on the shared FEREBUS water directory: one JSON line per atom with validation errors, a model set
-// that gpiqa predict reads and that gives sensible energies on the shared water geometry.
+// gpiqa train on the shared FEREBUS water directory: one JSON line per atom with validation errors, a model
+// set that gpiqa predict reads and that gives sensible energies on the shared water geometry.
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -27,7 +27,8 @@ TEST(TrainCommand, TrainsAWaterSetThatPredictSensibleEnergies) {
     ++atoms;
   }
   EXPECT_EQ(atoms, 3);
-  const ProcessResult p = run_gpiqa("predict --models " + dir + "/water --xyz " + shared_data("geometries/water.xyz"));
+  const ProcessResult p =
+      run_gpiqa("predict --models " + dir + "/water --xyz " + shared_data("geometries/water.xyz"));
   ASSERT_EQ(p.exit_code, 0) << p.err;
   const double e = nlohmann::json::parse(p.out)["energy_hartree"];
   // the FEREBUS water energies (another level of theory than the DL_FFLUX models) lie around -76.4 Ha

@@ -1,11 +1,12 @@
 // Integrators on analytic potentials: velocity Verlet reproduces the exact discrete solution of a harmonic
-// diatomic (x_n = A cos(n theta), cos theta = 1 - (omega dt)^2 / 2) and converges to the continuous one as dt^2.
+// diatomic (x_n = A cos(n theta), cos theta = 1 - (omega dt)^2 / 2) and converges to the continuous one as
+// dt^2.
 #include "gpiqa/md/integrator.hpp"
 
 #include <cmath>
 
-#include <Eigen/Geometry>
 #include <gtest/gtest.h>
+#include <Eigen/Geometry>
 
 #include "gpiqa/md/elements.hpp"
 #include "gpiqa/util/error.hpp"

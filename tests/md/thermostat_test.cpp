@@ -1,7 +1,8 @@
-// Thermostats sample the canonical ensemble: on the real ammonia GP model the mean kinetic temperature equals the
-// target, and the relative variance of the kinetic energy equals the canonical (Gamma) value 2/N_f, both within
-// tolerances derived from the sampling noise (block averages: 4 standard errors). Bussi's own check: with a tiny
-// timestep and tau, the sampled kinetic energy follows the Gamma distribution (Kolmogorov-Smirnov).
+// Thermostats sample the canonical ensemble: on the real ammonia GP model the mean kinetic temperature equals
+// the target, and the relative variance of the kinetic energy equals the canonical (Gamma) value 2/N_f, both
+// within tolerances derived from the sampling noise (block averages: 4 standard errors). Bussi's own check:
+// with a tiny timestep and tau, the sampled kinetic energy follows the Gamma distribution
+// (Kolmogorov-Smirnov).
 #include <cmath>
 #include <numeric>
 
@@ -39,7 +40,8 @@ std::pair<double, double> block_estimate(const std::vector<double>& x, int block
   const std::size_t len = x.size() / static_cast<std::size_t>(blocks);
   std::vector<double> means;
   for (int b = 0; b < blocks; ++b) {
-    std::vector<double> block(x.begin() + static_cast<long>(b * len), x.begin() + static_cast<long>((b + 1) * len));
+    std::vector<double> block(x.begin() + static_cast<long>(b * len),
+                              x.begin() + static_cast<long>((b + 1) * len));
     means.push_back(f(block));
   }
   const double mean = std::accumulate(means.begin(), means.end(), 0.0) / blocks;
@@ -48,7 +50,9 @@ std::pair<double, double> block_estimate(const std::vector<double>& x, int block
   return {mean, std::sqrt(var / (blocks - 1) / blocks)};
 }
 
-double mean_of(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); }
+double mean_of(const std::vector<double>& v) {
+  return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
+}
 double relative_variance(const std::vector<double>& v) {
   const double m = mean_of(v);
   double s = 0;
@@ -113,7 +117,8 @@ TEST(BussiCsvr, TinyTimestepAndTauSampleTheCanonicalKineticEnergy) {
   const double n = static_cast<double>(K.size());
   for (std::size_t i = 0; i < K.size(); ++i) {
     const double F = gamma_cdf_integer_shape(K[i] / kT, 3);
-    ks = std::max({ks, std::abs(F - static_cast<double>(i) / n), std::abs(F - static_cast<double>(i + 1) / n)});
+    ks = std::max(
+        {ks, std::abs(F - static_cast<double>(i) / n), std::abs(F - static_cast<double>(i + 1) / n)});
   }
   // Kolmogorov-Smirnov at the 0.1% level: D < 1.95 / sqrt(n)
   EXPECT_LT(ks, 1.95 / std::sqrt(static_cast<double>(K.size()))) << K.size() << " samples";

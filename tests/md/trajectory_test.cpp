@@ -1,5 +1,5 @@
-// Trajectories: NVE energy conservation on the real ammonia model, same seed -> same trajectory, another seed ->
-// another, and N steps straight equal N/2 + checkpoint + N/2 bit for bit for every thermostat.
+// Trajectories: NVE energy conservation on the real ammonia model, same seed -> same trajectory, another seed
+// -> another, and N steps straight equal N/2 + checkpoint + N/2 bit for bit for every thermostat.
 #include "gpiqa/md/trajectory.hpp"
 
 #include <gtest/gtest.h>

@@ -7,8 +7,8 @@
 #include <numbers>
 #include <random>
 
-#include <Eigen/Geometry>
 #include <gtest/gtest.h>
+#include <Eigen/Geometry>
 #include <nlohmann/json.hpp>
 
 #include "gpiqa/util/error.hpp"
@@ -26,7 +26,8 @@ TEST(AlfFeatures, ReproduceIchorGoldenValues) {
   const int n = static_cast<int>(golden["atoms"].size());
   Positions pos(3, n);
   for (int a = 0; a < n; ++a)
-    for (int k = 0; k < 3; ++k) pos(k, a) = golden["atoms"][a]["xyz"][k].get<double>() * units::kBohrPerAngstrom;
+    for (int k = 0; k < 3; ++k)
+      pos(k, a) = golden["atoms"][a]["xyz"][k].get<double>() * units::kBohrPerAngstrom;
   for (int a = 0; a < n; ++a) {
     const auto& alf = golden["alf"][a];
     Eigen::VectorXd f(alf_feature_count(n));
@@ -93,8 +94,7 @@ TEST(AlfJacobian, MatchesNearPhiWrapAround) {
 
 TEST(AlfFeatures, InvariantUnderRotationAndTranslation) {
   const Positions pos = test::synthetic_geometry(6, 11);
-  const Eigen::Matrix3d R =
-      Eigen::AngleAxisd(0.7, Eigen::Vector3d(1, 2, 3).normalized()).toRotationMatrix();
+  const Eigen::Matrix3d R = Eigen::AngleAxisd(0.7, Eigen::Vector3d(1, 2, 3).normalized()).toRotationMatrix();
   Positions moved = R * pos;
   moved.colwise() += Eigen::Vector3d(5, -3, 2);
   for (int a = 0; a < 6; ++a) {

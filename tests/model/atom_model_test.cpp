@@ -28,8 +28,8 @@ TEST(AtomModel, WaterModelsReproduceTrainingEnergies) {
 TEST(AtomModel, AmmoniaModelsReproduceTrainingEnergiesOnlyWithTheGpytorchPeriodicConvention) {
   GPIQA_REQUIRE_SHARED_DATA();
   for (const char* atom : {"N1", "H2", "H3", "H4"}) {
-    ModelFile f =
-        read_model_file(test::shared_data(std::string("models/ammonia-ichor/AMMONIA_iqa_") + atom + ".model"));
+    ModelFile f = read_model_file(
+        test::shared_data(std::string("models/ammonia-ichor/AMMONIA_iqa_") + atom + ".model"));
     const AtomModel right = make_atom_model(f);
     EXPECT_LT(max_training_residual(right), 1.2e-4) << atom;
     f.set_metadata("program", "ferebus");  // would be evaluated with exp(-4 theta sin^2(d/2))
@@ -40,7 +40,8 @@ TEST(AtomModel, AmmoniaModelsReproduceTrainingEnergiesOnlyWithTheGpytorchPeriodi
 
 TEST(AtomModel, PointEvaluationEqualsTrainingPrediction) {
   GPIQA_REQUIRE_SHARED_DATA();
-  const AtomModel m = make_atom_model(read_model_file(test::shared_data("models/ammonia-ichor/AMMONIA_iqa_N1.model")));
+  const AtomModel m =
+      make_atom_model(read_model_file(test::shared_data("models/ammonia-ichor/AMMONIA_iqa_N1.model")));
   const Eigen::VectorXd all = m.predict_training();
   for (int i : {0, 17, 499}) EXPECT_NEAR(m.energy(m.training_x().row(i).transpose()), all(i), 1e-11);
 }
@@ -99,11 +100,13 @@ TEST(AtomModel, RbfCyclicWrapsPhiButPlainRbfDoesNot) {
   KernelFactor k{"k1", "rbf-cyclic", {0, 1, 2, 3, 4, 5}, {1, 1, 1, 1, 1, 1}};
   Eigen::VectorXd x = X.row(0).transpose();
   x(5) = -3.1;
-  const AtomModel cyclic("H1", {0, 1, 2}, MeanFunction::make_constant(0), {k}, PeriodicConvention::kFerebus, X, y, w, 0);
+  const AtomModel cyclic("H1", {0, 1, 2}, MeanFunction::make_constant(0), {k}, PeriodicConvention::kFerebus,
+                         X, y, w, 0);
   const double d = 2 * 3.141592653589793 - 6.2;
   EXPECT_NEAR(cyclic.energy(x), std::exp(-d * d), 1e-14);
   k.type = "rbf";
-  const AtomModel plain("H1", {0, 1, 2}, MeanFunction::make_constant(0), {k}, PeriodicConvention::kFerebus, X, y, w, 0);
+  const AtomModel plain("H1", {0, 1, 2}, MeanFunction::make_constant(0), {k}, PeriodicConvention::kFerebus, X,
+                        y, w, 0);
   EXPECT_NEAR(plain.energy(x), std::exp(-6.2 * 6.2), 1e-20);
 }
 

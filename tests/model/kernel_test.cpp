@@ -28,7 +28,8 @@ TEST(Kernel, TermsFollowTypeAndConvention) {
 }
 
 TEST(Kernel, UnknownTypeThrows) {
-  EXPECT_THROW(kernel_terms({{"k1", "matern", {0}, {1.0}}}, PeriodicConvention::kFerebus), std::invalid_argument);
+  EXPECT_THROW(kernel_terms({{"k1", "matern", {0}, {1.0}}}, PeriodicConvention::kFerebus),
+               std::invalid_argument);
 }
 
 }  // namespace

@@ -14,11 +14,13 @@
 namespace gpiqa::model {
 namespace {
 
-const char* kSpecs[] = {"file", "mean", "min", "max", "-75.4", "O=-75.5,H=-0.6", "linear", "quadratic", "quadratic+"};
+const char* kSpecs[] = {"file",           "mean",   "min",       "max",       "-75.4",
+                        "O=-75.5,H=-0.6", "linear", "quadratic", "quadratic+"};
 
 TEST(MeanVariant, ReSolvedWaterStillReproducesTrainingEnergies) {
   // A noisy GP does not interpolate exactly: at the training points m + K w = y - noise * w. The weights must
-  // satisfy that identity to rounding for every spec, and for sensible means the residual stays within 3e-5 Ha.
+  // satisfy that identity to rounding for every spec, and for sensible means the residual stays within 3e-5
+  // Ha.
   GPIQA_REQUIRE_SHARED_DATA();
   const MoleculeModel set = MoleculeModel::load(test::shared_data("models/water-dlfflux"));
   for (const char* text : kSpecs) {
@@ -41,15 +43,16 @@ TEST(MeanVariant, ReSolvedAmmoniaReproducesTrainingEnergies) {
   for (const char* text : {"min", "quadratic+"}) {
     const MoleculeModel v = set.with_mean(MeanSpec::parse(text));
     for (const AtomModel& m : v.atoms())
-      EXPECT_LT((m.predict_training() - m.training_y()).cwiseAbs().maxCoeff(), 1.2e-4) << text << " " << m.label();
+      EXPECT_LT((m.predict_training() - m.training_y()).cwiseAbs().maxCoeff(), 1.2e-4)
+          << text << " " << m.label();
   }
 }
 
 TEST(MeanVariant, FarFromTheDataTheEnergyTendsToTheSumOfPriorMeans) {
   GPIQA_REQUIRE_SHARED_DATA();
   const MoleculeModel set = MoleculeModel::load(test::shared_data("models/ammonia-ichor"));
-  const Positions pos =
-      io::read_xyz(test::shared_data("geometries/ammonia.xyz")).front().positions_angstrom * units::kBohrPerAngstrom;
+  const Positions pos = io::read_xyz(test::shared_data("geometries/ammonia.xyz")).front().positions_angstrom *
+                        units::kBohrPerAngstrom;
   for (const char* text : kSpecs) {
     if (std::string(text) == "O=-75.5,H=-0.6") continue;  // ammonia has N
     MoleculeModel v = set.with_mean(MeanSpec::parse(text));
@@ -88,7 +91,9 @@ TEST(MeanVariant, QuadraticPlusHasNonNegativeCurvaturesAndNoneOnPhi) {
     EXPECT_DOUBLE_EQ(q.y_min, m.training_y().minCoeff());
     // it is anchored at the lowest training point, and unconstrained least squares would do no better
     const MeanFunction u = fit_mean(MeanSpec::parse("quadratic"), m, "C");
-    const auto sse = [&](const MeanFunction& f) { return (f.values(m.training_x()) - m.training_y()).squaredNorm(); };
+    const auto sse = [&](const MeanFunction& f) {
+      return (f.values(m.training_x()) - m.training_y()).squaredNorm();
+    };
     EXPECT_LE(sse(u), sse(q) * (1 + 1e-12));
   }
 }

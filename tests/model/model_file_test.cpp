@@ -52,7 +52,8 @@ TEST(ModelFile, ReadsAmmoniaProductKernelFromIchor) {
 
 TEST(ModelFile, RoundTripIsExact) {
   GPIQA_REQUIRE_SHARED_DATA();
-  for (const char* rel : {"models/water-dlfflux/WATER_iqa_H2.model", "models/ammonia-ichor/AMMONIA_iqa_N1.model"}) {
+  for (const char* rel :
+       {"models/water-dlfflux/WATER_iqa_H2.model", "models/ammonia-ichor/AMMONIA_iqa_N1.model"}) {
     const ModelFile a = read_model_file(test::shared_data(rel));
     const ModelFile b = parse_model_file(format_model_file(a), "roundtrip");
     EXPECT_EQ(a.x, b.x);
@@ -140,7 +141,7 @@ TEST(ModelFile, ReadsFerebusSpellings) {
 struct BadCase {
   const char* what;
   std::string from, to;
-  int line;            // expected line in the message (0: any)
+  int line;             // expected line in the message (0: any)
   const char* message;  // expected fragment
 };
 
@@ -163,9 +164,11 @@ TEST(ModelFile, MalformedFilesGiveOneLineErrorsWithLineNumbers) {
       {"sum kernel", "composition k1", "composition (k1+k2)", 26, "sum kernels"},
       {"undefined kernel", "composition k1", "composition (k1*k3)", 26, "no [kernel.k3]"},
       {"theta count", "theta 0.5 0.6 0.7 ", "theta 0.5 0.6", 32, "2 theta values for 3 active"},
-      {"active dim range", "active_dimensions 1 2 3 ", "active_dimensions 1 2 4", 28, "active dimension 4 out"},
+      {"active dim range", "active_dimensions 1 2 3 ", "active_dimensions 1 2 4", 28,
+       "active dimension 4 out"},
       {"NaN weight", "0.03\n", "nan\n", 53, "not a finite number"},
-      {"features for atoms", "number_of_atoms 3", "number_of_atoms 4", 15, "4 atoms need 6 ALF features, not 3"},
+      {"features for atoms", "number_of_atoms 3", "number_of_atoms 4", 15,
+       "4 atoms need 6 ALF features, not 3"},
       {"unknown section", "[weights]", "[weight]", 50, "unknown section [weight]"},
       {"unknown mean", "type linear", "type cubic", 18, "unsupported mean type 'cubic'"},
       {"negative theta", "theta 0.5 0.6 0.7 ", "theta 0.5 -0.6 0.7", 32, "negative kernel hyperparameter"},
@@ -193,7 +196,8 @@ TEST(ModelFile, MalformedFilesGiveOneLineErrorsWithLineNumbers) {
 
 TEST(ModelFile, TruncatedFileIsAnError) {
   const std::string full = ferebus_file();
-  for (std::size_t cut : {std::size_t(40), full.find("[kernels]"), full.find("[weights]"), full.find("0.01")}) {
+  for (std::size_t cut :
+       {std::size_t(40), full.find("[kernels]"), full.find("[weights]"), full.find("0.01")}) {
     SCOPED_TRACE(cut);
     EXPECT_THROW(parse_model_file(full.substr(0, cut), "cut.model"), InputError);
   }

@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include <Eigen/Geometry>
 #include <gtest/gtest.h>
+#include <Eigen/Geometry>
 
 #include "gpiqa/io/xyz.hpp"
 #include "gpiqa/util/error.hpp"
@@ -24,7 +24,8 @@ Positions load_xyz_bohr(const std::string& rel) {
 // weights of order 1e3 that cancel in the kernel sum (E rounding ~1e-12 Ha), so they want h ~ 1e-3 Bohr; the
 // synthetic rbf-cyclic model has genuine derivative jumps where a wrapped phi difference reaches pi, so it
 // wants a small h that keeps them out of the stencil.
-void expect_forces_are_minus_gradient(MoleculeModel& m, const Positions& pos, double rel_tol, double step = 1e-3) {
+void expect_forces_are_minus_gradient(MoleculeModel& m, const Positions& pos, double rel_tol,
+                                      double step = 1e-3) {
   Positions forces;
   m.compute(pos, &forces, nullptr, nullptr);
   auto energy_at = [&](Eigen::Index a, int k, double dx) {
@@ -35,8 +36,8 @@ void expect_forces_are_minus_gradient(MoleculeModel& m, const Positions& pos, do
   double worst = 0;
   for (Eigen::Index a = 0; a < pos.cols(); ++a)
     for (int k = 0; k < 3; ++k) {
-      const double fd = -(-energy_at(a, k, 2 * step) + 8 * energy_at(a, k, step) - 8 * energy_at(a, k, -step) +
-                          energy_at(a, k, -2 * step)) /
+      const double fd = -(-energy_at(a, k, 2 * step) + 8 * energy_at(a, k, step) -
+                          8 * energy_at(a, k, -step) + energy_at(a, k, -2 * step)) /
                         (12 * step);
       const double err = std::abs(forces(k, a) - fd) / std::max(forces.cwiseAbs().maxCoeff(), 1e-12);
       worst = std::max(worst, err);
@@ -94,7 +95,8 @@ TEST(MoleculeModel, EnergyInvariantAndForcesCovariantUnderRigidMotion) {
   pos(1, 2) += 0.1;
   Positions f0, f1;
   const double e0 = m.compute(pos, &f0, nullptr, nullptr);
-  const Eigen::Matrix3d R = Eigen::AngleAxisd(2.1, Eigen::Vector3d(-1, 0.5, 2).normalized()).toRotationMatrix();
+  const Eigen::Matrix3d R =
+      Eigen::AngleAxisd(2.1, Eigen::Vector3d(-1, 0.5, 2).normalized()).toRotationMatrix();
   Positions moved = R * pos;
   moved.colwise() += Eigen::Vector3d(10, -4, 7);
   const double e1 = m.compute(moved, &f1, nullptr, nullptr);
@@ -102,7 +104,8 @@ TEST(MoleculeModel, EnergyInvariantAndForcesCovariantUnderRigidMotion) {
   EXPECT_LT((R * f0 - f1).cwiseAbs().maxCoeff(), 1e-10);
   EXPECT_LT(f0.rowwise().sum().norm(), 1e-10) << "net force";
   Eigen::Vector3d torque = Eigen::Vector3d::Zero();
-  for (Eigen::Index a = 0; a < pos.cols(); ++a) torque += Eigen::Vector3d(pos.col(a)).cross(Eigen::Vector3d(f0.col(a)));
+  for (Eigen::Index a = 0; a < pos.cols(); ++a)
+    torque += Eigen::Vector3d(pos.col(a)).cross(Eigen::Vector3d(f0.col(a)));
   EXPECT_LT(torque.norm(), 1e-10) << "net torque";
 }
 
@@ -119,8 +122,9 @@ TEST(MoleculeModel, MissingAtomIsReported) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = test::temp_dir("missing-atom");
   for (const char* atom : {"O1", "H2"})
-    std::filesystem::copy_file(test::shared_data(std::string("models/water-dlfflux/WATER_iqa_") + atom + ".model"),
-                               dir + "/WATER_iqa_" + atom + ".model");
+    std::filesystem::copy_file(
+        test::shared_data(std::string("models/water-dlfflux/WATER_iqa_") + atom + ".model"),
+        dir + "/WATER_iqa_" + atom + ".model");
   try {
     MoleculeModel::load(dir);
     FAIL();
@@ -133,8 +137,9 @@ TEST(MoleculeModel, OtherPropertiesAreIgnoredWithANote) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = test::temp_dir("q00");
   for (const char* atom : {"O1", "H2", "H3"})
-    std::filesystem::copy_file(test::shared_data(std::string("models/water-dlfflux/WATER_iqa_") + atom + ".model"),
-                               dir + "/WATER_iqa_" + atom + ".model");
+    std::filesystem::copy_file(
+        test::shared_data(std::string("models/water-dlfflux/WATER_iqa_") + atom + ".model"),
+        dir + "/WATER_iqa_" + atom + ".model");
   ModelFile q = read_model_file(dir + "/WATER_iqa_O1.model");
   q.property = "q00";
   write_model_file(dir + "/WATER_q00_O1.model", q);

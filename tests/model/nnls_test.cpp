@@ -3,8 +3,8 @@
 
 #include <random>
 
-#include <Eigen/QR>
 #include <gtest/gtest.h>
+#include <Eigen/QR>
 
 namespace gpiqa::util {
 namespace {

@@ -1,5 +1,5 @@
-// The MMFF94 reference: the atomic partition sums to RDKit's own total, forces are minus the gradient, and bad
-// molecules are refused with one clear line.
+// The MMFF94 reference: the atomic partition sums to RDKit's own total, forces are minus the gradient, and
+// bad molecules are refused with one clear line.
 #include "gpiqa/reference/mmff_reference.hpp"
 
 #include <fstream>
@@ -16,9 +16,12 @@ namespace gpiqa::reference {
 namespace {
 
 // The six default molecules (their SMILES as in molecules/README.md).
-const std::vector<std::pair<std::string, std::string>> kMolecules = {
-    {"water", "O"},          {"ammonia", "N"},         {"methanol", "CO"},
-    {"glycine", "NCC(=O)O"}, {"serine", "N[C@@H](CO)C(=O)O"}, {"aspirin", "CC(=O)Oc1ccccc1C(=O)O"}};
+const std::vector<std::pair<std::string, std::string>> kMolecules = {{"water", "O"},
+                                                                     {"ammonia", "N"},
+                                                                     {"methanol", "CO"},
+                                                                     {"glycine", "NCC(=O)O"},
+                                                                     {"serine", "N[C@@H](CO)C(=O)O"},
+                                                                     {"aspirin", "CC(=O)Oc1ccccc1C(=O)O"}};
 
 std::vector<double> flat_angstrom(const model::Positions& bohr) {
   std::vector<double> v;
@@ -123,9 +126,7 @@ TEST(MmffReference, MolblockRoundTrips) {
   const Molecule m = Molecule::from_smiles("CC(=O)Oc1ccccc1C(=O)O");
   const std::string dir = test::temp_dir("molblock");
   const std::string path = dir + "/aspirin.mol";
-  {
-    std::ofstream(path) << m.molblock("aspirin");
-  }
+  { std::ofstream(path) << m.molblock("aspirin"); }
   const Molecule back = Molecule::from_molfile(path);
   EXPECT_EQ(back.elements(), m.elements());
   EXPECT_EQ(back.bonds(), m.bonds());
@@ -142,13 +143,13 @@ TEST(MmffReference, BadMoleculesAreRefusedWithOneLine) {
     return std::string("no error");
   };
   EXPECT_NE(message([] { Molecule::from_smiles("O.O"); }).find("disconnected fragments"), std::string::npos);
-  EXPECT_NE(message([] { Molecule::from_smiles("C[Se]C"); }).find("MMFF94 has no atom type for atom 2 (Se)"), std::string::npos);
+  EXPECT_NE(message([] { Molecule::from_smiles("C[Se]C"); }).find("MMFF94 has no atom type for atom 2 (Se)"),
+            std::string::npos);
   EXPECT_NE(message([] { Molecule::from_smiles("C1CC"); }).find("invalid SMILES"), std::string::npos);
-  EXPECT_NE(message([] { Molecule::from_molfile("/nonexistent/x.mol"); }).find("/nonexistent/x.mol"), std::string::npos);
+  EXPECT_NE(message([] { Molecule::from_molfile("/nonexistent/x.mol"); }).find("/nonexistent/x.mol"),
+            std::string::npos);
   const std::string dir = test::temp_dir("badmol");
-  {
-    std::ofstream(dir + "/junk.mol") << "not a molfile\n";
-  }
+  { std::ofstream(dir + "/junk.mol") << "not a molfile\n"; }
   EXPECT_NE(message([&] { Molecule::from_molfile(dir + "/junk.mol"); }).find("junk.mol"), std::string::npos);
 }
 
@@ -174,7 +175,8 @@ TEST(MmffReference, LocalFramesFollowICHORsRule) {
 
 TEST(MmffReference, LocalFramesMatchThePublicModelSets) {
   GPIQA_REQUIRE_SHARED_DATA();
-  // (The ICHOR ammonia example is not comparable: its hydrogens H3 and H4 use H-H frames, "3 2 4" and "4 2 3".)
+  // (The ICHOR ammonia example is not comparable: its hydrogens H3 and H4 use H-H frames, "3 2 4" and "4 2
+  // 3".)
   for (const auto& [dir, smiles] : {std::pair<std::string, std::string>{"models/water-dlfflux", "O"}}) {
     const model::MoleculeModel set = test::shared_model(dir);
     const std::vector<model::Alf> frames = Molecule::from_smiles(smiles).local_frames();

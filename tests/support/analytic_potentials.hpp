@@ -14,8 +14,8 @@ class HarmonicSprings : public model::Potential {
  public:
   struct Spring {
     int i, j;
-    double k;       // Hartree / Bohr^2
-    double r0;      // Bohr
+    double k;   // Hartree / Bohr^2
+    double r0;  // Bohr
   };
   HarmonicSprings(std::vector<std::string> elements, std::vector<Spring> springs)
       : elements_(std::move(elements)), springs_(std::move(springs)) {}
@@ -35,7 +35,8 @@ class HarmonicSprings : public model::Potential {
       const double len = d.norm();
       const double stretch = len - s.r0;
       e += 0.5 * s.k * stretch * stretch;
-      if (atomic) (*atomic)(s.i) += 0.25 * s.k * stretch * stretch, (*atomic)(s.j) += 0.25 * s.k * stretch * stretch;
+      if (atomic)
+        (*atomic)(s.i) += 0.25 * s.k * stretch * stretch, (*atomic)(s.j) += 0.25 * s.k * stretch * stretch;
       if (forces) {
         const Eigen::Vector3d f = -s.k * stretch * d / len;
         forces->col(s.i) += f;

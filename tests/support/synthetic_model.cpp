@@ -98,12 +98,15 @@ model::MoleculeModel synthetic_molecule(const SyntheticSpec& spec) {
       f.kernels = {k, p};
     } else {
       k.type = spec.kernel;
-      for (int h = 0; h < nf; ++h) k.active_dimensions.push_back(h), k.theta.push_back(0.05 + 0.9 * uniform(rng));
+      for (int h = 0; h < nf; ++h)
+        k.active_dimensions.push_back(h), k.theta.push_back(0.05 + 0.9 * uniform(rng));
       f.composition = "(k1)";
       f.kernels = {k};
     }
-    if (spec.standardise) f.training_data_keys = {{"scaling.x", "standardise"}, {"scaling.y", "standardise"}};
-    else f.training_data_keys = {{"scaling.x", "none"}, {"scaling.y", "none"}};
+    if (spec.standardise)
+      f.training_data_keys = {{"scaling.x", "standardise"}, {"scaling.y", "standardise"}};
+    else
+      f.training_data_keys = {{"scaling.x", "none"}, {"scaling.y", "none"}};
     Eigen::Index i_min = 0;
     const double y_min = f.y.minCoeff(&i_min);
     if (spec.mean == "constant") {
@@ -111,8 +114,9 @@ model::MoleculeModel synthetic_molecule(const SyntheticSpec& spec) {
     } else {
       Eigen::VectorXd beta(nf);
       for (int h = 0; h < nf; ++h) beta(h) = 0.01 * (uniform(rng) - 0.2);
-      f.mean = spec.mean == "linear" ? model::MeanFunction::make_linear(beta, f.x.row(i_min).transpose(), y_min)
-                                     : model::MeanFunction::make_quadratic(beta, f.x.row(i_min).transpose(), y_min);
+      f.mean = spec.mean == "linear"
+                   ? model::MeanFunction::make_linear(beta, f.x.row(i_min).transpose(), y_min)
+                   : model::MeanFunction::make_quadratic(beta, f.x.row(i_min).transpose(), y_min);
     }
     if (spec.standardise && f.mean.kind == model::MeanKind::kConstant) f.mean.constant = 0.0;
     f.weights = Eigen::VectorXd::Zero(n);

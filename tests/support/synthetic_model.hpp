@@ -1,7 +1,7 @@
 #pragma once
-// Synthetic GP-IQA model sets for tests and benchmarks: a random molecule, a local frame per atom from its two
-// nearest neighbours, training features from displaced copies, smooth made-up energies, and weights either
-// solved exactly (small sets) or random (large benchmark sets, where only the cost matters).
+// Synthetic GP-IQA model sets for tests and benchmarks: a random molecule, a local frame per atom from its
+// two nearest neighbours, training features from displaced copies, smooth made-up energies, and weights
+// either solved exactly (small sets) or random (large benchmark sets, where only the cost matters).
 #include <string>
 
 #include "gpiqa/model/molecule_model.hpp"
@@ -11,8 +11,9 @@ namespace gpiqa::test {
 struct SyntheticSpec {
   int atoms = 5;
   int training_points = 60;
-  std::string kernel = "rbf-cyclic";  // "rbf", "rbf-cyclic", or "rbf+periodic" (rbf on all but the last feature)
-  std::string mean = "quadratic";     // "constant", "linear", "quadratic"
+  std::string kernel =
+      "rbf-cyclic";                // "rbf", "rbf-cyclic", or "rbf+periodic" (rbf on all but the last feature)
+  std::string mean = "quadratic";  // "constant", "linear", "quadratic"
   bool solve_weights = true;
   bool standardise = false;
   unsigned seed = 7;

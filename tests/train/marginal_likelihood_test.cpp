@@ -1,14 +1,15 @@
-// The log marginal likelihood's analytic gradient equals central differences, for rbf and wrapped (rbf-cyclic)
-// features, with the noise fixed and fitted, plain and concentrated; its value matches the textbook formula
-// computed densely, and the concentrated value is the plain one at the best process variance.
+// The log marginal likelihood's analytic gradient equals central differences, for rbf and wrapped
+// (rbf-cyclic) features, with the noise fixed and fitted, plain and concentrated; its value matches the
+// textbook formula computed densely, and the concentrated value is the plain one at the best process
+// variance.
 #include "gpiqa/train/marginal_likelihood.hpp"
 
 #include <cmath>
 #include <numbers>
 #include <random>
 
-#include <Eigen/LU>
 #include <gtest/gtest.h>
+#include <Eigen/LU>
 
 namespace gpiqa::train {
 namespace {
@@ -36,7 +37,9 @@ void expect_gradient_matches(const LikelihoodProblem& p, const Eigen::VectorXd& 
     Eigen::VectorXd a = phi, b = phi;
     a(k) += h;
     b(k) -= h;
-    const double fd = (log_marginal_likelihood(p, a, noise, nullptr) - log_marginal_likelihood(p, b, noise, nullptr)) / (2 * h);
+    const double fd =
+        (log_marginal_likelihood(p, a, noise, nullptr) - log_marginal_likelihood(p, b, noise, nullptr)) /
+        (2 * h);
     EXPECT_NEAR(g(k), fd, 1e-6 * std::max(1.0, std::abs(fd))) << "parameter " << k;
   }
 }
@@ -99,7 +102,8 @@ TEST(MarginalLikelihood, ValueIsTheTextbookFormula) {
       for (int h = 0; h < 3; ++h) s += std::exp(phi(h)) * std::pow(p.x(i, h) - p.x(j, h), 2);
       K(i, j) = std::exp(-s) + (i == j ? 1e-4 : 0.0);
     }
-  const double expected = -0.5 * p.r.dot(K.inverse() * p.r) - 0.5 * std::log(K.determinant()) - 6 * std::log(2 * std::numbers::pi);
+  const double expected = -0.5 * p.r.dot(K.inverse() * p.r) - 0.5 * std::log(K.determinant()) -
+                          6 * std::log(2 * std::numbers::pi);
   EXPECT_NEAR(log_marginal_likelihood(p, phi, 1e-4, nullptr), expected, 1e-8 * std::abs(expected));
 }
 

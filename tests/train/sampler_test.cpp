@@ -1,5 +1,5 @@
-// Training data from the reference: deterministic sampling, an energy cap, diverse subsets, CSVs that say what
-// the reference says, and a set trained on them that reproduces the reference.
+// Training data from the reference: deterministic sampling, an energy cap, diverse subsets, CSVs that say
+// what the reference says, and a set trained on them that reproduces the reference.
 #include "gpiqa/train/sampler.hpp"
 
 #include <filesystem>
@@ -57,7 +57,8 @@ TEST(Sampler, IsDeterministicForASeedAndDiffersBetweenSeeds) {
   const double e_min = ref.compute(mol.positions_bohr(), nullptr, nullptr, nullptr);
   for (const auto* set : {&a.training, &a.validation})
     for (const model::Positions& p : *set)
-      EXPECT_LE((ref.compute(p, nullptr, nullptr, nullptr) - e_min) * units::kKcalPerMolPerHartree, a.max_energy_kcal);
+      EXPECT_LE((ref.compute(p, nullptr, nullptr, nullptr) - e_min) * units::kKcalPerMolPerHartree,
+                a.max_energy_kcal);
   for (const model::Positions& v : a.validation)
     for (const model::Positions& t : a.training) EXPECT_NE(v, t);
 }
@@ -104,7 +105,8 @@ TEST(Sampler, CsvsCarryTheReferencePartitionAndTrainAnAccurateSet) {
   EXPECT_LT(e.force_rmse_hartree_per_bohr, 5e-3);
   // The trained set reproduces its own training data (through the file reader).
   for (std::size_t g = 0; g < 5; ++g)
-    EXPECT_NEAR(set.compute(s.training[g], nullptr, nullptr, nullptr), ref.compute(s.training[g], nullptr, nullptr, nullptr), 1e-5);
+    EXPECT_NEAR(set.compute(s.training[g], nullptr, nullptr, nullptr),
+                ref.compute(s.training[g], nullptr, nullptr, nullptr), 1e-5);
 }
 
 TEST(BuiltinModels, TheCommittedWaterSetGivesSensibleEnergiesOnTheSharedGeometry) {

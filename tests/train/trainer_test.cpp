@@ -40,10 +40,12 @@ TEST(Trainer, TrainedFileRoundTripsAndReproducesItsTrainingData) {
   EXPECT_GT(back.noise(), 0);
   const model::AtomModel m = model::make_atom_model(back);
   const Eigen::VectorXd residual = m.predict_training() - m.training_y();
-  // A GP with fitted noise smooths: residuals stay within a few noise standard deviations (sqrt(nugget) ~ 1e-4 Ha).
+  // A GP with fitted noise smooths: residuals stay within a few noise standard deviations (sqrt(nugget) ~
+  // 1e-4 Ha).
   EXPECT_LT(residual.cwiseAbs().maxCoeff(), 5 * std::sqrt(m.noise()));
   EXPECT_LT(residual.cwiseAbs().maxCoeff(), 0.5e-3);
-  EXPECT_LT((residual + m.noise() * m.weights()).cwiseAbs().maxCoeff(), 1e-9) << "weights not solved at the written noise";
+  EXPECT_LT((residual + m.noise() * m.weights()).cwiseAbs().maxCoeff(), 1e-9)
+      << "weights not solved at the written noise";
 }
 
 TEST(Trainer, WaterValidationErrorOnHeldOutThird) {
@@ -54,7 +56,8 @@ TEST(Trainer, WaterValidationErrorOnHeldOutThird) {
     const TrainResult r = train_atom_model(fit, water_identity(atom), TrainOptions{});
     const model::AtomModel m = model::make_atom_model(r.file);
     double se = 0;
-    for (Eigen::Index i = 0; i < held.x.rows(); ++i) se += std::pow(m.energy(held.x.row(i).transpose()) - held.y(i), 2);
+    for (Eigen::Index i = 0; i < held.x.rows(); ++i)
+      se += std::pow(m.energy(held.x.row(i).transpose()) - held.y(i), 2);
     const double rmse = std::sqrt(se / static_cast<double>(held.x.rows()));
     // measured 0.17 / 0.25 / 0.22 mHa; 1 mHa is 0.63 kcal/mol
     EXPECT_LT(rmse, 0.5e-3) << atom;
@@ -72,7 +75,8 @@ TEST(Trainer, IsDeterministic) {
 }
 
 TEST(Trainer, FileNamesGiveSystemAndAtom) {
-  EXPECT_EQ(identity_from_file_name("/x/WATER_O1_TRAINING_SET.csv"), std::make_pair(std::string("WATER"), std::string("O1")));
+  EXPECT_EQ(identity_from_file_name("/x/WATER_O1_TRAINING_SET.csv"),
+            std::make_pair(std::string("WATER"), std::string("O1")));
   EXPECT_EQ(identity_from_file_name("/x/N_METHYL_ACETAMIDE_C3_TRAINING_SET.csv").second, "C3");
   EXPECT_EQ(identity_from_file_name("data.csv"), std::make_pair(std::string(), std::string()));
 }
@@ -88,7 +92,8 @@ TEST(TrainingSet, BadCsvsNameTheFileAndRow) {
       {",f1,f2,f3,q00\n0,1,2,3,4\n", 1, "no 'iqa' column"},
       {",a,b,iqa\n0,1,2,3\n", 1, "no feature columns"},
       {",f1,f3,f2,iqa\n0,1,2,3,4\n", 1, "f1, f2, ... in order"},
-      {",f1,f2,f3,iqa\n0,1,2,3,-1\n1,1,nan,3,-1\n2,1,2,3,-1\n3,1,2,3,-1\n", 3, "column 'f2' is not a finite number"},
+      {",f1,f2,f3,iqa\n0,1,2,3,-1\n1,1,nan,3,-1\n2,1,2,3,-1\n3,1,2,3,-1\n", 3,
+       "column 'f2' is not a finite number"},
       {",f1,f2,f3,iqa\n0,1,2,3,-1\n1,1,2,3\n", 3, "row has 4 columns"},
       {",f1,f2,f3,iqa\n0,1,2,3,-1\n1,1,2,3,-1\n", 0, "fewer points than features"},
   };
@@ -126,8 +131,8 @@ TEST(Trainer, LocalFramesGivenAndDefault) {
     std::string ijk;
     const char* fragment;
   };
-  for (const Bad& b : {Bad{"1 2", "three 1-based"}, Bad{"1 2 x", "three 1-based"}, Bad{"1 2 5", "out of range 1..4"},
-                       Bad{"1 2 2", "must differ"}}) {
+  for (const Bad& b : {Bad{"1 2", "three 1-based"}, Bad{"1 2 x", "three 1-based"},
+                       Bad{"1 2 5", "out of range 1..4"}, Bad{"1 2 2", "must differ"}}) {
     try {
       parse_alf(b.ijk, 4, "ALF.txt", 7);
       FAIL() << b.ijk;

@@ -1,8 +1,9 @@
 #pragma once
 // A campaign: molecules x model variants x temperatures x seeds, each an independent trajectory, from a YAML
-// file (paths relative to it). The keys of this example are the contract; md, start, stability and output have
-// defaults (below). Validation is strict: unknown keys, wrong types, missing files, model sets, references and
-// geometries whose atoms do not match and empty axes are errors naming the YAML line, before anything runs.
+// file (paths relative to it). The keys of this example are the contract; md, start, stability and output
+// have defaults (below). Validation is strict: unknown keys, wrong types, missing files, model sets,
+// references and geometries whose atoms do not match and empty axes are errors naming the YAML line, before
+// anything runs.
 //
 //   name: mean-function-study
 //   molecules:
@@ -12,7 +13,8 @@
 //   models:                       # variants applied to every molecule
 //     as-trained: {mean: file}    # kind: gp (the default): the molecule's GP model set with this prior mean
 //     MIN:        {mean: min}
-//     reference:  {kind: reference}   # the MMFF94 reference itself (no mean); results rows get mean "reference"
+//     reference:  {kind: reference}   # the MMFF94 reference itself (no mean); results rows get mean
+//     "reference"
 //   temperatures_K: [300, 500]
 //   seeds: 8                      # 8 seeds (1..8), or an explicit list [3, 7, 11]
 //   md: {timestep_fs: 0.5, duration_ps: 10, thermostat: {type: nhc, tau_fs: 50}}
@@ -22,8 +24,8 @@
 //
 // A molecule needs `models` only when the campaign has a GP variant, a reference (`reference: FILE.mol` or
 // `smiles:`, not both) only when it has a reference variant, and `geometry` only when it has no reference.
-// `builtin: NAME` (water, ammonia, methanol, glycine, serine, aspirin) stands alone; its model set is looked up
-// (and must have been built with `gpiqa models build NAME`) only when the campaign has a GP variant.
+// `builtin: NAME` (water, ammonia, methanol, glycine, serine, aspirin) stands alone; its model set is looked
+// up (and must have been built with `gpiqa models build NAME`) only when the campaign has a GP variant.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -37,8 +39,9 @@ namespace gpiqa::campaign {
 
 struct MoleculeEntry {
   std::string name;
-  std::string geometry;   // absolute path; empty: start from the reference molecule's coordinates
-  std::string models;     // absolute path of the GP model set directory; empty when the campaign has no GP variant
+  std::string geometry;  // absolute path; empty: start from the reference molecule's coordinates
+  std::string
+      models;  // absolute path of the GP model set directory; empty when the campaign has no GP variant
   std::string reference;  // absolute path of the reference molfile, or empty
   std::string smiles;     // the reference as SMILES, or empty (at most one of reference and smiles is set)
   std::string builtin;    // the built-in molecule it came from, or empty
@@ -85,7 +88,8 @@ struct CampaignSpec {
 CampaignSpec load_campaign(const std::string& path);
 CampaignSpec parse_campaign(const std::string& yaml_text, const std::string& source);
 
-/// The molecule's reference (its molfile, or its SMILES embedded deterministically). Requires has_reference().
+/// The molecule's reference (its molfile, or its SMILES embedded deterministically). Requires
+/// has_reference().
 reference::Molecule reference_molecule(const MoleculeEntry& molecule);
 
 }  // namespace gpiqa::campaign

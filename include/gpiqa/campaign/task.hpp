@@ -1,8 +1,8 @@
 #pragma once
 // Tasks: the Cartesian product molecules x models x temperatures x seeds, in that nesting order (YAML order
 // within each axis). task_id is the position in that order; the random stream key is a hash of the task's
-// molecule, temperature and seed (names and values, not positions), so a task keeps its stream when the campaign
-// grows, and all model variants of one (molecule, temperature, seed) share it: paired comparisons.
+// molecule, temperature and seed (names and values, not positions), so a task keeps its stream when the
+// campaign grows, and all model variants of one (molecule, temperature, seed) share it: paired comparisons.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,17 +15,17 @@ namespace gpiqa::campaign {
 struct Task {
   std::int64_t id = 0;
   std::size_t molecule = 0, model = 0, temperature = 0, seed = 0;  // indices into the spec's axes
-  std::string label;       // "water/MIN/300K/seed3"
-  std::uint64_t key = 0;   // random stream key (shared by the model variants)
+  std::string label;                                               // "water/MIN/300K/seed3"
+  std::uint64_t key = 0;     // random stream key (shared by the model variants)
   double expected_cost = 0;  // relative cost, for longest-expected-first scheduling
 };
 
 /// `atoms_times_points[m]`: atoms x training points x features of molecule m's model set (cost per step).
 std::vector<Task> expand_tasks(const CampaignSpec& spec, const std::vector<double>& cost_per_step);
 md::TrajectorySpec trajectory_spec(const CampaignSpec& spec, const Task& task);
-/// FNV-1a 64-bit of a canonical rendering of everything that decides results (all but `output`), including the
-/// bytes of the model, geometry and reference molfiles (or the reference SMILES): a changed campaign is refused by
-/// an existing results file.
+/// FNV-1a 64-bit of a canonical rendering of everything that decides results (all but `output`), including
+/// the bytes of the model, geometry and reference molfiles (or the reference SMILES): a changed campaign is
+/// refused by an existing results file.
 std::string campaign_fingerprint(const CampaignSpec& spec);
 std::uint64_t fnv1a64(const std::string& data, std::uint64_t hash = 14695981039346656037ull);
 

@@ -1,8 +1,9 @@
 #pragma once
-// Runs campaign tasks on one process (no MPI here): builds each molecule's potential per variant once (its GP model
-// set with the variant's prior mean, or its own MMFF94 reference; never shared between runners) and keeps it, runs the
-// trajectory, checkpoints it to <checkpoint_dir>/task-<id>.h5 every checkpoint_every_s seconds (and when told to
-// stop), resumes from such a file when it exists, and returns the finished row with its frames.
+// Runs campaign tasks on one process (no MPI here): builds each molecule's potential per variant once (its GP
+// model set with the variant's prior mean, or its own MMFF94 reference; never shared between runners) and
+// keeps it, runs the trajectory, checkpoints it to <checkpoint_dir>/task-<id>.h5 every checkpoint_every_s
+// seconds (and when told to stop), resumes from such a file when it exists, and returns the finished row with
+// its frames.
 #include <functional>
 #include <map>
 #include <memory>
@@ -31,7 +32,8 @@ std::string checkpoint_path(const std::string& checkpoint_dir, std::int64_t task
 class TaskRunner {
  public:
   TaskRunner(const CampaignSpec& spec, std::string checkpoint_dir, int rank, std::string host);
-  /// `keep_going` is called every few hundred steps; returning false stops the task (checkpointed, interrupted).
+  /// `keep_going` is called every few hundred steps; returning false stops the task (checkpointed,
+  /// interrupted).
   TaskResult run(const Task& task, const std::function<bool()>& keep_going);
   /// Energy-and-forces time of a molecule's potential under a variant, seconds per call (for plan estimates).
   double seconds_per_step(std::size_t molecule, std::size_t variant);

@@ -2,7 +2,8 @@
 // Checkpoints of a trajectory in HDF5: every number a bit-identical restart needs, stored as native doubles
 // (exact). Layout of a checkpoint group:
 //   attributes  format="gpiqa-checkpoint", format_version, seed, task_key, integrator, step,
-//               heat_removed_hartree, status, reason, failure_step, identity.* (what the run was: models, mean...)
+//               heat_removed_hartree, status, reason, failure_step, identity.* (what the run was: models,
+//               mean...)
 //   datasets    positions_bohr, velocities_bohr_per_atomic_time, reference_bohr (N x 3), masses_electron (N),
 //               thermostat (M), metrics (named attributes on a group)
 #include <map>

@@ -1,6 +1,6 @@
 #pragma once
-// Frames of one trajectory held in memory (a campaign task sends them to rank 0 with its outcome, and keeps them
-// in its checkpoint so a resumed task still has its early frames). Written in the H5MD-style layout of
+// Frames of one trajectory held in memory (a campaign task sends them to rank 0 with its outcome, and keeps
+// them in its checkpoint so a resumed task still has its early frames). Written in the H5MD-style layout of
 // FrameWriter; readable back from it.
 #include <cstdint>
 #include <string>
@@ -18,8 +18,9 @@ struct FrameBuffer {
   std::vector<double> potential_hartree, kinetic_hartree, conserved_hartree, temperature_K;
 
   std::size_t size() const { return step.size(); }
-  void append(long long step, double time_ps, const md::Positions& positions_bohr, const md::Positions& velocities_atomic,
-              double potential, double kinetic, double conserved, double temperature);
+  void append(long long step, double time_ps, const md::Positions& positions_bohr,
+              const md::Positions& velocities_atomic, double potential, double kinetic, double conserved,
+              double temperature);
   /// Drops frames after `step`.
   void keep_through(long long step);
   void write(hid_t group) const;

@@ -25,8 +25,9 @@ class FrameWriter {
              const md::Positions& velocities_atomic, double potential_hartree, double kinetic_hartree,
              double conserved_hartree, double temperature_K);
   /// One frame already in file units (positions Angstrom, velocities Angstrom/ps, N x 3 row-major).
-  void write_row(long long step, double time_ps, const double* positions_angstrom, const double* velocities_angstrom_per_ps,
-                 double potential_hartree, double kinetic_hartree, double conserved_hartree, double temperature_K);
+  void write_row(long long step, double time_ps, const double* positions_angstrom,
+                 const double* velocities_angstrom_per_ps, double potential_hartree, double kinetic_hartree,
+                 double conserved_hartree, double temperature_K);
 
  private:
   struct Series;

@@ -46,13 +46,15 @@ std::int64_t int_attribute(hid_t obj, const std::string& name);
 bool has_attribute(hid_t obj, const std::string& name);
 
 /// Writes a double dataset of the given shape (row-major), replacing nothing: fails if it exists.
-void write_doubles(hid_t loc, const std::string& name, const std::vector<double>& data, const std::vector<hsize_t>& dims);
+void write_doubles(hid_t loc, const std::string& name, const std::vector<double>& data,
+                   const std::vector<hsize_t>& dims);
 std::vector<double> read_doubles(hid_t loc, const std::string& name, std::vector<hsize_t>* dims = nullptr);
 void write_ints(hid_t loc, const std::string& name, const std::vector<std::int64_t>& data);
 std::vector<std::int64_t> read_ints(hid_t loc, const std::string& name);
 void write_strings(hid_t loc, const std::string& name, const std::vector<std::string>& data);
 /// Fixed-length (null-padded) strings of `width` bytes; longer values are an error.
-void write_fixed_strings(hid_t loc, const std::string& name, const std::vector<std::string>& data, std::size_t width);
+void write_fixed_strings(hid_t loc, const std::string& name, const std::vector<std::string>& data,
+                         std::size_t width);
 /// Reads variable- or fixed-length string datasets.
 std::vector<std::string> read_strings(hid_t loc, const std::string& name);
 
@@ -61,7 +63,8 @@ class Appendable {
  public:
   Appendable() = default;
   /// Creates it, or opens it when it exists (then appends after its current rows).
-  Appendable(hid_t loc, const std::string& name, hid_t type, std::vector<hsize_t> row_shape, hsize_t chunk_rows = 64);
+  Appendable(hid_t loc, const std::string& name, hid_t type, std::vector<hsize_t> row_shape,
+             hsize_t chunk_rows = 64);
   void append(const void* row);
   hsize_t rows() const { return rows_; }
   /// Drops rows from `rows` on (used to discard frames written after the checkpoint a run resumes from).

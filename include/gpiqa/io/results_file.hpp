@@ -1,6 +1,7 @@
 #pragma once
-// The campaign results file (HDF5), written by one process (rank 0 or a shard), flushed and closed after every
-// batch of finished tasks so that h5py can read it while the campaign runs and a kill leaves a consistent file.
+// The campaign results file (HDF5), written by one process (rank 0 or a shard), flushed and closed after
+// every batch of finished tasks so that h5py can read it while the campaign runs and a kill leaves a
+// consistent file.
 //   /            attributes format="gpiqa-results", format_version, campaign_name, campaign_yaml,
 //                campaign_fingerprint, software_version, created (UTC ISO 8601), shard_index, shard_count
 //   /tasks/      equal-length 1-D datasets, one row per task in task_id order (see TaskRow), with `unit`
@@ -53,8 +54,8 @@ void create_results(const std::string& path, const ResultsHeader& header, const 
 /// Reads the header; throws InputError if the file is not a gpiqa results file of a supported version.
 ResultsHeader read_results_header(const std::string& path);
 std::vector<TaskRow> read_results_rows(const std::string& path);
-/// Keeps a results file open for a run and records finished tasks, flushing after each call. The writer takes no
-/// file lock, so h5py can open the file at any time and sees the state of the last flush.
+/// Keeps a results file open for a run and records finished tasks, flushing after each call. The writer takes
+/// no file lock, so h5py can open the file at any time and sees the state of the last flush.
 class ResultsWriter {
  public:
   explicit ResultsWriter(const std::string& path);

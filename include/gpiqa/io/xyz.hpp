@@ -8,7 +8,7 @@
 namespace gpiqa::io {
 
 struct XyzFrame {
-  std::vector<std::string> elements;                    // as written, e.g. "O", "H"
+  std::vector<std::string> elements;                            // as written, e.g. "O", "H"
   Eigen::Matrix<double, 3, Eigen::Dynamic> positions_angstrom;  // one column per atom
   std::string comment;
 };

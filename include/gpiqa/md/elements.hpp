@@ -1,6 +1,6 @@
 #pragma once
-// Element data used by the dynamics and the monitors: standard atomic masses (IUPAC 2013, conventional values)
-// and single-bond covalent radii (Cordero et al., Dalton Trans. 2008, 2832).
+// Element data used by the dynamics and the monitors: standard atomic masses (IUPAC 2013, conventional
+// values) and single-bond covalent radii (Cordero et al., Dalton Trans. 2008, 2832).
 #include <string>
 
 namespace gpiqa::md {

@@ -6,7 +6,8 @@
 //             order-3 sub-steps; Q_1 = N_f k T tau^2, Q_j = k T tau^2
 //   csvr      Bussi-Donadio-Parrinello stochastic velocity rescaling (J. Chem. Phys. 126, 014101 (2007)),
 //             applied for dt/2 before and after the Verlet step
-//   langevin  BAOAB (Leimkuhler & Matthews, AMRX 2013, 34): B A O A B with O: v <- c v + sqrt((1-c^2) kT/m) xi,
+//   langevin  BAOAB (Leimkuhler & Matthews, AMRX 2013, 34): B A O A B with O: v <- c v + sqrt((1-c^2) kT/m)
+//   xi,
 //             c = exp(-gamma dt)
 // Degrees of freedom: the deterministic and rescaling schemes keep centre-of-mass translation and rotation
 // removed (N_f = 3N-6, 3N-5 if linear); Langevin noise excites them, so N_f = 3N there.
@@ -25,10 +26,10 @@ struct IntegratorConfig {
   std::string type = "nhc";  // nve | nhc | csvr | langevin
   double timestep_fs = 0.5;
   double temperature_K = 300.0;
-  double tau_fs = 100.0;            // nhc, csvr: thermostat time constant
-  int chain_length = 3;             // nhc
-  int nhc_substeps = 1;             // nhc: multiple time steps per Suzuki-Yoshida weight
-  double friction_per_ps = 10.0;    // langevin: gamma
+  double tau_fs = 100.0;          // nhc, csvr: thermostat time constant
+  int chain_length = 3;           // nhc
+  int nhc_substeps = 1;           // nhc: multiple time steps per Suzuki-Yoshida weight
+  double friction_per_ps = 10.0;  // langevin: gamma
 };
 
 /// Throws InputError("--thermostat", ...) / ("timestep", ...) for invalid settings.

@@ -1,7 +1,8 @@
 #pragma once
 // Counter-based random numbers (Salmon et al., SC'11: Philox4x64-10 from Random123). A stream is keyed by
-// (seed, task key); every draw is addressed by (step, purpose, index), so a trajectory's noise does not depend
-// on which rank runs it, in what order, or whether it was restarted in between: there is no generator state.
+// (seed, task key); every draw is addressed by (step, purpose, index), so a trajectory's noise does not
+// depend on which rank runs it, in what order, or whether it was restarted in between: there is no generator
+// state.
 #include <cstdint>
 #include <span>
 

@@ -13,11 +13,11 @@ namespace gpiqa::md {
 using model::Positions;
 
 struct MdState {
-  Positions positions;   // Bohr
-  Positions velocities;  // Bohr / atomic time
+  Positions positions;     // Bohr
+  Positions velocities;    // Bohr / atomic time
   Eigen::VectorXd masses;  // electron masses
   long long step = 0;
-  std::vector<double> thermostat;  // the integrator's own variables (e.g. NHC positions and velocities)
+  std::vector<double> thermostat;     // the integrator's own variables (e.g. NHC positions and velocities)
   double heat_removed_hartree = 0.0;  // energy the thermostat took out (CSVR, Langevin)
   // derived from positions (recomputed on restart, never saved)
   Positions forces;  // Hartree / Bohr

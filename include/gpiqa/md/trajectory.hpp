@@ -2,12 +2,12 @@
 // One NVT (or NVE) trajectory of one molecule under one potential, watched by the stability monitors:
 // initial conditions -> steps -> outcome. A Checkpoint holds everything needed to continue bit for bit.
 //
-// Initial conditions: the given geometry, optionally displaced (the "high-energy starting geometries" of FFLUX
-// stability studies) by Gaussian noise of sigma displace_angstrom on every Cartesian coordinate (kGaussian: an
-// atom moves by sigma sqrt(3) on average, so a bond deviates by about sigma sqrt(2) per direction), or by exactly
-// displace_angstrom per atom in a uniformly random direction (kSphere: every atom moved by that distance); velocities
-// from Maxwell-Boltzmann at the target temperature, then centre-of-mass translation and rotation removed.
-// Bonds for the monitors come from the undisplaced geometry.
+// Initial conditions: the given geometry, optionally displaced (the "high-energy starting geometries" of
+// FFLUX stability studies) by Gaussian noise of sigma displace_angstrom on every Cartesian coordinate
+// (kGaussian: an atom moves by sigma sqrt(3) on average, so a bond deviates by about sigma sqrt(2) per
+// direction), or by exactly displace_angstrom per atom in a uniformly random direction (kSphere: every atom
+// moved by that distance); velocities from Maxwell-Boltzmann at the target temperature, then centre-of-mass
+// translation and rotation removed. Bonds for the monitors come from the undisplaced geometry.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -37,13 +37,14 @@ struct TrajectorySpec {
   stability::MonitorConfig monitors;
 };
 
-/// Throws InputError for a non-positive duration, a negative displacement, or bad integrator/monitor settings.
+/// Throws InputError for a non-positive duration, a negative displacement, or bad integrator/monitor
+/// settings.
 void validate(const TrajectorySpec& spec);
 
 struct Checkpoint {
   MdState state;  // forces and potential are recomputed on restart
   stability::RunningMetrics metrics;
-  Positions reference_bohr;  // undisplaced start geometry (bonds)
+  Positions reference_bohr;    // undisplaced start geometry (bonds)
   stability::Outcome outcome;  // pending while running
   std::uint64_t seed = 0, task_key = 0;
   std::string integrator;
@@ -53,8 +54,8 @@ class Trajectory {
  public:
   /// A fresh trajectory from `start_bohr`.
   Trajectory(model::Potential& potential, const Positions& start_bohr, TrajectorySpec spec);
-  /// Continues a checkpoint (the duration may differ from the original). Throws InputError when the checkpoint
-  /// does not belong to this spec (seed, task or integrator differ, or the atom count).
+  /// Continues a checkpoint (the duration may differ from the original). Throws InputError when the
+  /// checkpoint does not belong to this spec (seed, task or integrator differ, or the atom count).
   Trajectory(model::Potential& potential, Checkpoint checkpoint, TrajectorySpec spec);
 
   /// Called after every step; return false to stop early (the outcome then stays pending).

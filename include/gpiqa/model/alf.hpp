@@ -34,7 +34,9 @@ struct Alf {
   int xy_plane = 2;
 };
 
-inline int alf_feature_count(int number_of_atoms) { return 3 * number_of_atoms - 6; }
+inline int alf_feature_count(int number_of_atoms) {
+  return 3 * number_of_atoms - 6;
+}
 
 /// Sparse Jacobian of one atom's features: feature h depends on at most four atoms (A, X, Y and, for the
 /// spherical triples, B). Column h of `d_dr` holds d f_h / d r for (A, X, Y, B), 3 rows each.
@@ -51,7 +53,8 @@ inline constexpr double kDegenerateFrameSine = 1e-8;
 void alf_features(const Positions& positions_bohr, const Alf& alf, Eigen::Ref<Eigen::VectorXd> features,
                   AlfJacobian* jacobian);
 
-/// Adds -sum_h g_h d f_h/dr to `forces` (g = dE/df): the chain rule from feature gradient to Cartesian forces.
+/// Adds -sum_h g_h d f_h/dr to `forces` (g = dE/df): the chain rule from feature gradient to Cartesian
+/// forces.
 void accumulate_forces(const AlfJacobian& jacobian, const Eigen::Ref<const Eigen::VectorXd>& dE_df,
                        Positions& forces);
 

@@ -31,7 +31,8 @@ struct Standardisation {
   Eigen::VectorXd x_mean, x_std;  // per feature, population std of the raw training inputs
   double y_mean = 0.0, y_std = 1.0;
   /// From raw training data; throws std::invalid_argument if a standardised feature has zero spread.
-  static Standardisation from_data(bool scale_x, bool scale_y, const Eigen::MatrixXd& X, const Eigen::VectorXd& y);
+  static Standardisation from_data(bool scale_x, bool scale_y, const Eigen::MatrixXd& X,
+                                   const Eigen::VectorXd& y);
 };
 
 /// What a single evaluation saw besides the energy (for extrapolation monitoring).
@@ -46,8 +47,8 @@ class AtomModel {
   /// X: one raw training point per row (n x nf), y: n raw energies, w: n weights (in the standardised space
   /// when `scaling` standardises). Throws std::invalid_argument on inconsistent sizes.
   AtomModel(std::string label, Alf alf, MeanFunction mean, std::vector<KernelFactor> factors,
-            PeriodicConvention convention, Eigen::MatrixXd X, Eigen::VectorXd y, Eigen::VectorXd w, double noise,
-            Standardisation scaling = {});
+            PeriodicConvention convention, Eigen::MatrixXd X, Eigen::VectorXd y, Eigen::VectorXd w,
+            double noise, Standardisation scaling = {});
 
   /// Energy at features x; gradient dE/dx written to `gradient` when it is non-empty (size nf).
   AtomEvaluation evaluate(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<Eigen::VectorXd> gradient,

@@ -6,7 +6,8 @@
 //   k(x, x') = exp(-sum_terms G_term(d_h)),  with per-dimension terms
 //   rbf          G = theta_h d^2
 //   rbf-cyclic   G = theta_h wrap(d)^2 on phi features (every third feature from the sixth, wrap into
-//                (-pi, pi]), theta_h d^2 on the others                       (FEREBUS, Di Pasquale et al. 2016)
+//                (-pi, pi]), theta_h d^2 on the others                       (FEREBUS, Di Pasquale et al.
+//                2016)
 //   periodic     G = c theta_h sin^2(d/2), period 2 pi; c = 2 for files written by gpytorch (ICHOR),
 //                c = 4 for FEREBUS (as DL_FFLUX evaluates them)
 // theta is used exactly as written in the file (no 1/2, no log). The gradient with respect to x is
@@ -27,11 +28,11 @@ struct KernelTerm {
 
 /// One factor as the file declares it (kept verbatim so that a written file reads back the same).
 struct KernelFactor {
-  std::string name;                 // "k1"
-  std::string type;                 // "rbf", "rbf-cyclic", "periodic"
+  std::string name;                    // "k1"
+  std::string type;                    // "rbf", "rbf-cyclic", "periodic"
   std::vector<int> active_dimensions;  // 0-based
-  std::vector<double> theta;        // one per active dimension
-  std::string theta_key = "theta";  // "theta" or "thetas", as read
+  std::vector<double> theta;           // one per active dimension
+  std::string theta_key = "theta";     // "theta" or "thetas", as read
 };
 
 /// Which convention a periodic factor follows; decided by the program that wrote the file.
@@ -39,7 +40,9 @@ enum class PeriodicConvention { kGpytorch, kFerebus };
 double periodic_factor(PeriodicConvention convention);  // c above: 2 or 4
 
 /// True for 0-based feature index h that is an ALF phi (3rd of every spherical triple): h = 5, 8, 11, ...
-inline bool is_phi_feature(int h) { return h >= 5 && (h - 5) % 3 == 0; }
+inline bool is_phi_feature(int h) {
+  return h >= 5 && (h - 5) % 3 == 0;
+}
 
 /// Flattens the factors into exponent terms. Throws std::invalid_argument for an unknown type.
 std::vector<KernelTerm> kernel_terms(const std::vector<KernelFactor>& factors, PeriodicConvention convention);

@@ -3,7 +3,8 @@
 //   constant    m(x) = c
 //   linear      m(x) = y_min + beta . (x - x_min)
 //   quadratic   m(x) = y_min + sum_h beta_h (x_h - x_min,h)^2
-// linear and quadratic are anchored at the lowest-energy training point (x_min, y_min), as FEREBUS writes them.
+// linear and quadratic are anchored at the lowest-energy training point (x_min, y_min), as FEREBUS writes
+// them.
 #include <string>
 
 #include <Eigen/Core>

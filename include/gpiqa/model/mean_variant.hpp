@@ -1,6 +1,7 @@
 #pragma once
-// Prior-mean variants: the same GP (kernel, hyperparameters, noise, training data) with another prior mean and
-// weights re-solved, w = (K + noise I)^-1 (y - m(X)). Named by a short spec shared by the CLI and campaigns:
+// Prior-mean variants: the same GP (kernel, hyperparameters, noise, training data) with another prior mean
+// and weights re-solved, w = (K + noise I)^-1 (y - m(X)). Named by a short spec shared by the CLI and
+// campaigns:
 //   file         the model as written (mean and weights untouched)
 //   mean|min|max constant mean at the mean / minimum / maximum of the atom's training energies
 //   NUMBER       constant mean at NUMBER Hartree for every atom, e.g. "-75.4"
@@ -8,7 +9,8 @@
 //   linear       m = y_min + beta.(x - x_min), beta by least squares, anchored at the lowest-energy training
 //                point (FEREBUS semantics)
 //   quadratic    m = y_min + sum_h beta_h (x_h - x_min,h)^2, least squares (FEREBUS semantics)
-//   quadratic+   as quadratic with beta_h >= 0 (non-negative least squares), so the prior energy rises in every
+//   quadratic+   as quadratic with beta_h >= 0 (non-negative least squares), so the prior energy rises in
+//   every
 //                feature direction away from the minimum; phi features (periodic) get beta = 0 because a
 //                quadratic in an angle that wraps at +-pi would make the energy jump there.
 #include <map>

@@ -29,18 +29,18 @@
 namespace gpiqa::model {
 
 struct ModelFile {
-  std::string source;  // path or name it was read from (for messages)
+  std::string source;                                         // path or name it was read from (for messages)
   std::vector<std::pair<std::string, std::string>> metadata;  // header lines in order ("program", "gpytorch")
   std::string system_name, atom_label, property;
   std::vector<std::pair<std::string, std::string>> system_extra;  // other [system] keys, verbatim
-  Alf alf;             // 0-based
+  Alf alf;                                                        // 0-based
   int number_of_atoms = 0, number_of_features = 0, number_of_training_points = 0;
   MeanFunction mean;
   std::string mean_x_key = "x_min", mean_y_key = "y_min";  // FEREBUS writes xmin/ymin, ICHOR x_min/y_min
   std::string composition;
   std::vector<KernelFactor> kernels;
   std::vector<std::pair<std::string, std::string>> training_data_keys;  // units.x, scaling.x, ... verbatim
-  Eigen::MatrixXd x;  // n x nf, raw
+  Eigen::MatrixXd x;                                                    // n x nf, raw
   Eigen::VectorXd y, weights;
 
   std::string program() const;  // lower-case metadata "program", "" if absent

@@ -1,5 +1,6 @@
 #pragma once
-// A GP-IQA model set: one AtomModel per atom of a molecule, read from a directory of NAME_iqa_ATOM.model files.
+// A GP-IQA model set: one AtomModel per atom of a molecule, read from a directory of NAME_iqa_ATOM.model
+// files.
 //   E = sum_A E_A(x_A(r)),   F_i = -sum_A sum_h dE_A/dx_Ah dx_Ah/dr_i   (x_A: atom A's ALF features)
 #include <ostream>
 #include <string>

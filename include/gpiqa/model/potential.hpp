@@ -15,7 +15,7 @@ namespace gpiqa::model {
 /// Side information of one evaluation, for stability monitoring. Models that have no notion of training
 /// data leave it empty.
 struct Diagnostics {
-  std::vector<double> max_kernel;   // per atom: largest kernel value to any training point (1 = on a point)
+  std::vector<double> max_kernel;     // per atom: largest kernel value to any training point (1 = on a point)
   std::vector<int> features_outside;  // per atom: number of features outside the training min/max box
 };
 
@@ -34,6 +34,8 @@ class Potential {
   virtual double lowest_training_energy() const;
 };
 
-inline double Potential::lowest_training_energy() const { return std::numeric_limits<double>::quiet_NaN(); }
+inline double Potential::lowest_training_energy() const {
+  return std::numeric_limits<double>::quiet_NaN();
+}
 
 }  // namespace gpiqa::model

@@ -5,17 +5,17 @@
 //   <data>/models/NAME/                   small default model sets the quickstart uses (committed)
 //   <cache>/NAME/                         larger sets, built deterministically on first use by
 //                                         `gpiqa models build NAME` (reference sampling + training)
-// <data> is $GPIQA_DATA_DIR when set, else the source tree gpiqa was built from. <cache> is $GPIQA_MODELS_CACHE
-// when set, else $XDG_CACHE_HOME/gpiqa/models, else ~/.cache/gpiqa/models.
+// <data> is $GPIQA_DATA_DIR when set, else the source tree gpiqa was built from. <cache> is
+// $GPIQA_MODELS_CACHE when set, else $XDG_CACHE_HOME/gpiqa/models, else ~/.cache/gpiqa/models.
 #include <string>
 #include <vector>
 
 namespace gpiqa::reference {
 
 struct BuiltinMolecule {
-  std::string name;     // "glycine"
-  std::string smiles;   // how molecules/NAME.mol was made
-  std::string system;   // upper-case system name in model files ("GLYCINE")
+  std::string name;    // "glycine"
+  std::string smiles;  // how molecules/NAME.mol was made
+  std::string system;  // upper-case system name in model files ("GLYCINE")
 };
 
 const std::vector<BuiltinMolecule>& builtin_molecules();

@@ -1,14 +1,14 @@
 #pragma once
 // A molecule with its bond graph and bond orders, as the reference force field needs it: read from an MDL
-// molfile (with explicit hydrogens and 3D coordinates) or built from a SMILES string (hydrogens added, embedded
-// by RDKit's ETKDG distance geometry with a fixed seed, then MMFF94-minimised), so the same SMILES always gives
-// the same atoms in the same order at the same coordinates.
+// molfile (with explicit hydrogens and 3D coordinates) or built from a SMILES string (hydrogens added,
+// embedded by RDKit's ETKDG distance geometry with a fixed seed, then MMFF94-minimised), so the same SMILES
+// always gives the same atoms in the same order at the same coordinates.
 //
-// The molecule also chooses each atom's local frame (ALF) the way ICHOR does (Isamura & Popelier, "ICHOR"; the
-// rule of Mills & Popelier 2014): the x-axis atom is the bonded neighbour of highest priority, the xy-plane atom
-// the next; an atom with a single neighbour takes the highest-priority neighbour of its x-axis atom instead.
-// Priority: atomic number, then (recursively, breadth first) the atomic numbers of the neighbours, then the lower
-// index.
+// The molecule also chooses each atom's local frame (ALF) the way ICHOR does (Isamura & Popelier, "ICHOR";
+// the rule of Mills & Popelier 2014): the x-axis atom is the bonded neighbour of highest priority, the
+// xy-plane atom the next; an atom with a single neighbour takes the highest-priority neighbour of its x-axis
+// atom instead. Priority: atomic number, then (recursively, breadth first) the atomic numbers of the
+// neighbours, then the lower index.
 #include <cstdint>
 #include <memory>
 #include <string>

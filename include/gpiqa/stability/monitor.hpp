@@ -1,15 +1,19 @@
 #pragma once
 // Stability monitors: after every step, decide whether the molecule is still physical.
-//   bonds       from the starting geometry: atoms closer than bond_factor x (sum of covalent radii, Cordero 2008)
-//   exploded    a bond stretched more than bond_stretch_angstrom beyond its reference length (0.5 A: dissociation,
+//   bonds       from the starting geometry: atoms closer than bond_factor x (sum of covalent radii, Cordero
+//   2008) exploded    a bond stretched more than bond_stretch_angstrom beyond its reference length (0.5 A:
+//   dissociation,
 //               Fu et al., "Forces are not enough", 2022), or the kinetic temperature, averaged over
-//               temperature_window_fs (exponential moving average: a small molecule's instantaneous temperature
-//               swings by thousands of kelvin as a displaced start relaxes), above target + max_temperature_excess_K
-//   collapsed   two atoms closer than min_distance_angstrom, a bond shorter than bond_compress_fraction of its
-//               reference, or the potential energy more than energy_floor_margin_hartree below the sum of the atoms'
-//               lowest training energies (a GP falling into a hole)
+//               temperature_window_fs (exponential moving average: a small molecule's instantaneous
+//               temperature swings by thousands of kelvin as a displaced start relaxes), above target +
+//               max_temperature_excess_K
+//   collapsed   two atoms closer than min_distance_angstrom, a bond shorter than bond_compress_fraction of
+//   its
+//               reference, or the potential energy more than energy_floor_margin_hartree below the sum of the
+//               atoms' lowest training energies (a GP falling into a hole)
 //   failed      non-finite energy or forces, or a degenerate local frame
-//   extrapolation (recorded, never ends a run): a step counts when any atom has a feature outside its training
+//   extrapolation (recorded, never ends a run): a step counts when any atom has a feature outside its
+//   training
 //               min/max box or its largest kernel value to the training points is below extrapolation_kernel
 #include <optional>
 #include <string>
@@ -45,9 +49,9 @@ struct Verdict {
 struct RunningMetrics {
   long long samples = 0;
   double temperature_mean = 0.0, temperature_m2 = 0.0;  // Welford
-  double temperature_average = 0.0;                      // moving average over temperature_window_fs
+  double temperature_average = 0.0;                     // moving average over temperature_window_fs
   double last_time_ps = 0.0;
-  double conserved_first = 0.0;                          // H at the first sample (regression is on H - H0)
+  double conserved_first = 0.0;  // H at the first sample (regression is on H - H0)
   double sum_t = 0.0, sum_tt = 0.0, sum_h = 0.0, sum_th = 0.0;  // least-squares drift of H against t (ps)
   double max_bond_deviation_angstrom = 0.0;
   double min_distance_angstrom = 1e300;
@@ -58,12 +62,14 @@ struct RunningMetrics {
 
 class StabilityMonitor {
  public:
-  StabilityMonitor(MonitorConfig config, std::vector<std::string> elements, const md::Positions& reference_bohr,
-                   double target_temperature_K, double lowest_training_energy_hartree);
+  StabilityMonitor(MonitorConfig config, std::vector<std::string> elements,
+                   const md::Positions& reference_bohr, double target_temperature_K,
+                   double lowest_training_energy_hartree);
 
   /// Checks the state after a step (forces and potential at the current positions), updating `metrics`.
   std::optional<Verdict> check(const md::MdState& state, double temperature_K, double conserved_hartree,
-                               double time_ps, const model::Diagnostics& diagnostics, RunningMetrics& metrics) const;
+                               double time_ps, const model::Diagnostics& diagnostics,
+                               RunningMetrics& metrics) const;
 
   const std::vector<std::pair<int, int>>& bonds() const { return bonds_; }
   const MonitorConfig& config() const { return config_; }

@@ -1,6 +1,6 @@
 #pragma once
-// How a trajectory ended, and what it looked like on the way. Time in ps, distances in Angstrom, temperatures in
-// Kelvin, energies in Hartree, forces in Hartree/Bohr.
+// How a trajectory ended, and what it looked like on the way. Time in ps, distances in Angstrom, temperatures
+// in Kelvin, energies in Hartree, forces in Hartree/Bohr.
 #include <limits>
 #include <string>
 

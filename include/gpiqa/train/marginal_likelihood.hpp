@@ -1,18 +1,19 @@
 #pragma once
-// Log marginal likelihood of a GP-IQA model and its gradient in log hyperparameters (Rasmussen & Williams 2006,
-// eqs. 2.30 and 5.9):
+// Log marginal likelihood of a GP-IQA model and its gradient in log hyperparameters (Rasmussen & Williams
+// 2006, eqs. 2.30 and 5.9):
 //   log p(y|X) = -1/2 r^T alpha - sum_i log L_ii - n/2 log 2 pi,   r = y - m(X),  K = K_theta + s2 I = L L^T,
 //   alpha = K^-1 r,
 //   d log p / d phi_j = 1/2 tr((alpha alpha^T - K^-1) dK/dphi_j).
 // Kernel k = exp(-sum_h theta_h G_h(d_h)) (rbf / rbf-cyclic), so with phi_h = log theta_h
 //   dK_ij/dphi_h = -theta_h G_h(d_ij,h) K_ij,      and with phi = log s2:  dK/dphi = s2 I.
 // The kernel has unit amplitude, as in FEREBUS model files. With `concentrated` (what the trainer uses) the
-// process variance sigma2 of K = sigma2 (K_theta + s2 I) is profiled out at its optimum sigma2 = r^T alpha / n
-// (Jones, Schonlau & Welch 1998, the Kriging likelihood FEREBUS maximises):
+// process variance sigma2 of K = sigma2 (K_theta + s2 I) is profiled out at its optimum sigma2 = r^T alpha /
+// n (Jones, Schonlau & Welch 1998, the Kriging likelihood FEREBUS maximises):
 //   log p = -n/2 log sigma2 - sum_i log L_ii - n/2 (1 + log 2 pi),
 //   d log p / d phi_j = 1/2 tr((alpha alpha^T / sigma2 - K^-1) dK/dphi_j),
 // so s2 is the noise relative to the signal variance and the predictive mean m + k^T alpha does not depend on
-// sigma2. Without it the data's scale (atomic energies in Hartree) would be compared with a unit prior variance.
+// sigma2. Without it the data's scale (atomic energies in Hartree) would be compared with a unit prior
+// variance.
 #include <vector>
 
 #include <Eigen/Core>
@@ -22,9 +23,9 @@
 namespace gpiqa::train {
 
 struct LikelihoodProblem {
-  Eigen::MatrixXd x;       // n x nf, as the kernel sees it
-  Eigen::VectorXd r;       // y - m(X)
-  std::vector<bool> wrap;  // per feature: difference wrapped into (-pi, pi] (rbf-cyclic phi features)
+  Eigen::MatrixXd x;          // n x nf, as the kernel sees it
+  Eigen::VectorXd r;          // y - m(X)
+  std::vector<bool> wrap;     // per feature: difference wrapped into (-pi, pi] (rbf-cyclic phi features)
   bool concentrated = false;  // profile out the process variance (see above)
 };
 

@@ -3,10 +3,10 @@
 // displacement" sampling):
 //   1. candidates: Langevin MD on the reference at each sampling temperature from the minimum (a frame every
 //      record_every_fs), plus random displacements of the minimum (Gaussian, sigma drawn uniformly in
-//      [0, displace_angstrom] per geometry, per Cartesian coordinate: the kind of start a stability campaign uses);
-//      candidates more than max_energy_kcal above the minimum are dropped (default: 30 kcal/mol plus three
-//      times the mean potential energy (3N-6)/2 k_B T of the hottest sampling temperature): a GP should learn
-//      the region dynamics can reach, not the wall of a compressed bond;
+//      [0, displace_angstrom] per geometry, per Cartesian coordinate: the kind of start a stability campaign
+//      uses); candidates more than max_energy_kcal above the minimum are dropped (default: 30 kcal/mol plus
+//      three times the mean potential energy (3N-6)/2 k_B T of the hottest sampling temperature): a GP should
+//      learn the region dynamics can reach, not the wall of a compressed bond;
 //   2. training set: a diverse subset by farthest-point sampling (Gonzalez 1985) in the space of inverse
 //      interatomic distances, starting from the minimum;
 //   3. validation set: drawn at random from the candidates not chosen for training (typical, not extreme,
@@ -23,24 +23,24 @@ namespace gpiqa::train {
 
 struct SampleOptions {
   std::vector<double> temperatures_K{300, 600, 1000, 1500};
-  double duration_ps = 4.0;       // MD per temperature
+  double duration_ps = 4.0;  // MD per temperature
   double timestep_fs = 0.25;
   double record_every_fs = 10.0;
   double friction_per_ps = 5.0;
-  int displaced = 400;            // displaced candidates
+  int displaced = 400;  // displaced candidates
   double displace_angstrom = 0.25;
-  double max_energy_kcal = 0;     // above the minimum; 0: the default above
+  double max_energy_kcal = 0;  // above the minimum; 0: the default above
   int training_points = 500;
   int validation_points = 200;
   std::uint64_t seed = 1;
 };
 
 struct SampledGeometries {
-  std::vector<model::Positions> training, validation;  // Bohr
+  std::vector<model::Positions> training, validation;           // Bohr
   std::vector<std::string> training_origin, validation_origin;  // "md 600K t=1.23ps", "displaced 0.14A"
-  int candidates = 0;          // kept (below the energy cap)
-  int rejected = 0;            // above the energy cap
-  double max_energy_kcal = 0;  // the cap used
+  int candidates = 0;                                           // kept (below the energy cap)
+  int rejected = 0;                                             // above the energy cap
+  double max_energy_kcal = 0;                                   // the cap used
 };
 
 /// Throws InputError for bad options (no temperatures, too few candidates for the requested points).

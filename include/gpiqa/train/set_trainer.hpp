@@ -5,7 +5,8 @@
 // Directory layout (what `gpiqa sample` writes; FEREBUS users' directories with only training CSVs work too):
 //   SYSTEM_LABEL_TRAINING_SET.csv     one per atom (required)
 //   SYSTEM_LABEL_VALIDATION_SET.csv   held-out points (optional)
-//   SYSTEM_ALF.txt                    "LABEL i j k" per atom, 1-based (optional; default: the atom and the two
+//   SYSTEM_ALF.txt                    "LABEL i j k" per atom, 1-based (optional; default: the atom and the
+//   two
 //                                     lowest-numbered others, FEREBUS's convention when no frame is given)
 #include <functional>
 #include <string>
@@ -22,7 +23,8 @@ struct AtomJob {
 };
 
 /// Reads a training directory. InputError naming the file for anything malformed or inconsistent.
-std::vector<AtomJob> read_training_directory(const std::string& directory, const std::string& system_override = "");
+std::vector<AtomJob> read_training_directory(const std::string& directory,
+                                             const std::string& system_override = "");
 
 struct AtomReport {
   std::string atom, model_path;
@@ -34,7 +36,8 @@ struct AtomReport {
   double mean_length_scale = 0;  // geometric mean of the length scales 1/sqrt(2 theta), feature units
 };
 
-/// The report of one fitted atom: the fit's figures and, when the job has validation points, its errors on them.
+/// The report of one fitted atom: the fit's figures and, when the job has validation points, its errors on
+/// them.
 AtomReport report_fit(const AtomJob& job, const TrainResult& result, const std::string& model_path);
 
 /// Trains every atom with up to `threads` atoms at once and writes SYSTEM_iqa_LABEL.model files into
@@ -49,6 +52,7 @@ struct SetErrors {
   double energy_rmse_hartree = 0, energy_mae_hartree = 0, energy_max_error_hartree = 0;
   double force_rmse_hartree_per_bohr = 0, force_max_error_hartree_per_bohr = 0;  // per Cartesian component
 };
-SetErrors set_errors(model::Potential& model, model::Potential& reference, const std::vector<model::Positions>& geometries);
+SetErrors set_errors(model::Potential& model, model::Potential& reference,
+                     const std::vector<model::Positions>& geometries);
 
 }  // namespace gpiqa::train

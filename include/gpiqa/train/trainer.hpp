@@ -14,8 +14,8 @@ struct TrainOptions {
   std::string kernel = "rbf-cyclic";  // or "rbf", or "auto": both, the higher marginal likelihood kept
   std::string mean = "mean";          // prior-mean spec (see MeanSpec), fitted to the training data
   bool optimise_noise = true;
-  bool concentrated = true;           // profile the process variance out of the likelihood (marginal_likelihood.hpp)
-  double noise = 1e-10;               // fixed nugget, or the start when optimised
+  bool concentrated = true;  // profile the process variance out of the likelihood (marginal_likelihood.hpp)
+  double noise = 1e-10;      // fixed nugget, or the start when optimised
   double min_noise = 1e-12, max_noise = 1e-4;
   double min_log_theta = -12, max_log_theta = 6;
   int starts = 4;
@@ -37,7 +37,8 @@ struct TrainResult {
 };
 
 /// Throws InputError for bad options (unknown kernel, bounds) and std::runtime_error when no start converges.
-TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& identity, const TrainOptions& options);
+TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& identity,
+                             const TrainOptions& options);
 
 /// "WATER_O1_TRAINING_SET.csv" -> {"WATER", "O1"}; empty strings when the name does not follow that pattern.
 std::pair<std::string, std::string> identity_from_file_name(const std::string& path);
@@ -46,7 +47,8 @@ std::pair<std::string, std::string> identity_from_file_name(const std::string& p
 /// naming `where` (and `line` when > 0) otherwise.
 model::Alf parse_alf(const std::string& ijk, int atoms, const std::string& where, int line = 0);
 /// FEREBUS's frame when none is given: the atom (its number from the label, "H3" -> 3) and the two
-/// lowest-numbered other atoms. InputError naming `where` when the label has no number or there are too few atoms.
+/// lowest-numbered other atoms. InputError naming `where` when the label has no number or there are too few
+/// atoms.
 model::Alf default_alf(const std::string& atom_label, int atoms, const std::string& where);
 
 }  // namespace gpiqa::train

@@ -13,8 +13,8 @@ struct TrainingSet {
   Eigen::VectorXd y;  // n, Hartree
 };
 
-/// Reads a CSV; every problem (missing column, non-numeric value, NaN, ragged row) is an InputError naming the
-/// file and row. Throws when there are fewer points than features.
+/// Reads a CSV; every problem (missing column, non-numeric value, NaN, ragged row) is an InputError naming
+/// the file and row. Throws when there are fewer points than features.
 TrainingSet read_training_csv(const std::string& path, const std::string& target = "iqa");
 /// Rows [begin, end) and the rest: a deterministic split (every k-th point to validation keeps both spread).
 void split_every(const TrainingSet& all, int every, TrainingSet& train, TrainingSet& validation);

@@ -22,8 +22,8 @@ class InputError : public std::runtime_error {
   std::string problem_;
 };
 
-/// A geometry on which the model cannot be evaluated (e.g. collinear local-frame atoms). In a trajectory this is
-/// a `failed` outcome, in `gpiqa predict` an input error.
+/// A geometry on which the model cannot be evaluated (e.g. collinear local-frame atoms). In a trajectory this
+/// is a `failed` outcome, in `gpiqa predict` an input error.
 class GeometryError : public std::runtime_error {
  public:
   explicit GeometryError(const std::string& problem) : std::runtime_error(problem) {}

@@ -7,7 +7,7 @@
 
 namespace gpiqa::util {
 
-std::string read_text_file(const std::string& path);  // throws InputError(path, ...) if unreadable
+std::string read_text_file(const std::string& path);            // throws InputError(path, ...) if unreadable
 std::vector<std::string> split_lines(const std::string& text);  // strips '\r'
 std::vector<std::string> split_whitespace(std::string_view line);
 /// Splits at every `separator` (empty fields kept: "a,,b" -> {"a", "", "b"}).
