@@ -5,8 +5,8 @@
 #include <chrono>
 
 #include "gpiqa/io/xyz.hpp"
-#include "gpiqa/md/trajectory.hpp"
 #include "gpiqa/model/molecule_model.hpp"
+#include "gpiqa/run/trajectory.hpp"
 #include "gpiqa/util/units.hpp"
 #include "support/test_data.hpp"
 
@@ -19,16 +19,16 @@ void md_steps(benchmark::State& state, const char* models, const char* xyz, cons
   model::MoleculeModel m = model::MoleculeModel::load(test::shared_data(models));
   const md::Positions start =
       io::read_xyz(test::shared_data(xyz))[0].positions_angstrom * units::kBohrPerAngstrom;
-  md::TrajectorySpec spec;
+  run::TrajectorySpec spec;
   spec.integrator.type = thermostat;
   spec.integrator.temperature_K = 300;
   spec.duration_ps = 1e9;  // never ends within the benchmark
-  md::Trajectory t(m, start, spec);
+  run::Trajectory t(m, start, spec);
   const long long chunk = 1000;
   const auto start_wall = std::chrono::steady_clock::now();
   for (auto _ : state) {
     const long long stop = t.state().step + chunk;
-    t.run([&](const md::Trajectory& tr) { return tr.state().step < stop; });
+    t.run([&](const run::Trajectory& tr) { return tr.state().step < stop; });
   }
   const double md_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_wall).count();
   // the model alone, at the trajectory's current geometry, same number of calls

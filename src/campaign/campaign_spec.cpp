@@ -332,8 +332,8 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
     }
     if (s["displace_mode"]) {
       try {
-        c.displace_mode = md::parse_displace_mode(r.string(s["displace_mode"], "start.displace_mode"),
-                                                  "start.displace_mode");
+        c.displace_mode = run::parse_displace_mode(r.string(s["displace_mode"], "start.displace_mode"),
+                                                   "start.displace_mode");
       } catch (const InputError& e) {
         r.fail(s["displace_mode"], e.what());
       }

@@ -19,6 +19,7 @@
 #include "gpiqa/campaign/task.hpp"
 #include "gpiqa/campaign/task_runner.hpp"
 #include "gpiqa/io/results_file.hpp"
+#include "gpiqa/run/outcome_json.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/version.hpp"
 
@@ -38,49 +39,12 @@ extern "C" void on_signal(int sig) {
 }
 
 // ---- messages (JSON text; doubles round-trip exactly, NaN travels as null) ----
-json num(double v) {
-  return std::isfinite(v) ? json(v) : json(nullptr);
-}
-double num(const json& j) {
-  return j.is_null() ? std::numeric_limits<double>::quiet_NaN() : j.get<double>();
-}
-
 json row_to_json(const io::TaskRow& r) {
-  return {{"task_id", r.task_id},
-          {"status", r.status},
-          {"reason", r.reason},
-          {"ttf", num(r.time_to_failure_ps)},
-          {"failure_step", r.failure_step},
-          {"simulated_ps", r.simulated_ps},
-          {"steps", r.steps},
-          {"mean_T", num(r.mean_temperature_K)},
-          {"std_T", num(r.std_temperature_K)},
-          {"drift", num(r.conserved_drift)},
-          {"bond_dev", num(r.max_bond_deviation_angstrom)},
-          {"min_dist", num(r.min_distance_angstrom)},
-          {"max_force", num(r.max_force)},
-          {"extrap", num(r.extrapolation_fraction)},
-          {"wall", r.wall_seconds},
-          {"sps", r.steps_per_second},
-          {"rank", r.rank},
-          {"host", r.host}};
+  return {
+      {"task_id", r.task_id}, {"outcome", run::outcome_json(r.outcome)}, {"rank", r.rank}, {"host", r.host}};
 }
 void row_from_json(const json& j, io::TaskRow& r) {
-  r.status = j["status"];
-  r.reason = j["reason"];
-  r.time_to_failure_ps = num(j["ttf"]);
-  r.failure_step = j["failure_step"];
-  r.simulated_ps = j["simulated_ps"];
-  r.steps = j["steps"];
-  r.mean_temperature_K = num(j["mean_T"]);
-  r.std_temperature_K = num(j["std_T"]);
-  r.conserved_drift = num(j["drift"]);
-  r.max_bond_deviation_angstrom = num(j["bond_dev"]);
-  r.min_distance_angstrom = num(j["min_dist"]);
-  r.max_force = num(j["max_force"]);
-  r.extrapolation_fraction = num(j["extrap"]);
-  r.wall_seconds = j["wall"];
-  r.steps_per_second = j["sps"];
+  r.outcome = run::outcome_from_json(j["outcome"]);
   r.rank = j["rank"];
   r.host = j["host"];
 }
@@ -155,7 +119,7 @@ class Coordinator {
     MPI_Comm_size(comm_, &size_);
     std::vector<const Task*> todo;
     for (const Task& t : tasks_)
-      if (rows_[static_cast<std::size_t>(t.id)].status == "pending" &&
+      if (rows_[static_cast<std::size_t>(t.id)].outcome.status == stability::Status::kPending &&
           t.id % opt_.shard_count == opt_.shard_index)
         todo.push_back(&t);
     std::stable_sort(todo.begin(), todo.end(),
@@ -164,8 +128,8 @@ class Coordinator {
     total_ = todo.size();
     for (const io::TaskRow& r : rows_) {
       const Task& t = tasks_[static_cast<std::size_t>(r.task_id)];
-      if (r.status != "pending" && t.id % opt_.shard_count == opt_.shard_index)
-        ++counts_[r.status], ++already_done_;
+      if (r.outcome.status != stability::Status::kPending && t.id % opt_.shard_count == opt_.shard_index)
+        ++counts_[r.outcome.status], ++already_done_;
     }
     for (int r = 1; r < size_; ++r) retired_[r] = false;
   }
@@ -260,7 +224,7 @@ class Coordinator {
     std::error_code ec;
     fs::remove(checkpoint_path(checkpoint_dir_for(opt_.output), r.row.task_id), ec);
     ++done_;
-    ++counts_[r.row.status];
+    ++counts_[r.row.outcome.status];
   }
 
   void report(bool final) {
@@ -273,12 +237,14 @@ class Coordinator {
     const double rate = elapsed > 0 ? static_cast<double>(steps_) / elapsed : 0;
     const double eta =
         done_ > 0 ? elapsed / static_cast<double>(done_) * static_cast<double>(total_ - done_) : -1;
-    const std::string line = fmt::format(
-        "tasks {}/{} done, {} running | stable {} collapsed {} exploded {} failed {} | {:.3g} steps/s | ETA "
-        "{}",
-        done_ + already_done_, total_ + already_done_, running_, counts_["stable"], counts_["collapsed"],
-        counts_["exploded"], counts_["failed"], rate,
-        eta < 0 ? std::string("?") : fmt::format("{:.0f}s", eta));
+    std::string outcomes;
+    for (stability::Status status : stability::kAllStatuses)
+      if (status != stability::Status::kPending)
+        outcomes += fmt::format("{}{} {}", outcomes.empty() ? "" : " ", stability::to_string(status),
+                                counts_[status]);
+    const std::string line = fmt::format("tasks {}/{} done, {} running | {} | {:.3g} steps/s | ETA {}",
+                                         done_ + already_done_, total_ + already_done_, running_, outcomes,
+                                         rate, eta < 0 ? std::string("?") : fmt::format("{:.0f}s", eta));
     if (terminal)
       std::fprintf(stderr, final ? "\r\033[K%s\n" : "\r\033[K%s", line.c_str());
     else
@@ -300,7 +266,7 @@ class Coordinator {
   std::deque<std::int64_t> queue_;
   std::map<int, std::int64_t> active_;
   std::map<int, bool> retired_;
-  std::map<std::string, std::size_t> counts_;
+  std::map<stability::Status, std::size_t> counts_;
   std::size_t total_ = 0, done_ = 0, already_done_ = 0, interrupted_ = 0;
   int running_ = 0;
   long long steps_ = 0;

@@ -41,8 +41,8 @@ std::vector<Task> expand_tasks(const CampaignSpec& spec, const std::vector<doubl
   return tasks;
 }
 
-md::TrajectorySpec trajectory_spec(const CampaignSpec& spec, const Task& task) {
-  md::TrajectorySpec t;
+run::TrajectorySpec trajectory_spec(const CampaignSpec& spec, const Task& task) {
+  run::TrajectorySpec t;
   t.integrator = spec.integrator;
   t.integrator.temperature_K = spec.temperatures_K[task.temperature];
   t.duration_ps = spec.duration_ps;
@@ -84,8 +84,8 @@ std::string campaign_fingerprint(const CampaignSpec& c) {
     << " duration=" << util::format_double(c.duration_ps)
     << " displace=" << util::format_double(c.displace_angstrom);
   // the default mode renders as before, so existing results files keep their fingerprint
-  if (c.displace_mode != md::DisplaceMode::kGaussian)
-    s << " displace_mode=" << md::to_string(c.displace_mode);
+  if (c.displace_mode != run::DisplaceMode::kGaussian)
+    s << " displace_mode=" << run::to_string(c.displace_mode);
   s << "\n";
   const stability::MonitorConfig& m = c.monitors;
   s << "stability=" << util::format_double(m.bond_stretch_angstrom) << ","

@@ -8,24 +8,22 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "gpiqa/io/checkpoint.hpp"
-#include "gpiqa/io/frame_writer.hpp"
-#include "gpiqa/io/xyz.hpp"
-#include "gpiqa/md/trajectory.hpp"
+#include "gpiqa/io/trajectory_file.hpp"
+#include "gpiqa/run/job.hpp"
+#include "gpiqa/run/outcome_json.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/units.hpp"
-#include "outcome_json.hpp"
 #include "potential_choice.hpp"
 #include "progress.hpp"
 
 namespace gpiqa::cli {
 namespace {
-
-namespace h5 = io::h5;
 
 volatile std::sig_atomic_t g_stop_signal = 0;
 extern "C" void on_stop_signal(int sig) {
@@ -33,6 +31,7 @@ extern "C" void on_stop_signal(int sig) {
 }
 
 struct MdOptions : PotentialChoice {
+  std::set<std::string> given;  // the options said on the command line
   std::string xyz, thermostat = "nhc", out, checkpoint, restart;
   std::string displace_mode = "gaussian";
   double temperature_K = 0, duration_ps = 0, timestep_fs = 0.5, displace = 0, tau_fs = 100, friction = 10;
@@ -44,59 +43,25 @@ struct MdOptions : PotentialChoice {
   stability::MonitorConfig monitors;
 };
 
-// The potential the options name, where it starts (Bohr) and what identifies it in a checkpoint: the GP
-// system and mean, or the reference's source.
-struct LoadedPotential {
-  std::unique_ptr<model::Potential> potential;
-  model::Positions start_bohr;
-  io::Identity identity;
-};
+// The command-line options that map to TrajectorySpec settings (job.hpp's keys), for restarts: a setting said
+// on the command line must agree with the checkpoint's, the others come from the checkpoint.
+const std::vector<std::pair<const char*, const char*>> kSettingFlags = {
+    {"thermostat", "--thermostat"},
+    {"temperature_K", "--temperature"},
+    {"timestep_fs", "--timestep-fs"},
+    {"tau_fs", "--tau-fs"},
+    {"chain_length", "--chain-length"},
+    {"friction_per_ps", "--friction-per-ps"},
+    {"duration_ps", "--duration-ps"},
+    {"seed", "--seed"},
+    {"displace_angstrom", "--displace"},
+    {"displace_mode", "--displace-mode"},
+    {"bond_stretch_angstrom", "--bond-stretch-angstrom"},
+    {"min_distance_angstrom", "--min-distance-angstrom"},
+    {"energy_floor_hartree", "--energy-floor-hartree"}};
 
-// What a checkpoint must have been made with to be continued: the potential and the thermostat settings.
-io::Identity identity_of(const MdOptions& o, const LoadedPotential& p) {
-  io::Identity id = p.identity;
-  id["thermostat"] = o.thermostat;
-  id["timestep_fs"] = fmt::format("{}", o.timestep_fs);
-  id["temperature_K"] = fmt::format("{}", o.temperature_K);
-  id["displace_angstrom"] = fmt::format("{}", o.displace);
-  id["displace_mode"] = o.displace_mode;
-  return id;
-}
-
-// A checkpoint made with a GP model set is not continued with the reference, nor the other way round.
-void check_identity(const std::string& checkpoint, const io::Identity& saved, const io::Identity& now) {
-  for (const auto& [key, value] : now)
-    if (saved.count(key) && saved.at(key) != value)
-      throw InputError(checkpoint,
-                       "checkpoint was made with " + key + " = " + saved.at(key) + ", not " + value);
-  const bool saved_reference = saved.count("reference") > 0, now_reference = now.count("reference") > 0;
-  if (saved_reference != now_reference)
-    throw InputError(checkpoint, saved_reference
-                                     ? "checkpoint was made with --reference " + saved.at("reference") +
-                                           ", not a GP model set"
-                                     : "checkpoint was made with a GP model set, not --reference");
-}
-
-// Loads what the options name; the start is --xyz, else (with --reference) the reference molecule's
-// coordinates.
-LoadedPotential load_start(const MdOptions& o) {
-  LoadedPotential p;
-  ChosenPotential chosen = load_potential(o);
-  if (o.xyz.empty()) {
-    if (!chosen.molecule) throw InputError("--xyz", "is required with --models (the starting geometry)");
-    p.start_bohr = chosen.molecule->positions_bohr();
-  } else {
-    const io::XyzFrame frame = io::read_xyz(o.xyz).front();
-    chosen.check_atoms(frame.elements, o.xyz);
-    p.start_bohr = frame.positions_angstrom * units::kBohrPerAngstrom;
-  }
-  p.potential = std::move(chosen.potential);
-  p.identity = std::move(chosen.identity);
-  return p;
-}
-
-void run_md(const MdOptions& o) {
-  md::TrajectorySpec spec;
+run::TrajectorySpec requested_spec(const MdOptions& o) {
+  run::TrajectorySpec spec;
   spec.integrator.type = o.thermostat;
   spec.integrator.temperature_K = o.temperature_K;
   spec.integrator.timestep_fs = o.timestep_fs;
@@ -106,101 +71,112 @@ void run_md(const MdOptions& o) {
   spec.duration_ps = o.duration_ps;
   spec.seed = o.seed;
   spec.displace_angstrom = o.displace;
-  spec.displace_mode = md::parse_displace_mode(o.displace_mode, "--displace-mode");
+  spec.displace_mode = run::parse_displace_mode(o.displace_mode, "--displace-mode");
   spec.monitors = o.monitors;
-  md::validate(spec);
+  return spec;
+}
+
+// A checkpoint made with a GP model set is not continued with the reference, nor the other way round, nor
+// with another system or mean.
+void check_potential(const std::string& checkpoint, const io::Identity& saved, const io::Identity& now) {
+  const bool saved_reference = saved.count("reference") > 0, now_reference = now.count("reference") > 0;
+  if (saved_reference != now_reference)
+    throw InputError(checkpoint, saved_reference
+                                     ? "checkpoint was made with --reference " + saved.at("reference") +
+                                           ", not a GP model set"
+                                     : "checkpoint was made with a GP model set, not --reference");
+  for (const char* key : {"system", "mean"})
+    if (saved.count(key) && now.count(key) && saved.at(key) != now.at(key))
+      throw InputError(checkpoint, std::string("checkpoint was made with ") + key + " = " + saved.at(key) +
+                                       ", not " + now.at(key));
+}
+
+void run_md(const MdOptions& o) {
   if (o.frames_every < 0) throw InputError("--frames-every", "must be >= 0");
   if (o.frames_every > 0 && o.out.empty())
     throw InputError("--frames-every", "needs --out FILE for the frames");
-
-  const LoadedPotential loaded = load_start(o);
-  model::Potential& potential = *loaded.potential;
-  const io::Identity identity = identity_of(o, loaded);
-
-  std::unique_ptr<md::Trajectory> trajectory;
-  long long keep_frames_through = -1;
-  if (!o.restart.empty()) {
+  const bool restart = !o.restart.empty();
+  run::TrajectorySpec spec = requested_spec(o);
+  run::LoadedPotential loaded;
+  io::Checkpoint checkpoint;
+  if (restart) {
+    // Everything not said on the command line comes from the checkpoint.
     io::Identity saved;
-    md::Checkpoint cp = io::load_checkpoint(o.restart, &saved);
-    check_identity(o.restart, saved, identity);
-    keep_frames_through = cp.state.step;
+    checkpoint = io::load_checkpoint(o.restart, &saved);
+    run::PotentialSource source = o.models.empty() && o.reference.empty()
+                                      ? run::PotentialSource::from_identity(saved, o.restart)
+                                      : potential_source(o);
+    if (o.models.empty() && o.reference.empty() && o.mean_given) source.mean = o.mean;
+    if (!source.is_reference() && !o.mean_given && saved.count("mean")) source.mean = saved.at("mean");
+    loaded = run::load_potential(source, &std::cerr);
+    check_potential(o.restart, saved, loaded.identity);
+    std::set<std::string> given;
+    for (const auto& [key, flag] : kSettingFlags)
+      if (o.given.count(flag)) given.insert(key);
+    if (!saved.count("seed") && !given.count("seed")) spec.seed = checkpoint.seed;
+    spec = run::continue_spec(saved, spec, given, o.restart);
+  } else {
+    for (const char* flag : {"--temperature", "--duration-ps"})
+      if (!o.given.count(flag))
+        throw InputError(flag, "is required (unless continuing a checkpoint with --restart)");
+    loaded = load_potential(o);
+  }
+  run::validate(spec);
+  model::Potential& potential = *loaded.potential;
+
+  run::JobSettings settings;
+  settings.frames_every = o.frames_every;
+  settings.checkpoint = o.checkpoint;
+  settings.checkpoint_every_s = o.checkpoint_every_s;
+  settings.identity = run::job_identity(loaded.identity, spec);
+  run::TrajectoryJob job(potential, spec, settings);
+  if (restart) {
     try {
-      trajectory = std::make_unique<md::Trajectory>(potential, std::move(cp), spec);
+      job.resume(std::move(checkpoint));
     } catch (const InputError& e) {
       throw InputError(o.restart, e.what());
     }
+  } else {
+    job.start(loaded.start_bohr(o.xyz));
   }
   // outputs: decided before anything is written
-  if (!o.out.empty() && o.restart.empty() && std::filesystem::exists(o.out) && !o.overwrite)
+  if (!o.out.empty() && !restart && std::filesystem::exists(o.out) && !o.overwrite)
     throw InputError(o.out, "already exists (use --overwrite, or --restart to continue it)");
   if (!o.checkpoint.empty()) {
     const auto dir = std::filesystem::path(o.checkpoint).parent_path();
     if (!dir.empty() && !std::filesystem::is_directory(dir))
       throw InputError(o.checkpoint, "directory does not exist");
   }
-  if (!trajectory) trajectory = std::make_unique<md::Trajectory>(potential, loaded.start_bohr, spec);
-
-  h5::Handle out_file;
-  std::unique_ptr<io::FrameWriter> frames;
+  std::unique_ptr<io::TrajectoryFile> frames;
   if (!o.out.empty()) {
-    if (o.restart.empty() || !std::filesystem::exists(o.out)) {
-      if (o.overwrite) std::filesystem::remove(o.out);
-      out_file = h5::open_file(o.out, h5::Mode::kCreateNew);
-      h5::Handle h5md = h5::group(out_file.id(), "h5md", true);
-      h5::set_attribute(h5md.id(), "version", std::string("1.1"));
-      h5::set_attribute(h5md.id(), "creator", std::string("gpiqa md"));
+    if (restart && std::filesystem::exists(o.out)) {
+      frames = io::TrajectoryFile::open(o.out, potential.elements());
     } else {
-      out_file = h5::open_file(o.out, h5::Mode::kReadWrite);
+      if (o.overwrite) std::filesystem::remove(o.out);
+      frames = io::TrajectoryFile::create(o.out, potential.elements(), "gpiqa md");
     }
-    frames = std::make_unique<io::FrameWriter>(out_file.id(), potential.elements(), keep_frames_through);
   }
-  auto write_frame = [&](const md::Trajectory& t) {
-    if (!frames) return;
-    const md::MdState& s = t.state();
-    frames->write(s.step, t.time_ps(), s.positions, s.velocities, s.potential_hartree, md::kinetic_energy(s),
-                  t.conserved_hartree(), t.temperature_K());
-  };
-  if (frames && o.restart.empty() && o.frames_every > 0) write_frame(*trajectory);
 
-  auto save = [&] {
-    if (!o.checkpoint.empty()) io::save_checkpoint(o.checkpoint, trajectory->checkpoint(), identity);
-  };
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   Progress progress;
-  auto last_checkpoint = std::chrono::steady_clock::now();
-  const long long total = trajectory->total_steps();
+  const std::int64_t total = job.trajectory().total_steps(), first_step = job.trajectory().state().step;
   const auto t0 = std::chrono::steady_clock::now();
-  const long long first_step = trajectory->state().step;
-  const stability::Outcome outcome = trajectory->run([&](const md::Trajectory& t) {
-    const long long step = t.state().step;
-    if (o.frames_every > 0 && step % o.frames_every == 0) write_frame(t);
-    const auto now = std::chrono::steady_clock::now();
-    if ((step & 255) == 0) {
-      const double elapsed = std::chrono::duration<double>(now - t0).count();
-      const double rate = elapsed > 0 ? static_cast<double>(step - first_step) / elapsed : 0;
-      progress.update(fmt::format("step {}/{}  {:.3f} ps  T {:.0f} K  E {:.6f} Ha  {:.0f} steps/s  ETA {}",
-                                  step, total, t.time_ps(), t.temperature_K(), t.state().potential_hartree,
-                                  rate,
-                                  format_duration(rate > 0 ? static_cast<double>(total - step) / rate : -1)));
-      if (!o.checkpoint.empty() &&
-          std::chrono::duration<double>(now - last_checkpoint).count() > o.checkpoint_every_s) {
-        save();
-        if (out_file) h5::flush(out_file.id());
-        last_checkpoint = now;
-      }
-    }
+  const run::JobResult result = job.run(frames.get(), [&](const run::Trajectory& t) {
+    const std::int64_t step = t.state().step;
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double rate = elapsed > 0 ? static_cast<double>(step - first_step) / elapsed : 0;
+    progress.update(fmt::format("step {}/{}  {:.3f} ps  T {:.0f} K  E {:.6f} Ha  {:.0f} steps/s  ETA {}",
+                                step, total, t.time_ps(), t.temperature_K(), t.state().potential_hartree,
+                                rate,
+                                format_duration(rate > 0 ? static_cast<double>(total - step) / rate : -1)));
     return g_stop_signal == 0;
   });
   progress.finish();
-  // the last frame of a run that ended between frame steps (a failure shows its final geometry)
-  if (frames && o.frames_every > 0 && trajectory->finished() && outcome.steps % o.frames_every != 0)
-    write_frame(*trajectory);
-  save();
-  if (out_file) h5::flush(out_file.id());
-  std::cout << outcome_json(outcome).dump() << std::endl;
+  frames.reset();
+  std::cout << run::outcome_json(result.outcome).dump() << std::endl;
   if (g_stop_signal) {
-    std::cerr << "gpiqa: interrupted at step " << outcome.steps
+    std::cerr << "gpiqa: interrupted at step " << result.outcome.steps
               << (o.checkpoint.empty() ? "" : "; continue with --restart " + o.checkpoint) << "\n";
     std::exit(128 + g_stop_signal);
   }
@@ -217,8 +193,8 @@ void add_md(CLI::App& app) {
                   "MMFF94 reference instead of a model set: a .mol/.sdf file or SMILES");
   sub->add_option("--xyz", o->xyz,
                   "Starting geometry (first frame), Angstrom (with --reference: default its own)");
-  sub->add_option("--temperature", o->temperature_K, "Target temperature, K")->required();
-  sub->add_option("--duration-ps", o->duration_ps, "Simulated time, ps")->required();
+  sub->add_option("--temperature", o->temperature_K, "Target temperature, K (required unless --restart)");
+  sub->add_option("--duration-ps", o->duration_ps, "Simulated time, ps (required unless --restart)");
   sub->add_option("--timestep-fs", o->timestep_fs, "Time step, fs")->capture_default_str();
   sub->add_option("--thermostat", o->thermostat, "nhc, csvr, langevin or nve")->capture_default_str();
   sub->add_option("--tau-fs", o->tau_fs, "Thermostat time constant (nhc, csvr), fs")->capture_default_str();
@@ -250,8 +226,10 @@ void add_md(CLI::App& app) {
   sub->add_option("--energy-floor-hartree", o->monitors.energy_floor_margin_hartree,
                   "Collapsed this far below the lowest training energy sum")
       ->capture_default_str();
-  sub->callback([o, mean] {
+  sub->callback([o, mean, sub] {
     o->mean_given = mean->count() > 0;
+    for (const CLI::Option* option : sub->get_options())
+      if (option->count() > 0) o->given.insert(option->get_name());
     run_md(*o);
   });
 }

@@ -54,24 +54,19 @@ void add_merge(CLI::App& app) {
     for (io::TaskRow& row : merged) {
       const auto owner = static_cast<std::size_t>(row.task_id % first.shard_count);
       row = shard_rows[owner][static_cast<std::size_t>(row.task_id)];
-      if (row.status == "pending") ++pending;
+      if (row.outcome.status == stability::Status::kPending) ++pending;
     }
     io::ResultsHeader h = first;
     h.shard_index = 0;
     h.shard_count = 1;
     std::vector<io::TaskRow> pending_rows = merged;
-    for (io::TaskRow& r : pending_rows) {  // the identity columns only, everything else as a fresh row
-      io::TaskRow fresh;
-      fresh.task_id = r.task_id, fresh.label = r.label, fresh.molecule = r.molecule, fresh.model = r.model;
-      fresh.mean = r.mean, fresh.temperature_K = r.temperature_K, fresh.seed = r.seed;
-      r = fresh;
-    }
+    for (io::TaskRow& r : pending_rows) r = io::pending_copy(r);
     const std::string tmp = o->output + ".merging";
     std::filesystem::remove(tmp);
     io::create_results(tmp, h, pending_rows);
     std::vector<io::TaskRow> done;
     for (const io::TaskRow& r : merged)
-      if (r.status != "pending") done.push_back(r);
+      if (r.outcome.status != stability::Status::kPending) done.push_back(r);
     {
       io::ResultsWriter writer(tmp);
       for (const io::TaskRow& r : done) {  // one task at a time keeps memory bounded by one trajectory

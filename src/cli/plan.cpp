@@ -35,8 +35,8 @@ void add_plan(CLI::App& app) {
     std::cout << fmt::format(
         "each task: {} ps at {} fs = {:.0f} steps, thermostat {}, start displaced by {} A ({})\n",
         spec.duration_ps, spec.integrator.timestep_fs, steps, spec.integrator.type, spec.displace_angstrom,
-        spec.displace_mode == md::DisplaceMode::kSphere ? "every atom, random direction"
-                                                        : "Gaussian sigma per coordinate");
+        spec.displace_mode == run::DisplaceMode::kSphere ? "every atom, random direction"
+                                                         : "Gaussian sigma per coordinate");
     double total_s = 0;
     std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12} {:>14}\n", "molecule", "atoms", "train pts",
                              "us/step", "core-h (all)");

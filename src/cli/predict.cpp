@@ -38,7 +38,7 @@ void add_predict(CLI::App& app) {
   sub->callback([opt, mean] {
     opt->mean_given = mean->count() > 0;
     const std::vector<io::XyzFrame> frames = io::read_xyz(opt->xyz);
-    const ChosenPotential chosen = load_potential(*opt);
+    const run::LoadedPotential chosen = load_potential(*opt);
     for (const io::XyzFrame& f : frames) chosen.check_atoms(f.elements, opt->xyz);
     model::Potential* potential = chosen.potential.get();
     model::Positions forces;

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
+#include <type_traits>
 
 #include "gpiqa/util/error.hpp"
 
@@ -27,15 +29,41 @@ md::Positions from_rows(const std::vector<double>& v, const std::vector<hsize_t>
   return p;
 }
 
-// clang-format off
-#define GPIQA_METRICS(X)                                                                                   \
-  X(temperature_mean) X(temperature_m2) X(temperature_average) X(last_time_ps) X(conserved_first) X(sum_t) X(sum_tt) X(sum_h) X(sum_th)            \
-      X(max_bond_deviation_angstrom) X(min_distance_angstrom) X(max_force) X(wall_seconds)
-// clang-format on
+void write_outcome(hid_t g, const stability::Outcome& o) {
+  stability::for_each_field(o, [&](const stability::FieldInfo& field, const auto& v) {
+    using T = std::decay_t<decltype(v)>;
+    const std::string name = std::string("outcome.") + field.name;
+    if constexpr (std::is_same_v<T, stability::Status>)
+      h5::set_attribute(g, name, std::string(to_string(v)));
+    else
+      h5::set_attribute(g, name, v);
+  });
+}
 
-}  // namespace
+// Checkpoints from before the whole record was kept hold status, reason and failure_step only.
+void read_outcome(hid_t g, const std::string& file, stability::Outcome& o) {
+  const bool whole = h5::has_attribute(g, "outcome.status");
+  stability::for_each_field(o, [&](const stability::FieldInfo& field, auto& v) {
+    using T = std::decay_t<decltype(v)>;
+    const std::string name = (whole ? "outcome." : "") + std::string(field.name);
+    if (!h5::has_attribute(g, name)) return;
+    if constexpr (std::is_same_v<T, stability::Status>) {
+      try {
+        v = stability::status_from_string(h5::string_attribute(g, name));
+      } catch (const std::invalid_argument& e) {
+        throw InputError(file, e.what());
+      }
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      v = h5::string_attribute(g, name);
+    } else if constexpr (std::is_same_v<T, double>) {
+      v = h5::double_attribute(g, name);
+    } else {
+      v = h5::int_attribute(g, name);
+    }
+  });
+}
 
-void write_checkpoint(hid_t g, const md::Checkpoint& cp, const Identity& identity) {
+void write_checkpoint(hid_t g, const Checkpoint& cp, const Identity& identity) {
   using h5::set_attribute;
   set_attribute(g, "format", std::string("gpiqa-checkpoint"));
   set_attribute(g, "format_version", kFormatVersion);
@@ -44,9 +72,7 @@ void write_checkpoint(hid_t g, const md::Checkpoint& cp, const Identity& identit
   set_attribute(g, "integrator", cp.integrator);
   set_attribute(g, "step", static_cast<std::int64_t>(cp.state.step));
   set_attribute(g, "heat_removed_hartree", cp.state.heat_removed_hartree);
-  set_attribute(g, "status", std::string(stability::to_string(cp.outcome.status)));
-  set_attribute(g, "reason", cp.outcome.reason);
-  set_attribute(g, "failure_step", static_cast<std::int64_t>(cp.outcome.failure_step));
+  write_outcome(g, cp.outcome);
   for (const auto& [k, v] : identity) set_attribute(g, "identity." + k, v);
   const hsize_t n = static_cast<hsize_t>(cp.state.positions.cols());
   h5::write_doubles(g, "positions_bohr", as_rows(cp.state.positions), {n, 3});
@@ -56,14 +82,12 @@ void write_checkpoint(hid_t g, const md::Checkpoint& cp, const Identity& identit
                     std::vector<double>(cp.state.masses.data(), cp.state.masses.data() + n), {n});
   h5::write_doubles(g, "thermostat", cp.state.thermostat, {cp.state.thermostat.size()});
   h5::Handle m = h5::group(g, "metrics", true);
-  set_attribute(m.id(), "samples", static_cast<std::int64_t>(cp.metrics.samples));
-  set_attribute(m.id(), "extrapolated_steps", static_cast<std::int64_t>(cp.metrics.extrapolated_steps));
-#define GPIQA_WRITE(name) set_attribute(m.id(), #name, cp.metrics.name);
-  GPIQA_METRICS(GPIQA_WRITE)
+#define GPIQA_WRITE(type, name, initial) set_attribute(m.id(), #name, cp.metrics.name);
+  GPIQA_RUNNING_METRICS(GPIQA_WRITE)
 #undef GPIQA_WRITE
 }
 
-md::Checkpoint read_checkpoint(hid_t g, Identity* identity) {
+Checkpoint read_checkpoint(hid_t g, Identity* identity) {
   const std::string file = h5::file_name(g);
   if (!h5::has_attribute(g, "format") || h5::string_attribute(g, "format") != "gpiqa-checkpoint")
     throw InputError(file, "not a gpiqa checkpoint");
@@ -71,19 +95,13 @@ md::Checkpoint read_checkpoint(hid_t g, Identity* identity) {
     throw InputError(file, "checkpoint format_version " +
                                std::to_string(h5::int_attribute(g, "format_version")) +
                                " is not supported (expected " + std::to_string(kFormatVersion) + ")");
-  md::Checkpoint cp;
+  Checkpoint cp;
   cp.seed = static_cast<std::uint64_t>(h5::int_attribute(g, "seed"));
   cp.task_key = static_cast<std::uint64_t>(h5::int_attribute(g, "task_key"));
   cp.integrator = h5::string_attribute(g, "integrator");
   cp.state.step = h5::int_attribute(g, "step");
   cp.state.heat_removed_hartree = h5::double_attribute(g, "heat_removed_hartree");
-  try {
-    cp.outcome.status = stability::status_from_string(h5::string_attribute(g, "status"));
-  } catch (const std::invalid_argument& e) {
-    throw InputError(file, e.what());
-  }
-  cp.outcome.reason = h5::string_attribute(g, "reason");
-  cp.outcome.failure_step = h5::int_attribute(g, "failure_step");
+  read_outcome(g, file, cp.outcome);
   std::vector<hsize_t> dims;
   std::vector<double> v = h5::read_doubles(g, "positions_bohr", &dims);
   cp.state.positions = from_rows(v, dims, g, "positions_bohr");
@@ -98,14 +116,13 @@ md::Checkpoint read_checkpoint(hid_t g, Identity* identity) {
       cp.state.masses.size() != cp.state.positions.cols())
     throw InputError(file, "checkpoint arrays disagree in atom count");
   h5::Handle m = h5::group(g, "metrics", false);
-  cp.metrics.samples = h5::int_attribute(m.id(), "samples");
-  cp.metrics.extrapolated_steps = h5::int_attribute(m.id(), "extrapolated_steps");
-#define GPIQA_READ(name) cp.metrics.name = h5::double_attribute(m.id(), #name);
-  GPIQA_METRICS(GPIQA_READ)
+#define GPIQA_READ(type, name, initial)                                       \
+  if constexpr (std::is_same_v<type, double>)                                 \
+    cp.metrics.name = static_cast<type>(h5::double_attribute(m.id(), #name)); \
+  else                                                                        \
+    cp.metrics.name = static_cast<type>(h5::int_attribute(m.id(), #name));
+  GPIQA_RUNNING_METRICS(GPIQA_READ)
 #undef GPIQA_READ
-  if (cp.outcome.status != stability::Status::kPending) {
-    cp.outcome.time_to_failure_ps = std::numeric_limits<double>::quiet_NaN();
-  }
   if (identity) {
     identity->clear();
     std::vector<std::string> names;
@@ -122,12 +139,19 @@ md::Checkpoint read_checkpoint(hid_t g, Identity* identity) {
   return cp;
 }
 
-void save_checkpoint(const std::string& path, const md::Checkpoint& cp, const Identity& identity) {
+}  // namespace
+
+void save_checkpoint(const std::string& path, const Checkpoint& cp, const Identity& identity,
+                     const FrameBuffer* frames) {
   const std::string tmp = path + ".tmp";
   std::filesystem::remove(tmp);
   {
     h5::Handle f = h5::open_file(tmp, h5::Mode::kCreateNew);
     write_checkpoint(f.id(), cp, identity);
+    if (frames && frames->size() > 0) {
+      h5::Handle g = h5::group(f.id(), "frames", true);
+      frames->write(g.id());
+    }
     h5::flush(f.id());
   }
   std::error_code ec;
@@ -135,10 +159,19 @@ void save_checkpoint(const std::string& path, const md::Checkpoint& cp, const Id
   if (ec) throw InputError(path, "cannot replace checkpoint: " + ec.message());
 }
 
-md::Checkpoint load_checkpoint(const std::string& path, Identity* identity) {
+Checkpoint load_checkpoint(const std::string& path, Identity* identity, FrameBuffer* frames) {
   h5::Handle f = h5::open_file(path, h5::Mode::kReadOnly);
   h5::Handle root = h5::group(f.id(), "/", false);
-  return read_checkpoint(root.id(), identity);
+  Checkpoint cp = read_checkpoint(root.id(), identity);
+  if (frames) {
+    *frames = FrameBuffer();
+    if (h5::exists(f.id(), "frames")) {
+      h5::Handle g = h5::group(f.id(), "frames", false);
+      *frames = FrameBuffer::read(g.id());
+      frames->keep_through(cp.state.step);
+    }
+  }
+  return cp;
 }
 
 }  // namespace gpiqa::io

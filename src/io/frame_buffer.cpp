@@ -5,8 +5,8 @@
 
 namespace gpiqa::io {
 
-void FrameBuffer::append(long long s, double t, const md::Positions& r, const md::Positions& v, double epot,
-                         double ekin, double econs, double T) {
+void FrameBuffer::append(std::int64_t s, double t, const md::Positions& r, const md::Positions& v,
+                         double epot, double ekin, double econs, double T) {
   step.push_back(s);
   time_ps.push_back(t);
   const double v_unit = units::kAngstromPerBohr * 1000.0 * units::kAtomicTimePerFemtosecond;
@@ -21,7 +21,7 @@ void FrameBuffer::append(long long s, double t, const md::Positions& r, const md
   temperature_K.push_back(T);
 }
 
-void FrameBuffer::keep_through(long long last) {
+void FrameBuffer::keep_through(std::int64_t last) {
   std::size_t keep = 0;
   while (keep < step.size() && step[keep] <= last) ++keep;
   const std::size_t n3 = 3 * elements.size();

@@ -44,8 +44,11 @@ FrameWriter::FrameWriter(hid_t root, const std::vector<std::string>& elements, l
   for (const std::string& e : elements) joined += (joined.empty() ? "" : ",") + e;
   h5::Handle all = h5::group(root, "particles/all", false);
   h5::set_attribute(all.id(), "elements", joined);
-  if (keep_through_step >= 0)
-    for (auto& s : series_) s->keep_through(keep_through_step);
+  if (keep_through_step >= 0) keep_through(keep_through_step);
+}
+
+void FrameWriter::keep_through(long long step) {
+  for (auto& s : series_) s->keep_through(step);
 }
 
 FrameWriter::~FrameWriter() = default;

@@ -1,6 +1,9 @@
 #include "gpiqa/io/results_file.hpp"
 
+#include <algorithm>
 #include <filesystem>
+#include <stdexcept>
+#include <type_traits>
 
 #include "gpiqa/util/error.hpp"
 
@@ -8,17 +11,6 @@ namespace gpiqa::io {
 namespace {
 
 constexpr std::size_t kReasonWidth = 256;
-
-// clang-format off
-// The /tasks columns: one list, used for creating, writing and reading, so they cannot drift apart.
-#define GPIQA_INT_COLUMNS(X) X(task_id, "") X(seed, "") X(failure_step, "") X(steps, "") X(rank, "")
-#define GPIQA_DOUBLE_COLUMNS(X)                                                                                   \
-  X(temperature_K, "K") X(time_to_failure_ps, "ps") X(simulated_ps, "ps") X(mean_temperature_K, "K")              \
-  X(std_temperature_K, "K") X(conserved_drift, "hartree/ps/atom") X(max_bond_deviation_angstrom, "angstrom")      \
-  X(min_distance_angstrom, "angstrom") X(max_force, "hartree/bohr") X(extrapolation_fraction, "")                 \
-  X(wall_seconds, "s") X(steps_per_second, "1/s")
-#define GPIQA_STRING_COLUMNS(X) X(label) X(molecule) X(model) X(mean) X(status) X(reason) X(host)
-// clang-format on
 
 h5::Handle open_for_writing(const std::string& path) {
   // No file locking on the writer's side: h5py may open the file while the campaign runs.
@@ -37,17 +29,109 @@ std::size_t string_width(const std::string& column, const std::vector<std::strin
   if (column == "host") return 64;
   if (column == "reason") return kReasonWidth;
   std::size_t w = 1;
+  if (std::all_of(values.begin(), values.end(), [](const std::string& v) { return v.empty(); }))
+    w = 64;  // a column added to an existing file: room for what it will hold
   for (const std::string& v : values) w = std::max(w, v.size() + 1);
   return w;
 }
 
-void set_unit(hid_t tasks, const std::string& name, const char* unit) {
-  if (*unit == '\0') return;
-  h5::Handle d(H5Dopen2(tasks, name.c_str(), H5P_DEFAULT), H5Dclose);
-  h5::set_attribute(d.id(), "unit", std::string(unit));
+void set_column_attributes(hid_t tasks, const stability::FieldInfo& field) {
+  h5::Handle d(H5Dopen2(tasks, field.name, H5P_DEFAULT), H5Dclose);
+  if (*field.unit != '\0') h5::set_attribute(d.id(), "unit", std::string(field.unit));
+  h5::set_attribute(d.id(), "description", std::string(field.description));
+}
+
+// What a column stores for each member type: Status is stored by name.
+std::string cell_text(const std::string& v) {
+  return v;
+}
+std::string cell_text(stability::Status v) {
+  return stability::to_string(v);
+}
+
+// Creates the column `field` from the values of `rows` (every column of a TaskRow, by member type).
+template <class T>
+void create_column(hid_t tasks, const stability::FieldInfo& field, const std::vector<T>& values) {
+  if constexpr (std::is_same_v<T, double>) {
+    h5::write_doubles(tasks, field.name, values, {static_cast<hsize_t>(values.size())});
+  } else if constexpr (std::is_same_v<T, std::int64_t>) {
+    h5::write_ints(tasks, field.name, values);
+  } else {
+    std::vector<std::string> text;
+    for (const T& v : values) text.push_back(cell_text(v));
+    h5::write_fixed_strings(tasks, field.name, text, string_width(field.name, text));
+  }
+  set_column_attributes(tasks, field);
+}
+
+// The values of one column over all rows, gathered through for_each_column (column `index`).
+template <class T>
+std::vector<T> column_values(const std::vector<TaskRow>& rows, std::size_t index) {
+  std::vector<T> values;
+  for (const TaskRow& r : rows) {
+    std::size_t k = 0;
+    for_each_column(r, [&](const stability::FieldInfo&, const auto& member) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(member)>, T>)
+        if (k == index) values.push_back(member);
+      ++k;
+    });
+  }
+  return values;
+}
+
+void create_columns(hid_t tasks, const std::vector<TaskRow>& rows) {
+  std::size_t index = 0;
+  const TaskRow prototype;
+  for_each_column(prototype, [&](const stability::FieldInfo& field, const auto& member) {
+    using T = std::decay_t<decltype(member)>;
+    create_column<T>(tasks, field, column_values<T>(rows, index++));
+  });
+}
+
+// Reads one column into the rows; a column the file does not have (written before it was added) keeps the
+// rows' initial values.
+template <class T>
+void read_column(hid_t tasks, const std::string& path, const stability::FieldInfo& field,
+                 std::vector<T*>& cells) {
+  if (!h5::exists(tasks, field.name)) return;
+  auto check = [&](std::size_t n) {
+    if (n != cells.size())
+      throw InputError(path, std::string("/tasks/") + field.name + " has a different length");
+  };
+  if constexpr (std::is_same_v<T, double>) {
+    const auto col = h5::read_doubles(tasks, field.name);
+    check(col.size());
+    for (std::size_t i = 0; i < cells.size(); ++i) *cells[i] = col[i];
+  } else if constexpr (std::is_same_v<T, std::int64_t>) {
+    const auto col = h5::read_ints(tasks, field.name);
+    check(col.size());
+    for (std::size_t i = 0; i < cells.size(); ++i) *cells[i] = col[i];
+  } else {
+    const auto col = h5::read_strings(tasks, field.name);
+    check(col.size());
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if constexpr (std::is_same_v<T, stability::Status>) {
+        try {
+          *cells[i] = stability::status_from_string(col[i]);
+        } catch (const std::invalid_argument& e) {
+          throw InputError(path, std::string("/tasks/") + field.name + ": " + e.what());
+        }
+      } else {
+        *cells[i] = col[i];
+      }
+    }
+  }
 }
 
 }  // namespace
+
+TaskRow pending_copy(const TaskRow& row) {
+  TaskRow fresh;
+#define GPIQA_COPY_FIELD(type, name, initial, unit, description) fresh.name = row.name;
+  GPIQA_TASK_FIELDS(GPIQA_COPY_FIELD)
+#undef GPIQA_COPY_FIELD
+  return fresh;
+}
 
 void create_results(const std::string& path, const ResultsHeader& h, const std::vector<TaskRow>& rows) {
   const std::string tmp = path + ".creating";
@@ -65,29 +149,7 @@ void create_results(const std::string& path, const ResultsHeader& h, const std::
     h5::set_attribute(f.id(), "shard_count", h.shard_count);
     h5::set_attribute(f.id(), "duration_ps", h.duration_ps);
     h5::Handle tasks = h5::group(f.id(), "tasks", true);
-#define GPIQA_CREATE_INT(name, unit)                     \
-  {                                                      \
-    std::vector<std::int64_t> col;                       \
-    for (const TaskRow& r : rows) col.push_back(r.name); \
-    h5::write_ints(tasks.id(), #name, col);              \
-    set_unit(tasks.id(), #name, unit);                   \
-  }
-#define GPIQA_CREATE_DOUBLE(name, unit)                                             \
-  {                                                                                 \
-    std::vector<double> col;                                                        \
-    for (const TaskRow& r : rows) col.push_back(r.name);                            \
-    h5::write_doubles(tasks.id(), #name, col, {static_cast<hsize_t>(rows.size())}); \
-    set_unit(tasks.id(), #name, unit);                                              \
-  }
-#define GPIQA_CREATE_STRING(name)                                              \
-  {                                                                            \
-    std::vector<std::string> col;                                              \
-    for (const TaskRow& r : rows) col.push_back(r.name);                       \
-    h5::write_fixed_strings(tasks.id(), #name, col, string_width(#name, col)); \
-  }
-    GPIQA_INT_COLUMNS(GPIQA_CREATE_INT)
-    GPIQA_DOUBLE_COLUMNS(GPIQA_CREATE_DOUBLE)
-    GPIQA_STRING_COLUMNS(GPIQA_CREATE_STRING)
+    create_columns(tasks.id(), rows);
     h5::group(f.id(), "trajectories", true);
     h5::flush(f.id());
   }
@@ -124,30 +186,22 @@ std::vector<TaskRow> read_results_rows(const std::string& path) {
   h5::Handle tasks = h5::group(f.id(), "tasks", false);
   const std::vector<std::int64_t> ids = h5::read_ints(tasks.id(), "task_id");
   std::vector<TaskRow> rows(ids.size());
-  auto check = [&](std::size_t n, const char* name) {
-    if (n != rows.size()) throw InputError(path, std::string("/tasks/") + name + " has a different length");
-  };
-#define GPIQA_READ_INT(name, unit)                                       \
-  {                                                                      \
-    const auto col = h5::read_ints(tasks.id(), #name);                   \
-    check(col.size(), #name);                                            \
-    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].name = col[i]; \
-  }
-#define GPIQA_READ_DOUBLE(name, unit)                                    \
-  {                                                                      \
-    const auto col = h5::read_doubles(tasks.id(), #name);                \
-    check(col.size(), #name);                                            \
-    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].name = col[i]; \
-  }
-#define GPIQA_READ_STRING(name)                                          \
-  {                                                                      \
-    const auto col = h5::read_strings(tasks.id(), #name);                \
-    check(col.size(), #name);                                            \
-    for (std::size_t i = 0; i < rows.size(); ++i) rows[i].name = col[i]; \
-  }
-  GPIQA_INT_COLUMNS(GPIQA_READ_INT)
-  GPIQA_DOUBLE_COLUMNS(GPIQA_READ_DOUBLE)
-  GPIQA_STRING_COLUMNS(GPIQA_READ_STRING)
+  std::size_t index = 0;
+  const TaskRow prototype;
+  for_each_column(prototype, [&](const stability::FieldInfo& field, const auto& member) {
+    using T = std::decay_t<decltype(member)>;
+    std::vector<T*> cells;
+    for (TaskRow& r : rows) {
+      std::size_t k = 0;
+      for_each_column(r, [&](const stability::FieldInfo&, auto& m) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(m)>, T>)
+          if (k == index) cells.push_back(&m);
+        ++k;
+      });
+    }
+    read_column<T>(tasks.id(), path, field, cells);
+    ++index;
+  });
   return rows;
 }
 
@@ -187,6 +241,14 @@ struct ResultsWriter::Impl {
 ResultsWriter::ResultsWriter(const std::string& path) : impl_(std::make_unique<Impl>()) {
   impl_->file = open_for_writing(path);
   impl_->tasks = h5::group(impl_->file.id(), "tasks", false);
+  // A file from before a column was added gets it, with every row at the initial value.
+  const std::size_t n = h5::read_ints(impl_->tasks.id(), "task_id").size();
+  const TaskRow prototype;
+  for_each_column(prototype, [&](const stability::FieldInfo& field, const auto& member) {
+    using T = std::decay_t<decltype(member)>;
+    if (!h5::exists(impl_->tasks.id(), field.name))
+      create_column<T>(impl_->tasks.id(), field, std::vector<T>(n, member));
+  });
   impl_->string_type = h5::Handle(H5Tcopy(H5T_C_S1), H5Tclose);
   H5Tset_size(impl_->string_type.id(), H5T_VARIABLE);
   H5Tset_cset(impl_->string_type.id(), H5T_CSET_UTF8);
@@ -201,12 +263,15 @@ void ResultsWriter::record(const std::vector<TaskRow>& rows,
   Impl& w = *impl_;
   for (const TaskRow& r : rows) {
     const hsize_t i = static_cast<hsize_t>(r.task_id);
-#define GPIQA_WRITE_INT(name, unit) w.write(#name, i, H5T_NATIVE_INT64, &r.name);
-#define GPIQA_WRITE_DOUBLE(name, unit) w.write(#name, i, H5T_NATIVE_DOUBLE, &r.name);
-#define GPIQA_WRITE_STRING(name) w.write_string(#name, i, r.name);
-    GPIQA_INT_COLUMNS(GPIQA_WRITE_INT)
-    GPIQA_DOUBLE_COLUMNS(GPIQA_WRITE_DOUBLE)
-    GPIQA_STRING_COLUMNS(GPIQA_WRITE_STRING)
+    for_each_column(r, [&](const stability::FieldInfo& field, const auto& member) {
+      using T = std::decay_t<decltype(member)>;
+      if constexpr (std::is_same_v<T, double>)
+        w.write(field.name, i, H5T_NATIVE_DOUBLE, &member);
+      else if constexpr (std::is_same_v<T, std::int64_t>)
+        w.write(field.name, i, H5T_NATIVE_INT64, &member);
+      else
+        w.write_string(field.name, i, cell_text(member));
+    });
   }
   for (const auto& [id, buffer] : frames) {
     if (buffer.size() == 0) continue;

@@ -1,6 +1,7 @@
 #include "gpiqa/stability/outcome.hpp"
 
 #include <stdexcept>
+#include <string_view>
 
 namespace gpiqa::stability {
 
@@ -21,9 +22,19 @@ const char* to_string(Status s) {
 }
 
 Status status_from_string(const std::string& name) {
-  for (Status s : {Status::kPending, Status::kStable, Status::kCollapsed, Status::kExploded, Status::kFailed})
+  for (Status s : kAllStatuses)
     if (name == to_string(s)) return s;
   throw std::invalid_argument("unknown status '" + name + "'");
+}
+
+bool unit_in_name(const FieldInfo& field) {
+  const std::string_view name(field.name), unit(field.unit);
+  if (unit.empty()) return true;
+  auto ends_with = [&](std::string_view suffix) {
+    return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix &&
+           name[name.size() - suffix.size() - 1] == '_';
+  };
+  return ends_with(unit) || (unit == "s" && ends_with("seconds"));
 }
 
 }  // namespace gpiqa::stability

@@ -11,7 +11,7 @@
 
 #include "gpiqa/io/xyz.hpp"
 #include "gpiqa/md/random_stream.hpp"
-#include "gpiqa/md/trajectory.hpp"
+#include "gpiqa/run/trajectory.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/units.hpp"
 
@@ -73,7 +73,7 @@ SampledGeometries sample_geometries(model::Potential& reference, const model::Po
 
   const long long stride = std::max(1LL, std::llround(o.record_every_fs / o.timestep_fs));
   for (double temperature : o.temperatures_K) {
-    md::TrajectorySpec spec;
+    run::TrajectorySpec spec;
     spec.integrator.type = "langevin";
     spec.integrator.temperature_K = temperature;
     spec.integrator.timestep_fs = o.timestep_fs;
@@ -81,9 +81,9 @@ SampledGeometries sample_geometries(model::Potential& reference, const model::Po
     spec.duration_ps = o.duration_ps;
     spec.seed = o.seed;
     spec.task_key = std::bit_cast<std::uint64_t>(temperature);
-    md::Trajectory t(reference, minimum, spec);
+    run::Trajectory t(reference, minimum, spec);
     const std::size_t before = candidates.size();
-    const stability::Outcome out = t.run([&](const md::Trajectory& tr) {
+    const stability::Outcome out = t.run([&](const run::Trajectory& tr) {
       if (tr.state().step % stride == 0) {
         candidates.push_back(tr.state().positions);
         origin.push_back(fmt::format("md {:g}K t={:.3f}ps", temperature, tr.time_ps()));

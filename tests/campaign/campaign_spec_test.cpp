@@ -157,7 +157,7 @@ TEST(Tasks, FingerprintFollowsContentNotOutput) {
   const CampaignSpec sphere =
       load_campaign(write(dir, replace(valid_yaml(), "displace_angstrom: 0.05",
                                        "displace_angstrom: 0.05, displace_mode: sphere")));
-  EXPECT_EQ(sphere.displace_mode, md::DisplaceMode::kSphere);
+  EXPECT_EQ(sphere.displace_mode, run::DisplaceMode::kSphere);
   EXPECT_NE(campaign_fingerprint(sphere), base);
   EXPECT_EQ(campaign_fingerprint(
                 load_campaign(write(dir, replace(valid_yaml(), "displace_angstrom: 0.05",

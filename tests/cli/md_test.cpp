@@ -85,14 +85,14 @@ void expect_resume_equals_straight_run(int sig) {
   ASSERT_TRUE(WIFSIGNALED(status) || WEXITSTATUS(status) == 128 + sig)
       << "the run finished before the signal";
   ASSERT_TRUE(fs::exists(dir + "/k.ckpt")) << "no checkpoint written before the signal";
-  const md::Checkpoint mid = io::load_checkpoint(dir + "/k.ckpt", nullptr);
+  const io::Checkpoint mid = io::load_checkpoint(dir + "/k.ckpt", nullptr);
   EXPECT_GT(mid.state.step, 0);
   EXPECT_EQ(mid.outcome.status, stability::Status::kPending);
   const ProcessResult resumed = run_gpiqa(killed + " --restart " + dir + "/k.ckpt");
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   const ProcessResult straight = run_gpiqa(run + "--out " + dir + "/s.h5 --checkpoint " + dir + "/s.ckpt");
   ASSERT_EQ(straight.exit_code, 0) << straight.err;
-  const md::Checkpoint a = io::load_checkpoint(dir + "/k.ckpt", nullptr),
+  const io::Checkpoint a = io::load_checkpoint(dir + "/k.ckpt", nullptr),
                        b = io::load_checkpoint(dir + "/s.ckpt", nullptr);
   EXPECT_EQ(a.state.step, b.state.step);
   EXPECT_EQ(a.state.positions, b.state.positions);
@@ -202,6 +202,71 @@ TEST(MdCommand, ReferenceRunsFromItsOwnCoordinatesAndGuardsItsCheckpoint) {
                                        " --temperature 300 --duration-ps 0.1");
   EXPECT_NE(both.exit_code, 0);
   EXPECT_NE(both.err.find("exactly one of --models"), std::string::npos) << both.err;
+}
+
+// gpiqa md --restart FILE from the checkpoint alone: the file records the potential (model set and mean, or
+// the reference), the geometry and every setting. Continued to a longer duration it equals one straight run
+// of that duration; a flag that contradicts the checkpoint is refused by name; flags that agree are accepted.
+TEST(MdCommand, RestartFromTheCheckpointAlone) {
+  const std::string dir = temp_dir("md-restart-alone");
+  const std::string repo = GPIQA_SOURCE_DIR;
+  const std::string start = "md --models " + repo + "/models/water --mean quadratic+ --xyz " + repo +
+                            "/molecules/water.xyz --thermostat csvr --tau-fs 40 --temperature 450 --seed 5 "
+                            "--displace 0.05 --displace-mode sphere --bond-stretch-angstrom 0.7 ";
+  ASSERT_EQ(run_gpiqa(start + "--duration-ps 0.1 --checkpoint " + dir + "/c.h5").exit_code, 0);
+  const ProcessResult continued =
+      run_gpiqa("md --restart " + dir + "/c.h5 --duration-ps 0.2 --checkpoint " + dir + "/c.h5");
+  ASSERT_EQ(continued.exit_code, 0) << continued.err;
+  const ProcessResult straight = run_gpiqa(start + "--duration-ps 0.2 --checkpoint " + dir + "/s.h5");
+  ASSERT_EQ(straight.exit_code, 0) << straight.err;
+  const auto jc = nlohmann::json::parse(continued.out), js = nlohmann::json::parse(straight.out);
+  EXPECT_EQ(jc["steps"], 400);
+  for (const char* key : {"status", "steps", "start_temperature_K", "mean_temperature_K", "conserved_drift",
+                          "max_force", "min_distance_angstrom", "max_bond_deviation_angstrom"})
+    EXPECT_EQ(jc[key], js[key]) << key;
+  io::Identity saved;
+  const io::Checkpoint a = io::load_checkpoint(dir + "/c.h5", &saved),
+                       b = io::load_checkpoint(dir + "/s.h5", nullptr);
+  EXPECT_EQ(a.state.positions, b.state.positions);
+  EXPECT_EQ(a.state.velocities, b.state.velocities);
+  EXPECT_EQ(saved["mean"], "quadratic+");
+  EXPECT_EQ(saved["tau_fs"], "40");
+  EXPECT_EQ(saved["bond_stretch_angstrom"], "0.7");
+
+  // the finished run, asked again without a duration: its own duration, nothing left to do
+  const ProcessResult again = run_gpiqa("md --restart " + dir + "/c.h5 --thermostat csvr --temperature 450");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(nlohmann::json::parse(again.out)["steps"], 400);
+
+  for (const auto& [flags, message] : std::vector<std::pair<std::string, std::string>>{
+           {"--thermostat nve", "checkpoint was made with thermostat = csvr, not nve"},
+           {"--temperature 300", "checkpoint was made with temperature_K = 450, not 300"},
+           {"--mean min", "checkpoint was made with mean = quadratic+, not min"},
+           {"--reference O", "checkpoint was made with a GP model set, not --reference"}}) {
+    const ProcessResult r = run_gpiqa("md --restart " + dir + "/c.h5 --duration-ps 0.3 " + flags);
+    EXPECT_NE(r.exit_code, 0) << flags;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+  }
+
+  // the reference too: its checkpoint names the molecule
+  ASSERT_EQ(
+      run_gpiqa("md --reference O --temperature 300 --duration-ps 0.1 --seed 4 --checkpoint " + dir + "/r.h5")
+          .exit_code,
+      0);
+  const ProcessResult reference = run_gpiqa("md --restart " + dir + "/r.h5 --duration-ps 0.2");
+  ASSERT_EQ(reference.exit_code, 0) << reference.err;
+  EXPECT_EQ(nlohmann::json::parse(reference.out)["steps"], 400);
+}
+
+// Without --restart a run needs its temperature and duration.
+TEST(MdCommand, TemperatureAndDurationAreRequiredForAFreshRun) {
+  const std::string repo = GPIQA_SOURCE_DIR;
+  const ProcessResult r = run_gpiqa("md --models " + repo + "/models/water --xyz " + repo +
+                                    "/molecules/water.xyz --duration-ps 1");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("--temperature: is required (unless continuing a checkpoint with --restart)"),
+            std::string::npos)
+      << r.err;
 }
 
 }  // namespace

@@ -67,19 +67,19 @@ void expect_same_tables(const std::string& a, const std::string& b) {
   ASSERT_EQ(ra.size(), rb.size());
   for (std::size_t i = 0; i < ra.size(); ++i) {
     SCOPED_TRACE(ra[i].label);
-    EXPECT_EQ(ra[i].status, rb[i].status);
-    EXPECT_EQ(ra[i].reason, rb[i].reason);
-    EXPECT_EQ(ra[i].steps, rb[i].steps);
-    EXPECT_EQ(ra[i].failure_step, rb[i].failure_step);
-    EXPECT_EQ(ra[i].mean_temperature_K, rb[i].mean_temperature_K);
-    EXPECT_EQ(ra[i].std_temperature_K, rb[i].std_temperature_K);
-    EXPECT_EQ(ra[i].conserved_drift, rb[i].conserved_drift);
-    EXPECT_EQ(ra[i].max_force, rb[i].max_force);
-    EXPECT_EQ(ra[i].min_distance_angstrom, rb[i].min_distance_angstrom);
-    EXPECT_EQ(ra[i].max_bond_deviation_angstrom, rb[i].max_bond_deviation_angstrom);
-    EXPECT_EQ(ra[i].extrapolation_fraction, rb[i].extrapolation_fraction);
-    EXPECT_EQ(ra[i].simulated_ps, rb[i].simulated_ps);
-    EXPECT_NE(ra[i].status, "pending");
+    EXPECT_EQ(ra[i].outcome.status, rb[i].outcome.status);
+    EXPECT_EQ(ra[i].outcome.reason, rb[i].outcome.reason);
+    EXPECT_EQ(ra[i].outcome.steps, rb[i].outcome.steps);
+    EXPECT_EQ(ra[i].outcome.failure_step, rb[i].outcome.failure_step);
+    EXPECT_EQ(ra[i].outcome.mean_temperature_K, rb[i].outcome.mean_temperature_K);
+    EXPECT_EQ(ra[i].outcome.std_temperature_K, rb[i].outcome.std_temperature_K);
+    EXPECT_EQ(ra[i].outcome.conserved_drift, rb[i].outcome.conserved_drift);
+    EXPECT_EQ(ra[i].outcome.max_force, rb[i].outcome.max_force);
+    EXPECT_EQ(ra[i].outcome.min_distance_angstrom, rb[i].outcome.min_distance_angstrom);
+    EXPECT_EQ(ra[i].outcome.max_bond_deviation_angstrom, rb[i].outcome.max_bond_deviation_angstrom);
+    EXPECT_EQ(ra[i].outcome.extrapolation_fraction, rb[i].outcome.extrapolation_fraction);
+    EXPECT_EQ(ra[i].outcome.simulated_ps, rb[i].outcome.simulated_ps);
+    EXPECT_NE(ra[i].outcome.status, stability::Status::kPending);
   }
 }
 
@@ -150,8 +150,9 @@ TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
   waitpid(pid, nullptr, 0);
   ASSERT_TRUE(fs::exists(dir + "/killed.h5"));
   const auto partial = io::read_results_rows(dir + "/killed.h5");  // readable after SIGKILL
-  const auto pending = std::count_if(partial.begin(), partial.end(),
-                                     [](const io::TaskRow& r) { return r.status == "pending"; });
+  const auto pending = std::count_if(partial.begin(), partial.end(), [](const io::TaskRow& r) {
+    return r.outcome.status == stability::Status::kPending;
+  });
   EXPECT_GT(pending, 0) << "the campaign finished before it was killed: the test proves nothing";
   EXPECT_LT(pending, static_cast<long>(partial.size())) << "nothing finished before the kill";
   ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --output " + dir + "/killed.h5"), 0);
@@ -279,13 +280,13 @@ TEST(RunCommand, ReferenceVariantRunsBesideTheGpSet) {
   int reference_rows = 0;
   for (const io::TaskRow& r : rows) {
     SCOPED_TRACE(r.label);
-    EXPECT_NE(r.status, "pending");
+    EXPECT_NE(r.outcome.status, stability::Status::kPending);
     if (r.model != "reference") continue;
     ++reference_rows;
     EXPECT_EQ(r.mean, "reference");
-    EXPECT_EQ(r.status, "stable") << r.reason;
-    EXPECT_EQ(r.steps, 400);
-    EXPECT_TRUE(std::isfinite(r.mean_temperature_K));
+    EXPECT_EQ(r.outcome.status, stability::Status::kStable) << r.outcome.reason;
+    EXPECT_EQ(r.outcome.steps, 400);
+    EXPECT_TRUE(std::isfinite(r.outcome.mean_temperature_K));
   }
   EXPECT_EQ(reference_rows, 2);
   // Which potential ran shows in the energies: MMFF94 water is within millihartrees above zero, the IQA
@@ -327,10 +328,10 @@ TEST(RunCommand, QuickstartCampaignRunsOnTheCommittedDefaults) {
   int reference_rows = 0;
   for (const io::TaskRow& r : rows) {
     SCOPED_TRACE(r.label);
-    EXPECT_NE(r.status, "pending");
-    EXPECT_NE(r.status, "failed") << r.reason;
+    EXPECT_NE(r.outcome.status, stability::Status::kPending);
+    EXPECT_NE(r.outcome.status, stability::Status::kFailed) << r.outcome.reason;
     if (r.temperature_K == 300 && (r.model == "reference" || r.molecule == "water")) {
-      EXPECT_EQ(r.status, "stable") << r.reason;
+      EXPECT_EQ(r.outcome.status, stability::Status::kStable) << r.outcome.reason;
       reference_rows += r.model == "reference";
     }
   }

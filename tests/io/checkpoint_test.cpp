@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gpiqa/run/trajectory.hpp"
 #include "gpiqa/util/error.hpp"
 #include "support/analytic_potentials.hpp"
 #include "support/test_data.hpp"
@@ -14,26 +15,26 @@
 namespace gpiqa::io {
 namespace {
 
-md::Checkpoint made_up_checkpoint() {
+io::Checkpoint made_up_checkpoint() {
   test::HarmonicSprings springs({"O", "H", "H"}, {{0, 1, 0.5, 1.8}, {0, 2, 0.5, 1.8}, {1, 2, 0.1, 2.9}});
   md::Positions start(3, 3);
   start << 0, 1.8, -0.45, 0, 0, 1.74, 0, 0, 0.1;
-  md::TrajectorySpec spec;
+  run::TrajectorySpec spec;
   spec.integrator.type = "nhc";
   spec.duration_ps = 0.05;
   spec.seed = 11;
   spec.task_key = 12345678901234ull;
-  md::Trajectory t(springs, start, spec);
+  run::Trajectory t(springs, start, spec);
   t.run();
   return t.checkpoint();
 }
 
 TEST(Checkpoint, FileRoundTripIsExact) {
-  const md::Checkpoint cp = made_up_checkpoint();
+  const io::Checkpoint cp = made_up_checkpoint();
   const std::string path = test::temp_dir("ckpt") + "/c.h5";
   save_checkpoint(path, cp, {{"system", "TRI"}, {"mean", "quadratic+"}});
   Identity id;
-  const md::Checkpoint back = load_checkpoint(path, &id);
+  const io::Checkpoint back = load_checkpoint(path, &id);
   EXPECT_EQ(back.state.positions, cp.state.positions);
   EXPECT_EQ(back.state.velocities, cp.state.velocities);
   EXPECT_EQ(back.state.masses, cp.state.masses);
@@ -52,10 +53,10 @@ TEST(Checkpoint, FileRoundTripIsExact) {
 }
 
 TEST(Checkpoint, SavingReplacesThePreviousCheckpointAtomically) {
-  const md::Checkpoint cp = made_up_checkpoint();
+  const io::Checkpoint cp = made_up_checkpoint();
   const std::string path = test::temp_dir("ckpt2") + "/c.h5";
   save_checkpoint(path, cp, {});
-  md::Checkpoint later = cp;
+  io::Checkpoint later = cp;
   later.state.step += 10;
   save_checkpoint(path, later, {});
   EXPECT_EQ(load_checkpoint(path, nullptr).state.step, cp.state.step + 10);

@@ -9,13 +9,16 @@
 #include <gtest/gtest.h>
 
 #include "gpiqa/io/xyz.hpp"
-#include "gpiqa/md/trajectory.hpp"
 #include "gpiqa/model/molecule_model.hpp"
+#include "gpiqa/run/trajectory.hpp"
 #include "gpiqa/util/units.hpp"
 #include "support/test_data.hpp"
 
 namespace gpiqa::md {
 namespace {
+
+using run::Trajectory;
+using run::TrajectorySpec;
 
 struct Samples {
   std::vector<double> temperature;

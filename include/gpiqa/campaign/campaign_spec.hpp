@@ -31,8 +31,8 @@
 #include <vector>
 
 #include "gpiqa/md/integrator.hpp"
-#include "gpiqa/md/trajectory.hpp"
 #include "gpiqa/reference/molecule.hpp"
+#include "gpiqa/run/trajectory.hpp"
 #include "gpiqa/stability/monitor.hpp"
 
 namespace gpiqa::campaign {
@@ -73,7 +73,7 @@ struct CampaignSpec {
   md::IntegratorConfig integrator;  // temperature_K set per task
   double duration_ps = 10.0;
   double displace_angstrom = 0.0;
-  md::DisplaceMode displace_mode = md::DisplaceMode::kGaussian;
+  run::DisplaceMode displace_mode = run::DisplaceMode::kGaussian;
   stability::MonitorConfig monitors;
   std::string output_file;  // absolute
   long long frames_every = 0;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "gpiqa/campaign/campaign_spec.hpp"
-#include "gpiqa/md/trajectory.hpp"
+#include "gpiqa/run/trajectory.hpp"
 
 namespace gpiqa::campaign {
 
@@ -22,7 +22,7 @@ struct Task {
 
 /// `atoms_times_points[m]`: atoms x training points x features of molecule m's model set (cost per step).
 std::vector<Task> expand_tasks(const CampaignSpec& spec, const std::vector<double>& cost_per_step);
-md::TrajectorySpec trajectory_spec(const CampaignSpec& spec, const Task& task);
+run::TrajectorySpec trajectory_spec(const CampaignSpec& spec, const Task& task);
 /// FNV-1a 64-bit of a canonical rendering of everything that decides results (all but `output`), including
 /// the bytes of the model, geometry and reference molfiles (or the reference SMILES): a changed campaign is
 /// refused by an existing results file.

@@ -1,9 +1,8 @@
 #pragma once
-// Runs campaign tasks on one process (no MPI here): builds each molecule's potential per variant once (its GP
-// model set with the variant's prior mean, or its own MMFF94 reference; never shared between runners) and
-// keeps it, runs the trajectory, checkpoints it to <checkpoint_dir>/task-<id>.h5 every checkpoint_every_s
-// seconds (and when told to stop), resumes from such a file when it exists, and returns the finished row with
-// its frames.
+// Runs campaign tasks on one process (no MPI here): a thin caller of run::TrajectoryJob. It loads each
+// molecule's potential per variant once (its GP model set with the variant's prior mean, or its own MMFF94
+// reference; never shared between runners) and keeps it, resumes a task from <checkpoint_dir>/task-<id>.h5
+// when that exists, and returns the finished row with its frames.
 #include <functional>
 #include <map>
 #include <memory>
@@ -13,8 +12,7 @@
 #include "gpiqa/campaign/task.hpp"
 #include "gpiqa/io/frame_buffer.hpp"
 #include "gpiqa/io/results_file.hpp"
-#include "gpiqa/model/potential.hpp"
-#include "gpiqa/reference/molecule.hpp"
+#include "gpiqa/run/potential_source.hpp"
 
 namespace gpiqa::campaign {
 
@@ -22,7 +20,7 @@ struct TaskResult {
   io::TaskRow row;
   io::FrameBuffer frames;
   bool interrupted = false;  // stopped early; the checkpoint file holds the state
-  long long steps_this_run = 0;
+  std::int64_t steps_this_run = 0;
 };
 
 /// The /tasks row of a task before it has run (status pending).
@@ -40,8 +38,7 @@ class TaskRunner {
   int atom_count(std::size_t molecule) { return static_cast<int>(start_positions(molecule).cols()); }
 
  private:
-  model::Potential& model(std::size_t molecule, std::size_t variant);
-  const reference::Molecule& reference_molecule(std::size_t molecule);
+  run::LoadedPotential& potential(std::size_t molecule, std::size_t variant);
   /// The molecule's start geometry, Bohr: its geometry file, else its reference's coordinates.
   const model::Positions& start_positions(std::size_t molecule);
 
@@ -49,8 +46,7 @@ class TaskRunner {
   std::string checkpoint_dir_;
   int rank_;
   std::string host_;
-  std::map<std::pair<std::size_t, std::size_t>, std::unique_ptr<model::Potential>> models_;
-  std::map<std::size_t, reference::Molecule> references_;
+  std::map<std::pair<std::size_t, std::size_t>, run::LoadedPotential> potentials_;
   std::map<std::size_t, model::Positions> starts_;
 };
 

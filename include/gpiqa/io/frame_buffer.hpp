@@ -6,23 +6,25 @@
 #include <string>
 #include <vector>
 
+#include "gpiqa/io/frame_sink.hpp"
 #include "gpiqa/io/hdf5.hpp"
 #include "gpiqa/md/state.hpp"
 
 namespace gpiqa::io {
 
-struct FrameBuffer {
+struct FrameBuffer : FrameSink {
   std::vector<std::string> elements;
   std::vector<std::int64_t> step;
   std::vector<double> time_ps, positions_angstrom, velocities_angstrom_per_ps;  // N x 3 per frame
   std::vector<double> potential_hartree, kinetic_hartree, conserved_hartree, temperature_K;
 
   std::size_t size() const { return step.size(); }
-  void append(long long step, double time_ps, const md::Positions& positions_bohr,
+  void append(std::int64_t step, double time_ps, const md::Positions& positions_bohr,
               const md::Positions& velocities_atomic, double potential, double kinetic, double conserved,
-              double temperature);
+              double temperature) override;
   /// Drops frames after `step`.
-  void keep_through(long long step);
+  void keep_through(std::int64_t step) override;
+  const FrameBuffer* held() const override { return this; }
   void write(hid_t group) const;
   static FrameBuffer read(hid_t group);
 };

@@ -21,6 +21,8 @@ class FrameWriter {
   /// Writes below `root` (a file or a group); keeps frames with step <= keep_through_step when appending.
   FrameWriter(hid_t root, const std::vector<std::string>& elements, long long keep_through_step = -1);
   ~FrameWriter();
+  /// Drops frames with step > `step` (resuming from a checkpoint at that step).
+  void keep_through(long long step);
   void write(long long step, double time_ps, const md::Positions& positions_bohr,
              const md::Positions& velocities_atomic, double potential_hartree, double kinetic_hartree,
              double conserved_hartree, double temperature_K);

@@ -5,7 +5,7 @@
 //   /            attributes format="gpiqa-results", format_version, campaign_name, campaign_yaml,
 //                campaign_fingerprint, software_version, created (UTC ISO 8601), shard_index, shard_count
 //   /tasks/      equal-length 1-D datasets, one row per task in task_id order (see TaskRow), with `unit`
-//                attributes where they have one
+//                attributes where they have one and a `description` attribute each
 //   /trajectories/<task_id>/   frames (H5MD-style, as `gpiqa md --out`) when output.frames_every > 0
 #include <cstdint>
 #include <limits>
@@ -15,33 +15,50 @@
 #include <vector>
 
 #include "gpiqa/io/frame_buffer.hpp"
+#include "gpiqa/stability/outcome.hpp"
 
 namespace gpiqa::io {
 
-inline constexpr std::int64_t kResultsFormatVersion = 1;
+inline constexpr std::int64_t kResultsFormatVersion = 1;  // columns may be added within a version
+
+// The /tasks row: the task's identity, its outcome (the record of stability/outcome.hpp) and where it ran.
+// Columns are generated from these two lists and GPIQA_OUTCOME_FIELDS, X(type, name, initial, unit,
+// description).
+// clang-format off
+#define GPIQA_TASK_FIELDS(X)                                                                                    \
+  X(std::int64_t, task_id, 0, "", "position in the campaign's task order (molecules x models x temperatures x seeds)") \
+  X(std::string, label, "", "", "molecule/model/temperature/seed")                                              \
+  X(std::string, molecule, "", "", "molecule name in the campaign")                                             \
+  X(std::string, model, "", "", "model variant name in the campaign")                                           \
+  X(std::string, mean, "", "", "prior-mean spec of the variant (reference for the MMFF94 control)")             \
+  X(double, temperature_K, 0.0, "K", "target temperature")                                                       \
+  X(std::int64_t, seed, 0, "", "random seed")
+#define GPIQA_PLACEMENT_FIELDS(X)                                                                               \
+  X(std::int64_t, rank, -1, "", "MPI rank that ran the task; -1 while pending")                                  \
+  X(std::string, host, "", "", "host that ran the task")
+// clang-format on
 
 struct TaskRow {
-  std::int64_t task_id = 0;
-  std::string label, molecule, model, mean;
-  double temperature_K = 0;
-  std::int64_t seed = 0;
-  std::string status = "pending", reason;
-  double time_to_failure_ps = std::numeric_limits<double>::quiet_NaN();
-  std::int64_t failure_step = -1;
-  double simulated_ps = 0;
-  std::int64_t steps = 0;
-  double mean_temperature_K = std::numeric_limits<double>::quiet_NaN();
-  double std_temperature_K = std::numeric_limits<double>::quiet_NaN();
-  double conserved_drift = std::numeric_limits<double>::quiet_NaN();
-  double max_bond_deviation_angstrom = std::numeric_limits<double>::quiet_NaN();
-  double min_distance_angstrom = std::numeric_limits<double>::quiet_NaN();
-  double max_force = std::numeric_limits<double>::quiet_NaN();
-  double extrapolation_fraction = std::numeric_limits<double>::quiet_NaN();
-  double wall_seconds = 0;
-  double steps_per_second = 0;
-  std::int64_t rank = -1;
-  std::string host;
+#define GPIQA_DECLARE_FIELD(type, name, initial, unit, description) type name = initial;
+  GPIQA_TASK_FIELDS(GPIQA_DECLARE_FIELD)
+  stability::Outcome outcome;
+  GPIQA_PLACEMENT_FIELDS(GPIQA_DECLARE_FIELD)
+#undef GPIQA_DECLARE_FIELD
 };
+
+/// Calls f(stability::FieldInfo, member) for every /tasks column of `row` (const or not).
+template <class R, class F>
+void for_each_column(R& row, F&& f) {
+#define GPIQA_VISIT_FIELD(type, name, initial, unit, description) \
+  f(stability::FieldInfo{#name, unit, description}, row.name);
+  GPIQA_TASK_FIELDS(GPIQA_VISIT_FIELD)
+  stability::for_each_field(row.outcome, f);
+  GPIQA_PLACEMENT_FIELDS(GPIQA_VISIT_FIELD)
+#undef GPIQA_VISIT_FIELD
+}
+
+/// The task's identity columns of `row`, every other column at its initial value (pending).
+TaskRow pending_copy(const TaskRow& row);
 
 struct ResultsHeader {
   std::string campaign_name, campaign_yaml, campaign_fingerprint, software_version, created;

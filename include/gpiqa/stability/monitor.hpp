@@ -15,6 +15,7 @@
 //   extrapolation (recorded, never ends a run): a step counts when any atom has a feature outside its
 //   training
 //               min/max box or its largest kernel value to the training points is below extrapolation_kernel
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -46,18 +47,25 @@ struct Verdict {
 };
 
 /// Running summaries of a trajectory; part of the checkpoint, so restarts reproduce them exactly.
+/// X(type, name, initial): the one list the struct and the checkpoint's metrics group are made from.
+// clang-format off
+#define GPIQA_RUNNING_METRICS(X)                                                                        \
+  X(std::int64_t, samples, 0)                                                                           \
+  X(double, temperature_mean, 0.0) X(double, temperature_m2, 0.0)  /* Welford */                       \
+  X(double, temperature_average, 0.0)  /* moving average over temperature_window_fs */                 \
+  X(double, last_time_ps, 0.0)                                                                          \
+  X(double, conserved_first, 0.0)  /* H at the first sample (the regression is on H - H0) */           \
+  X(double, sum_t, 0.0) X(double, sum_tt, 0.0) X(double, sum_h, 0.0) X(double, sum_th, 0.0)  /* drift */ \
+  X(double, max_bond_deviation_angstrom, 0.0)                                                           \
+  X(double, min_distance_angstrom, 1e300)                                                               \
+  X(double, max_force, 0.0)                                                                             \
+  X(std::int64_t, extrapolated_steps, 0)                                                                \
+  X(double, wall_seconds, 0.0)
+// clang-format on
 struct RunningMetrics {
-  long long samples = 0;
-  double temperature_mean = 0.0, temperature_m2 = 0.0;  // Welford
-  double temperature_average = 0.0;                     // moving average over temperature_window_fs
-  double last_time_ps = 0.0;
-  double conserved_first = 0.0;  // H at the first sample (regression is on H - H0)
-  double sum_t = 0.0, sum_tt = 0.0, sum_h = 0.0, sum_th = 0.0;  // least-squares drift of H against t (ps)
-  double max_bond_deviation_angstrom = 0.0;
-  double min_distance_angstrom = 1e300;
-  double max_force = 0.0;
-  long long extrapolated_steps = 0;
-  double wall_seconds = 0.0;
+#define GPIQA_DECLARE_METRIC(type, name, initial) type name = initial;
+  GPIQA_RUNNING_METRICS(GPIQA_DECLARE_METRIC)
+#undef GPIQA_DECLARE_METRIC
 };
 
 class StabilityMonitor {

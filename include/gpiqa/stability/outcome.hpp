@@ -1,33 +1,79 @@
 #pragma once
-// How a trajectory ended, and what it looked like on the way. Time in ps, distances in Angstrom, temperatures
-// in Kelvin, energies in Hartree, forces in Hartree/Bohr.
+// How a trajectory ended, and what it looked like on the way: the result record, defined once.
+//
+// GPIQA_OUTCOME_FIELDS is the one list of the record's fields, X(type, name, initial value, unit,
+// description). Everything that carries a result is generated or iterated from it: the Outcome struct below,
+// the /tasks columns of the results file and their `unit`/`description` attributes, the MPI message from a
+// worker, the JSON that `gpiqa md` prints. A new metric is one line here (and the code that measures it).
+// Units: time in ps, distances in Angstrom, temperatures in Kelvin, energies in Hartree, forces in
+// Hartree/Bohr.
+#include <array>
+#include <cstdint>
 #include <limits>
 #include <string>
 
 namespace gpiqa::stability {
 
 enum class Status { kPending, kStable, kCollapsed, kExploded, kFailed };
+/// Every status, in the order summaries list them.
+inline constexpr std::array kAllStatuses{Status::kPending, Status::kStable, Status::kCollapsed,
+                                         Status::kExploded, Status::kFailed};
 
 const char* to_string(Status status);
 /// Throws std::invalid_argument for an unknown name.
 Status status_from_string(const std::string& name);
 
+inline constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
+
+// clang-format off
+#define GPIQA_OUTCOME_FIELDS(X)                                                                                     \
+  X(::gpiqa::stability::Status, status, ::gpiqa::stability::Status::kPending, "",                                   \
+    "pending, stable (reached the end), collapsed, exploded or failed")                                             \
+  X(std::string, reason, "", "", "what ended the run, naming the atoms (1-based, with elements)")                   \
+  X(double, time_to_failure_ps, ::gpiqa::stability::kNoValue, "ps", "simulated time of the failure; NaN unless it failed") \
+  X(std::int64_t, failure_step, -1, "", "step of the failure; -1 unless it failed")                                \
+  X(std::int64_t, steps, 0, "", "steps simulated")                                                                  \
+  X(double, simulated_ps, 0.0, "ps", "simulated time")                                                             \
+  X(double, start_temperature_K, ::gpiqa::stability::kNoValue, "K",                                                 \
+    "kinetic temperature of the starting velocities (after removing rigid motion)")                                 \
+  X(double, mean_temperature_K, ::gpiqa::stability::kNoValue, "K", "mean kinetic temperature over the run")        \
+  X(double, std_temperature_K, ::gpiqa::stability::kNoValue, "K", "standard deviation of the kinetic temperature") \
+  X(double, conserved_drift, ::gpiqa::stability::kNoValue, "hartree/ps/atom",                                       \
+    "least-squares slope of the conserved energy against time, per atom")                                           \
+  X(double, max_bond_deviation_angstrom, 0.0, "angstrom", "largest deviation of a bond from its reference length") \
+  X(double, min_distance_angstrom, ::gpiqa::stability::kNoValue, "angstrom", "shortest interatomic distance seen") \
+  X(double, max_force, 0.0, "hartree/bohr", "largest per-atom force norm seen")                                     \
+  X(double, extrapolation_fraction, 0.0, "",                                                                        \
+    "share of steps where an atom left its training box or its largest kernel value fell below the threshold")     \
+  X(double, wall_seconds, 0.0, "s", "wall-clock time of the run")                                                  \
+  X(double, steps_per_second, 0.0, "1/s", "steps per wall-clock second")
+// clang-format on
+
 struct Outcome {
-  Status status = Status::kPending;
-  std::string reason;  // names the atoms involved (1-based, with elements)
-  long long failure_step = -1;
-  double time_to_failure_ps = std::numeric_limits<double>::quiet_NaN();
-  long long steps = 0;
-  double simulated_ps = 0.0;
-  double mean_temperature_K = std::numeric_limits<double>::quiet_NaN();
-  double std_temperature_K = std::numeric_limits<double>::quiet_NaN();
-  double conserved_drift = std::numeric_limits<double>::quiet_NaN();  // Hartree per ps per atom
-  double max_bond_deviation_angstrom = 0.0;
-  double min_distance_angstrom = std::numeric_limits<double>::quiet_NaN();
-  double max_force = 0.0;  // Hartree / Bohr, largest per-atom force norm
-  double extrapolation_fraction = 0.0;
-  double wall_seconds = 0.0;
-  double steps_per_second = 0.0;
+#define GPIQA_DECLARE_FIELD(type, name, initial, unit, description) type name = initial;
+  GPIQA_OUTCOME_FIELDS(GPIQA_DECLARE_FIELD)
+#undef GPIQA_DECLARE_FIELD
 };
+
+/// What the record says of one field.
+struct FieldInfo {
+  const char* name;
+  const char* unit;  // "" for dimensionless and text fields
+  const char* description;
+};
+
+/// Calls f(FieldInfo, member) for every field of `outcome` (const or not), in the table's order. `f` is
+/// generic over the member types: Status, std::string, std::int64_t, double.
+template <class O, class F>
+void for_each_field(O& outcome, F&& f) {
+#define GPIQA_VISIT_FIELD(type, name, initial, unit, description) \
+  f(FieldInfo{#name, unit, description}, outcome.name);
+  GPIQA_OUTCOME_FIELDS(GPIQA_VISIT_FIELD)
+#undef GPIQA_VISIT_FIELD
+}
+
+/// True when the field's name already says its unit (time_to_failure_ps, wall_seconds); the JSON output adds
+/// a NAME_unit key for the others.
+bool unit_in_name(const FieldInfo& field);
 
 }  // namespace gpiqa::stability

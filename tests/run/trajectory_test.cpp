@@ -1,6 +1,6 @@
 // Trajectories: NVE energy conservation on the real ammonia model, same seed -> same trajectory, another seed
 // -> another, and N steps straight equal N/2 + checkpoint + N/2 bit for bit for every thermostat.
-#include "gpiqa/md/trajectory.hpp"
+#include "gpiqa/run/trajectory.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include "gpiqa/util/units.hpp"
 #include "support/test_data.hpp"
 
-namespace gpiqa::md {
+namespace gpiqa::run {
 namespace {
 
 struct Ammonia {
@@ -204,4 +204,4 @@ TEST(Trajectory, RejectsBadSpecs) {
 }
 
 }  // namespace
-}  // namespace gpiqa::md
+}  // namespace gpiqa::run

@@ -1,13 +1,14 @@
-#include "gpiqa/md/trajectory.hpp"
+#include "gpiqa/run/trajectory.hpp"
 
 #include <chrono>
 #include <cmath>
 
 #include "gpiqa/md/elements.hpp"
+#include "gpiqa/md/integrator.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/units.hpp"
 
-namespace gpiqa::md {
+namespace gpiqa::run {
 
 void validate(const TrajectorySpec& spec) {
   validate(spec.integrator);
@@ -34,7 +35,7 @@ namespace {
 Eigen::VectorXd masses_of(const std::vector<std::string>& elements) {
   Eigen::VectorXd m(static_cast<Eigen::Index>(elements.size()));
   for (std::size_t a = 0; a < elements.size(); ++a)
-    m(static_cast<Eigen::Index>(a)) = atomic_mass_dalton(elements[a]) * units::kElectronMassPerDalton;
+    m(static_cast<Eigen::Index>(a)) = md::atomic_mass_dalton(elements[a]) * units::kElectronMassPerDalton;
   return m;
 }
 }  // namespace
@@ -51,7 +52,7 @@ Trajectory::Trajectory(model::Potential& potential, const Positions& start, Traj
   state_.positions = start;
   if (spec_.displace_angstrom > 0) {
     std::vector<double> xi(static_cast<std::size_t>(3 * n));
-    rng_.normals(0, RandomPurpose::kInitialDisplacement, xi);
+    rng_.normals(0, md::RandomPurpose::kInitialDisplacement, xi);
     const double d_bohr = spec_.displace_angstrom * units::kBohrPerAngstrom;
     for (int a = 0; a < n; ++a) {
       Eigen::Vector3d step(xi[static_cast<std::size_t>(3 * a)], xi[static_cast<std::size_t>(3 * a + 1)],
@@ -63,20 +64,21 @@ Trajectory::Trajectory(model::Potential& potential, const Positions& start, Traj
     }
   }
   std::vector<double> xi(static_cast<std::size_t>(3 * n));
-  rng_.normals(0, RandomPurpose::kInitialVelocities, xi);
+  rng_.normals(0, md::RandomPurpose::kInitialVelocities, xi);
   const double kT = units::kBoltzmannHartreePerKelvin * spec_.integrator.temperature_K;
   state_.velocities.resize(3, n);
   for (int a = 0; a < n; ++a)
     for (int k = 0; k < 3; ++k)
       state_.velocities(k, a) = std::sqrt(kT / state_.masses(a)) * xi[static_cast<std::size_t>(3 * a + k)];
-  remove_rigid_motion(state_.positions, state_.masses, state_.velocities);
+  md::remove_rigid_motion(state_.positions, state_.masses, state_.velocities);
   integrator_ =
-      Integrator::create(spec_.integrator, internal_degrees_of_freedom(reference_, state_.masses), n);
+      Integrator::create(spec_.integrator, md::internal_degrees_of_freedom(reference_, state_.masses), n);
   integrator_->initialise(state_);
+  outcome_.start_temperature_K = temperature_K();
   make_monitor();
   model::Diagnostics diagnostics;
   try {
-    compute_forces(state_, potential_, &diagnostics);
+    md::compute_forces(state_, potential_, &diagnostics);
     observe(diagnostics);
   } catch (const GeometryError& e) {
     fail(stability::Status::kFailed, e.what());
@@ -95,8 +97,8 @@ Trajectory::Trajectory(model::Potential& potential, Checkpoint cp, TrajectorySpe
   reference_ = std::move(cp.reference_bohr);
   metrics_ = cp.metrics;
   outcome_ = cp.outcome;
-  integrator_ = Integrator::create(spec_.integrator, internal_degrees_of_freedom(reference_, state_.masses),
-                                   potential_.atom_count());
+  integrator_ = Integrator::create(
+      spec_.integrator, md::internal_degrees_of_freedom(reference_, state_.masses), potential_.atom_count());
   make_monitor();
   // A run that reached its end continues when the new duration is longer; a failure is final.
   if (outcome_.status == stability::Status::kStable && state_.step < total_steps()) {
@@ -105,7 +107,7 @@ Trajectory::Trajectory(model::Potential& potential, Checkpoint cp, TrajectorySpe
   }
   if (!finished()) {
     try {
-      compute_forces(state_, potential_, nullptr);
+      md::compute_forces(state_, potential_, nullptr);
     } catch (const GeometryError& e) {
       fail(stability::Status::kFailed, e.what());
     }
@@ -118,7 +120,7 @@ void Trajectory::make_monitor() {
                                                            potential_.lowest_training_energy());
 }
 
-long long Trajectory::total_steps() const {
+std::int64_t Trajectory::total_steps() const {
   return std::llround(spec_.duration_ps * 1000.0 / spec_.integrator.timestep_fs);
 }
 
@@ -127,7 +129,7 @@ double Trajectory::time_ps() const {
 }
 
 double Trajectory::temperature_K() const {
-  return kinetic_temperature(state_, integrator_->degrees_of_freedom());
+  return md::kinetic_temperature(state_, integrator_->degrees_of_freedom());
 }
 
 void Trajectory::fail(stability::Status status, const std::string& reason) {
@@ -146,7 +148,7 @@ bool Trajectory::observe(const model::Diagnostics& diagnostics) {
 
 stability::Outcome Trajectory::run(const StepCallback& after_step) {
   const auto t0 = std::chrono::steady_clock::now();
-  const long long end = total_steps();
+  const std::int64_t end = total_steps();
   model::Diagnostics diagnostics;
   while (!finished() && state_.step < end) {
     try {
@@ -173,7 +175,7 @@ stability::Outcome Trajectory::run(const StepCallback& after_step) {
 Checkpoint Trajectory::checkpoint() const {
   Checkpoint cp;
   cp.state = state_;
-  cp.state.forces.resize(0, 0);
+  cp.state.forces.resize(3, 0);  // derived: recomputed on restart
   cp.metrics = metrics_;
   cp.reference_bohr = reference_;
   cp.outcome = outcome_;
@@ -183,4 +185,4 @@ Checkpoint Trajectory::checkpoint() const {
   return cp;
 }
 
-}  // namespace gpiqa::md
+}  // namespace gpiqa::run

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "gpiqa/io/checkpoint.hpp"
 #include "gpiqa/md/integrator.hpp"
 #include "gpiqa/md/random_stream.hpp"
 #include "gpiqa/md/state.hpp"
@@ -20,7 +21,13 @@
 #include "gpiqa/stability/monitor.hpp"
 #include "gpiqa/stability/outcome.hpp"
 
-namespace gpiqa::md {
+namespace gpiqa::run {
+
+using md::Integrator;
+using md::IntegratorConfig;
+using md::MdState;
+using md::Positions;
+using md::RandomStream;
 
 enum class DisplaceMode { kGaussian, kSphere };
 /// "gaussian" / "sphere"; InputError(where, ...) otherwise.
@@ -41,14 +48,7 @@ struct TrajectorySpec {
 /// settings.
 void validate(const TrajectorySpec& spec);
 
-struct Checkpoint {
-  MdState state;  // forces and potential are recomputed on restart
-  stability::RunningMetrics metrics;
-  Positions reference_bohr;    // undisplaced start geometry (bonds)
-  stability::Outcome outcome;  // pending while running
-  std::uint64_t seed = 0, task_key = 0;
-  std::string integrator;
-};
+using Checkpoint = io::Checkpoint;
 
 class Trajectory {
  public:
@@ -68,7 +68,7 @@ class Trajectory {
   const stability::Outcome& outcome() const { return outcome_; }
   const stability::RunningMetrics& metrics() const { return metrics_; }
   const Integrator& integrator() const { return *integrator_; }
-  long long total_steps() const;
+  std::int64_t total_steps() const;
   double time_ps() const;
   double temperature_K() const;
   double conserved_hartree() const { return integrator_->conserved_energy(state_); }
@@ -91,4 +91,4 @@ class Trajectory {
   stability::Outcome outcome_;
 };
 
-}  // namespace gpiqa::md
+}  // namespace gpiqa::run
