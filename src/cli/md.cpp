@@ -1,10 +1,11 @@
 // gpiqa md (--models DIR [--mean SPEC] --xyz FILE | --reference MOL_OR_SMILES [--xyz FILE]) --temperature K
-//          --duration-ps T [--timestep-fs 0.5] [--thermostat nhc|csvr|langevin|nve] [--seed S] [--displace
-//          SIGMA [--displace-mode gaussian|sphere]]
-//          [--frames-every N] [--out traj.h5] [--checkpoint state.h5] [--restart state.h5]
-// Runs one trajectory (or continues a saved one to the new duration), shows progress on a terminal and prints
-// the outcome as one JSON object. Every input is checked before anything is written. With --reference the
-// potential is MMFF94 and, without --xyz, the trajectory starts from the molecule's own coordinates.
+//          --duration-ps T [--timestep-fs 0.5] [--thermostat nhc|csvr|langevin|nve] [--seed S]
+//          [--displace D [--displace-mode gaussian|sphere]] [--frames-every N] [--out traj.h5]
+//          [--checkpoint state.h5]
+// gpiqa md --restart state.h5 [--duration-ps T] [any option above, which must agree with the checkpoint]
+// Runs one trajectory through run::TrajectoryJob (or continues a saved one, from the checkpoint alone, to the
+// new duration), shows progress on a terminal and prints the result record as one JSON object. Every input is
+// checked before anything is written.
 #include <csignal>
 #include <filesystem>
 #include <iostream>
