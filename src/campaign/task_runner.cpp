@@ -1,6 +1,7 @@
 #include "gpiqa/campaign/task_runner.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 
 #include "gpiqa/io/checkpoint.hpp"
@@ -71,7 +72,16 @@ TaskResult TaskRunner::run(const Task& task, const std::function<bool()>& keep_g
   TaskResult result;
   result.row = pending_row(spec_, task);
   const run::LoadedPotential& loaded = potential(task.molecule, task.model);
-  const run::TrajectorySpec tspec = trajectory_spec(spec_, task);
+  run::TrajectorySpec tspec = trajectory_spec(spec_, task);
+  if (!std::isnan(tspec.monitors.energy_floor_margin_hartree)) {
+    auto eq = equilibrium_energies_.find({task.molecule, task.model});
+    if (eq == equilibrium_energies_.end())
+      eq = equilibrium_energies_
+               .emplace(std::make_pair(task.molecule, task.model),
+                        run::equilibrium_energy(*loaded.potential, start_positions(task.molecule)))
+               .first;
+    tspec.equilibrium_energy_hartree = eq->second;
+  }
   run::JobSettings settings;
   settings.frames_every = spec_.frames_every;
   settings.checkpoint = checkpoint_dir_.empty() ? std::string() : checkpoint_path(checkpoint_dir_, task.id);

@@ -33,6 +33,8 @@ void TrajectoryFile::append(std::int64_t step, double time_ps, const md::Positio
   writer_->write(step, time_ps, r, v, epot, ekin, econs, T);
 }
 
-void TrajectoryFile::flush() { h5::flush(file_.id()); }
+void TrajectoryFile::flush() {
+  h5::flush(file_.id());
+}
 
 }  // namespace gpiqa::io

@@ -12,7 +12,8 @@
 namespace gpiqa::run {
 namespace {
 
-// Every setting of a TrajectorySpec as (identity key, member): the one list job_identity and continue_spec use.
+// Every setting of a TrajectorySpec as (identity key, member): the one list job_identity and continue_spec
+// use.
 template <class S, class F>
 void for_each_setting(S& s, F&& f) {
   f("thermostat", s.integrator.type);
@@ -37,8 +38,10 @@ void for_each_setting(S& s, F&& f) {
 
 template <class T>
 std::string text_of(const T& v) {
-  if constexpr (std::is_same_v<T, DisplaceMode>) return to_string(v);
-  else return fmt::format("{}", v);  // shortest round-trip form for doubles
+  if constexpr (std::is_same_v<T, DisplaceMode>)
+    return to_string(v);
+  else
+    return fmt::format("{}", v);  // shortest round-trip form for doubles
 }
 
 template <class T>
@@ -50,8 +53,10 @@ T value_of(const std::string& text, const std::string& key, const std::string& c
   } else {
     char* end = nullptr;
     T v{};
-    if constexpr (std::is_floating_point_v<T>) v = std::strtod(text.c_str(), &end);
-    else v = static_cast<T>(std::strtoull(text.c_str(), &end, 10));
+    if constexpr (std::is_floating_point_v<T>)
+      v = std::strtod(text.c_str(), &end);
+    else
+      v = static_cast<T>(std::strtoull(text.c_str(), &end, 10));
     if (end == text.c_str() || *end != '\0')
       throw InputError(checkpoint, "checkpoint setting " + key + " = '" + text + "' is not a number");
     return v;
@@ -76,8 +81,8 @@ TrajectorySpec continue_spec(const io::Identity& saved, const TrajectorySpec& re
     if (!given.count(key)) {
       v = value_of<T>(it->second, key, checkpoint);
     } else if (std::string(key) != "duration_ps" && text_of(v) != it->second) {
-      throw InputError(checkpoint, "checkpoint was made with " + std::string(key) + " = " + it->second + ", not " +
-                                       text_of(v));
+      throw InputError(checkpoint, "checkpoint was made with " + std::string(key) + " = " + it->second +
+                                       ", not " + text_of(v));
     }
   });
   return spec;
@@ -147,8 +152,10 @@ JobResult TrajectoryJob::run(io::FrameSink* frames, const KeepGoing& keep_going)
   }
   // the last frame of a run that ended between frame steps (a failure shows its final geometry)
   if (framing && result.steps_this_run > 0 && result.outcome.steps % every != 0) append_frame();
-  if (settings_.checkpoint_at_end) save();
-  else if (frames_) frames_->flush();
+  if (settings_.checkpoint_at_end)
+    save();
+  else if (frames_)
+    frames_->flush();
   return result;
 }
 

@@ -30,8 +30,9 @@ PotentialSource PotentialSource::from_identity(const io::Identity& id, const std
     s.models = id.at("models");
     if (id.count("mean")) s.mean = id.at("mean");
   } else {
-    throw InputError(checkpoint,
-                     "checkpoint does not record its model set (made by an older gpiqa): give --models or --reference");
+    throw InputError(
+        checkpoint,
+        "checkpoint does not record its model set (made by an older gpiqa): give --models or --reference");
   }
   return s;
 }

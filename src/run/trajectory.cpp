@@ -5,6 +5,7 @@
 
 #include "gpiqa/md/elements.hpp"
 #include "gpiqa/md/integrator.hpp"
+#include "gpiqa/md/minimiser.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/units.hpp"
 
@@ -75,6 +76,7 @@ Trajectory::Trajectory(model::Potential& potential, const Positions& start, Traj
       Integrator::create(spec_.integrator, md::internal_degrees_of_freedom(reference_, state_.masses), n);
   integrator_->initialise(state_);
   outcome_.start_temperature_K = temperature_K();
+  set_energy_floor();
   make_monitor();
   model::Diagnostics diagnostics;
   try {
@@ -114,10 +116,27 @@ Trajectory::Trajectory(model::Potential& potential, Checkpoint cp, TrajectorySpe
   }
 }
 
+double equilibrium_energy(model::Potential& potential, const Positions& start_bohr) {
+  try {
+    return md::minimise(potential, start_bohr).energy_hartree;
+  } catch (const GeometryError&) {
+    return std::numeric_limits<double>::quiet_NaN();  // the start cannot be evaluated: it fails at step 0
+  }
+}
+
+void Trajectory::set_energy_floor() {
+  const double margin = spec_.monitors.energy_floor_margin_hartree;
+  if (std::isnan(margin)) return;
+  double e_eq = spec_.equilibrium_energy_hartree;
+  if (std::isnan(e_eq)) e_eq = equilibrium_energy(potential_, reference_);
+  outcome_.equilibrium_energy_hartree = e_eq;
+  outcome_.energy_floor_hartree_absolute = e_eq - margin;
+}
+
 void Trajectory::make_monitor() {
   monitor_ = std::make_unique<stability::StabilityMonitor>(spec_.monitors, potential_.elements(), reference_,
                                                            spec_.integrator.temperature_K,
-                                                           potential_.lowest_training_energy());
+                                                           outcome_.equilibrium_energy_hartree);
 }
 
 std::int64_t Trajectory::total_steps() const {

@@ -30,7 +30,7 @@ void validate(const MonitorConfig& c) {
 }
 
 StabilityMonitor::StabilityMonitor(MonitorConfig config, std::vector<std::string> elements,
-                                   const md::Positions& ref, double target_K, double lowest_training_energy)
+                                   const md::Positions& ref, double target_K, double equilibrium_energy)
     : config_(config), elements_(std::move(elements)), target_K_(target_K) {
   validate(config_);
   const int n = static_cast<int>(ref.cols());
@@ -46,7 +46,7 @@ StabilityMonitor::StabilityMonitor(MonitorConfig config, std::vector<std::string
         bond_reference_bohr_.push_back(d);
       }
     }
-  energy_floor_hartree_ = lowest_training_energy - config_.energy_floor_margin_hartree;  // NaN if either is
+  energy_floor_hartree_ = equilibrium_energy - config_.energy_floor_margin_hartree;  // NaN if either is
 }
 
 std::string StabilityMonitor::atom_name(int i) const {
@@ -126,11 +126,10 @@ std::optional<Verdict> StabilityMonitor::check(const md::MdState& s, double T, d
   if (s.potential_hartree < energy_floor_hartree_)
     return Verdict{
         Status::kCollapsed,
-        fmt::format(
-            "potential energy {:.6f} Ha fell {:.4f} Ha below the lowest training energy sum {:.6f} Ha",
-            s.potential_hartree,
-            energy_floor_hartree_ + config_.energy_floor_margin_hartree - s.potential_hartree,
-            energy_floor_hartree_ + config_.energy_floor_margin_hartree)};
+        fmt::format("potential energy {:.6f} Ha fell {:.4f} Ha below the equilibrium energy {:.6f} Ha",
+                    s.potential_hartree,
+                    energy_floor_hartree_ + config_.energy_floor_margin_hartree - s.potential_hartree,
+                    energy_floor_hartree_ + config_.energy_floor_margin_hartree)};
   return std::nullopt;
 }
 

@@ -1,7 +1,7 @@
-// The results file's /tasks table is generated from the record (stability/outcome.hpp and io/results_file.hpp):
-// every field is a column with its description and unit, rows round-trip exactly through create, record and
-// read, and a file written before a column existed still reads (the column at its initial value) and gets the
-// column when a run continues it.
+// The results file's /tasks table is generated from the record (stability/outcome.hpp and
+// io/results_file.hpp): every field is a column with its description and unit, rows round-trip exactly
+// through create, record and read, and a file written before a column existed still reads (the column at its
+// initial value) and gets the column when a run continues it.
 #include "gpiqa/io/results_file.hpp"
 
 #include <cmath>

@@ -1,6 +1,6 @@
 // The one trajectory driver: a job stopped on request and resumed from its checkpoint file (frames kept in
-// the checkpoint) ends exactly like an uninterrupted job, frames included; a run that fails between frame steps
-// ends with a frame of its failure; a checkpoint's identity gives back every setting of its spec, and a
+// the checkpoint) ends exactly like an uninterrupted job, frames included; a run that fails between frame
+// steps ends with a frame of its failure; a checkpoint's identity gives back every setting of its spec, and a
 // restart that contradicts one is refused by name.
 #include "gpiqa/run/job.hpp"
 
@@ -109,7 +109,7 @@ TEST(JobIdentity, GivesBackEverySettingAndRefusesContradictions) {
   spec.integrator.chain_length = 5;
   spec.integrator.friction_per_ps = 2.25;
   spec.seed = 18446744073709551557ull;  // the largest 64-bit prime: survives the text round trip
-  spec.displace_angstrom = 0.1 + 0.2;  // not a short decimal
+  spec.displace_angstrom = 0.1 + 0.2;   // not a short decimal
   spec.displace_mode = DisplaceMode::kSphere;
   spec.monitors.bond_factor = 1.3;
   spec.monitors.energy_floor_margin_hartree = 0.25;

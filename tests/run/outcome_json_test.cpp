@@ -1,5 +1,6 @@
-// The result record as JSON (what `gpiqa md` prints and what campaign workers send): every field of the record
-// by its own name, units where the name does not say them, and an exact round trip (NaN and "no step" as null).
+// The result record as JSON (what `gpiqa md` prints and what campaign workers send): every field of the
+// record by its own name, units where the name does not say them, and an exact round trip (NaN and "no step"
+// as null).
 #include "gpiqa/run/outcome_json.hpp"
 
 #include <cmath>

@@ -118,7 +118,7 @@ TEST(StabilityMonitor, EnergyHoleIsCollapsed) {
   const auto v = f.check(state_at(water(), -76.45 - 0.2));
   ASSERT_TRUE(v.has_value());
   EXPECT_EQ(v->status, Status::kCollapsed);
-  EXPECT_NE(v->reason.find("below the lowest training energy"), std::string::npos) << v->reason;
+  EXPECT_NE(v->reason.find("below the equilibrium energy -76.45"), std::string::npos) << v->reason;
 }
 
 TEST(StabilityMonitor, NonFiniteEnergyOrForcesFail) {

@@ -47,6 +47,7 @@ class TaskRunner {
   int rank_;
   std::string host_;
   std::map<std::pair<std::size_t, std::size_t>, run::LoadedPotential> potentials_;
+  std::map<std::pair<std::size_t, std::size_t>, double> equilibrium_energies_;  // Hartree, found once
   std::map<std::size_t, model::Positions> starts_;
 };
 

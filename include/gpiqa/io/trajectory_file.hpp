@@ -14,10 +14,12 @@ namespace gpiqa::io {
 class TrajectoryFile : public FrameSink {
  public:
   /// Creates `path` (InputError if it exists) for frames of `elements`, written by `creator`.
-  static std::unique_ptr<TrajectoryFile> create(const std::string& path, const std::vector<std::string>& elements,
+  static std::unique_ptr<TrajectoryFile> create(const std::string& path,
+                                                const std::vector<std::string>& elements,
                                                 const std::string& creator);
   /// Opens an existing trajectory file to continue it.
-  static std::unique_ptr<TrajectoryFile> open(const std::string& path, const std::vector<std::string>& elements);
+  static std::unique_ptr<TrajectoryFile> open(const std::string& path,
+                                              const std::vector<std::string>& elements);
   ~TrajectoryFile() override;
 
   void append(std::int64_t step, double time_ps, const md::Positions& positions_bohr,

@@ -1,6 +1,6 @@
 #pragma once
-// One trajectory job: the single driver behind `gpiqa md` and every campaign task. It owns the drive loop around
-// a Trajectory: frames every N steps (and a last one where a run fails between them), periodic atomic
+// One trajectory job: the single driver behind `gpiqa md` and every campaign task. It owns the drive loop
+// around a Trajectory: frames every N steps (and a last one where a run fails between them), periodic atomic
 // checkpoints in one layout (io/checkpoint.hpp), stop requests, and resuming a checkpoint with its frames.
 // Callers choose the potential and the start (run/potential_source.hpp) and where frames go (io::FrameSink).
 //
@@ -20,11 +20,11 @@
 namespace gpiqa::run {
 
 struct JobSettings {
-  std::int64_t frames_every = 0;    // a frame every N steps, and the start; 0: none
-  std::string checkpoint;           // checkpoint file; empty: none
-  double checkpoint_every_s = 60;   // wall seconds between periodic checkpoints
-  bool checkpoint_at_end = true;    // also save when the run ends (to be continued to a longer duration)
-  io::Identity identity;            // recorded in checkpoints (see job_identity)
+  std::int64_t frames_every = 0;   // a frame every N steps, and the start; 0: none
+  std::string checkpoint;          // checkpoint file; empty: none
+  double checkpoint_every_s = 60;  // wall seconds between periodic checkpoints
+  bool checkpoint_at_end = true;   // also save when the run ends (to be continued to a longer duration)
+  io::Identity identity;           // recorded in checkpoints (see job_identity)
 };
 
 struct JobResult {
@@ -47,9 +47,9 @@ class TrajectoryJob {
   void start(const Positions& start_bohr);
   /// Continues `checkpoint`. InputError when the checkpoint belongs to another trajectory.
   void resume(io::Checkpoint checkpoint);
-  /// Runs to the end of the duration, the first failure, or a stop request. Frames go to `frames` (may be null):
-  /// a fresh run's first frame, every frames_every steps, the last one; a resumed run first drops the sink's
-  /// frames after its checkpoint's step. A sink that holds its frames is kept in the checkpoints.
+  /// Runs to the end of the duration, the first failure, or a stop request. Frames go to `frames` (may be
+  /// null): a fresh run's first frame, every frames_every steps, the last one; a resumed run first drops the
+  /// sink's frames after its checkpoint's step. A sink that holds its frames is kept in the checkpoints.
   JobResult run(io::FrameSink* frames, const KeepGoing& keep_going = {});
 
   const Trajectory& trajectory() const { return *trajectory_; }
@@ -67,12 +67,12 @@ class TrajectoryJob {
 };
 
 /// A checkpoint's identity: the potential's identity plus every setting of `spec` (thermostat, temperature_K,
-/// timestep_fs, tau_fs, chain_length, friction_per_ps, duration_ps, seed, displace_angstrom, displace_mode and
-/// the monitor thresholds), numbers in shortest round-trip form.
+/// timestep_fs, tau_fs, chain_length, friction_per_ps, duration_ps, seed, displace_angstrom, displace_mode
+/// and the monitor thresholds), numbers in shortest round-trip form.
 io::Identity job_identity(const io::Identity& potential, const TrajectorySpec& spec);
 
-/// The spec to continue a checkpoint with: each setting the checkpoint records, unless it is in `given` (said on
-/// the command line), then the requested one, which must agree with the checkpoint's (InputError naming
+/// The spec to continue a checkpoint with: each setting the checkpoint records, unless it is in `given` (said
+/// on the command line), then the requested one, which must agree with the checkpoint's (InputError naming
 /// `checkpoint` otherwise) except duration_ps, which may change. Settings the checkpoint lacks (older files)
 /// keep the requested value.
 TrajectorySpec continue_spec(const io::Identity& saved, const TrajectorySpec& requested,

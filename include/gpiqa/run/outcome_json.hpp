@@ -1,7 +1,7 @@
 #pragma once
 // The result record (stability/outcome.hpp) as JSON: what `gpiqa md` prints and what a campaign worker sends
-// its coordinator. Every field under its own name; NaN and the -1 of "no step" as null; a NAME_unit key for each
-// field whose unit its name does not say (conserved_drift_unit, max_force_unit, ...). Doubles round-trip
+// its coordinator. Every field under its own name; NaN and the -1 of "no step" as null; a NAME_unit key for
+// each field whose unit its name does not say (conserved_drift_unit, max_force_unit, ...). Doubles round-trip
 // exactly.
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
 #pragma once
-// The potential a trajectory runs on, and where it starts: a GP-IQA model set with a prior-mean variant, or the
-// MMFF94 reference of a molecule (a molfile, or SMILES embedded deterministically). `gpiqa predict`, `gpiqa md`
-// and the campaign task runner all load potentials and choose start geometries here.
+// The potential a trajectory runs on, and where it starts: a GP-IQA model set with a prior-mean variant, or
+// the MMFF94 reference of a molecule (a molfile, or SMILES embedded deterministically). `gpiqa predict`,
+// `gpiqa md` and the campaign task runner all load potentials and choose start geometries here.
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -32,17 +32,18 @@ struct LoadedPotential {
 
   /// InputError naming `where` unless `elements` are the potential's atoms in order.
   void check_atoms(const std::vector<std::string>& elements, const std::string& where) const;
-  /// The start geometry, Bohr: the first frame of `xyz` (checked against the atoms) or, without one, the reference
-  /// molecule's own coordinates. InputError when neither exists.
+  /// The start geometry, Bohr: the first frame of `xyz` (checked against the atoms) or, without one, the
+  /// reference molecule's own coordinates. InputError when neither exists.
   model::Positions start_bohr(const std::string& xyz) const;
 };
 
-/// The start geometry, Bohr: the first frame of `xyz`, else (xyz empty) `molecule`'s own coordinates; InputError
-/// when there is neither.
+/// The start geometry, Bohr: the first frame of `xyz`, else (xyz empty) `molecule`'s own coordinates;
+/// InputError when there is neither.
 model::Positions start_geometry_bohr(const std::string& xyz, const reference::Molecule* molecule);
 
-/// Loads the source (a GP set with its mean applied; file notes go to `notes` when given). Exactly one of models
-/// and reference must be set (std::invalid_argument otherwise); InputError for whatever the loaders refuse.
+/// Loads the source (a GP set with its mean applied; file notes go to `notes` when given). Exactly one of
+/// models and reference must be set (std::invalid_argument otherwise); InputError for whatever the loaders
+/// refuse.
 LoadedPotential load_potential(const PotentialSource& source, std::ostream* notes = nullptr);
 
 }  // namespace gpiqa::run

@@ -10,6 +10,7 @@
 // translation and rotation removed. Bonds for the monitors come from the undisplaced geometry.
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -42,7 +43,14 @@ struct TrajectorySpec {
   double displace_angstrom = 0.0;
   DisplaceMode displace_mode = DisplaceMode::kGaussian;
   stability::MonitorConfig monitors;
+  /// The potential's energy at its minimum near the (undisplaced) start; NaN: the trajectory finds it by
+  /// minimising the start (md/minimiser.hpp). Callers that run many trajectories of one potential pass it.
+  double equilibrium_energy_hartree = std::numeric_limits<double>::quiet_NaN();
 };
+
+/// The potential's energy at its minimum near `start_bohr` (md::minimise), Hartree; NaN when the start cannot
+/// be evaluated (a degenerate local frame).
+double equilibrium_energy(model::Potential& potential, const Positions& start_bohr);
 
 /// Throws InputError for a non-positive duration, a negative displacement, or bad integrator/monitor
 /// settings.
@@ -76,6 +84,9 @@ class Trajectory {
 
  private:
   void make_monitor();
+  /// Sets the outcome's energy floor: the spec's equilibrium energy (or the start's minimum) minus the
+  /// margin.
+  void set_energy_floor();
   /// Checks the current state; returns true when the trajectory has ended.
   bool observe(const model::Diagnostics& diagnostics);
   void fail(stability::Status status, const std::string& reason);

@@ -81,6 +81,9 @@ class StabilityMonitor {
 
   const std::vector<std::pair<int, int>>& bonds() const { return bonds_; }
   const MonitorConfig& config() const { return config_; }
+  /// Potential energy below which a run is collapsed (Hartree): equilibrium energy minus the margin; NaN:
+  /// off.
+  double energy_floor_hartree() const { return energy_floor_hartree_; }
 
  private:
   std::string atom_name(int i) const;

@@ -36,6 +36,11 @@ inline constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
   X(double, simulated_ps, 0.0, "ps", "simulated time")                                                             \
   X(double, start_temperature_K, ::gpiqa::stability::kNoValue, "K",                                                 \
     "kinetic temperature of the starting velocities (after removing rigid motion)")                                 \
+  X(double, equilibrium_energy_hartree, ::gpiqa::stability::kNoValue, "hartree",                                    \
+    "the potential's energy at the equilibrium geometry: the undisplaced start minimised under that potential")     \
+  X(double, energy_floor_hartree_absolute, ::gpiqa::stability::kNoValue, "hartree",                                 \
+    "potential energy below which the run counts as collapsed: the potential's energy at the equilibrium geometry "  \
+    "(the start minimised under it) minus stability.energy_floor_hartree; NaN when that check is off")             \
   X(double, mean_temperature_K, ::gpiqa::stability::kNoValue, "K", "mean kinetic temperature over the run")        \
   X(double, std_temperature_K, ::gpiqa::stability::kNoValue, "K", "standard deviation of the kinetic temperature") \
   X(double, conserved_drift, ::gpiqa::stability::kNoValue, "hartree/ps/atom",                                       \
