@@ -1,5 +1,6 @@
 #include "gpiqa/run/trajectory.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -22,16 +23,6 @@ void validate(const TrajectorySpec& spec) {
                      "displacement sigma must be >= 0, got " + std::to_string(spec.displace_angstrom) + " A");
 }
 
-DisplaceMode parse_displace_mode(const std::string& text, const std::string& where) {
-  if (text == "gaussian") return DisplaceMode::kGaussian;
-  if (text == "sphere") return DisplaceMode::kSphere;
-  throw InputError(where, "unknown displacement mode '" + text + "' (gaussian, sphere)");
-}
-
-std::string to_string(DisplaceMode mode) {
-  return mode == DisplaceMode::kSphere ? "sphere" : "gaussian";
-}
-
 namespace {
 Eigen::VectorXd masses_of(const std::vector<std::string>& elements) {
   Eigen::VectorXd m(static_cast<Eigen::Index>(elements.size()));
@@ -41,29 +32,30 @@ Eigen::VectorXd masses_of(const std::vector<std::string>& elements) {
 }
 }  // namespace
 
-Trajectory::Trajectory(model::Potential& potential, const Positions& start, TrajectorySpec spec)
+namespace {
+// The spec's displacement of `x0` (run/start.hpp); x0 itself without one.
+Positions displaced(const Positions& x0, const TrajectorySpec& spec) {
+  if (!(spec.displace_angstrom > 0)) return x0;
+  const Positions d = displacement_direction(static_cast<int>(x0.cols()), spec.displace_mode,
+                                             md::RandomStream(spec.seed, spec.task_key));
+  return x0 + (spec.displace_angstrom * units::kBohrPerAngstrom) * d;
+}
+}  // namespace
+
+Trajectory::Trajectory(model::Potential& potential, const Positions& equilibrium, TrajectorySpec spec)
+    : Trajectory(potential, equilibrium, displaced(equilibrium, spec), spec) {}
+
+Trajectory::Trajectory(model::Potential& potential, const Positions& equilibrium, const Positions& start,
+                       TrajectorySpec spec)
     : potential_(potential), spec_(std::move(spec)), rng_(spec_.seed, spec_.task_key) {
   validate(spec_);
   const int n = potential_.atom_count();
-  if (start.cols() != n)
+  if (start.cols() != n || equilibrium.cols() != n)
     throw InputError("geometry has " + std::to_string(start.cols()) + " atoms, the model " +
                      std::to_string(n));
-  reference_ = start;
+  reference_ = equilibrium;
   state_.masses = masses_of(potential_.elements());
   state_.positions = start;
-  if (spec_.displace_angstrom > 0) {
-    std::vector<double> xi(static_cast<std::size_t>(3 * n));
-    rng_.normals(0, md::RandomPurpose::kInitialDisplacement, xi);
-    const double d_bohr = spec_.displace_angstrom * units::kBohrPerAngstrom;
-    for (int a = 0; a < n; ++a) {
-      Eigen::Vector3d step(xi[static_cast<std::size_t>(3 * a)], xi[static_cast<std::size_t>(3 * a + 1)],
-                           xi[static_cast<std::size_t>(3 * a + 2)]);
-      // an isotropic Gaussian vector, normalised, is a uniformly random direction
-      if (spec_.displace_mode == DisplaceMode::kSphere)
-        step = step.norm() > 0 ? step.normalized() : Eigen::Vector3d::UnitX();
-      state_.positions.col(a) += d_bohr * step;
-    }
-  }
   std::vector<double> xi(static_cast<std::size_t>(3 * n));
   rng_.normals(0, md::RandomPurpose::kInitialVelocities, xi);
   const double kT = units::kBoltzmannHartreePerKelvin * spec_.integrator.temperature_K;
@@ -78,10 +70,24 @@ Trajectory::Trajectory(model::Potential& potential, const Positions& start, Traj
   outcome_.start_temperature_K = temperature_K();
   set_energy_floor();
   make_monitor();
+  double max_bond_deviation = 0;
+  for (const auto& [i, j] : monitor_->bonds())
+    max_bond_deviation = std::max(
+        max_bond_deviation,
+        std::abs((start.col(i) - start.col(j)).norm() - (equilibrium.col(i) - equilibrium.col(j)).norm()));
+  outcome_.start_max_bond_deviation_angstrom = max_bond_deviation * units::kAngstromPerBohr;
   model::Diagnostics diagnostics;
   try {
     md::compute_forces(state_, potential_, &diagnostics);
-    observe(diagnostics);
+    outcome_.start_model_energy_above_minimum_kcal_mol =
+        (state_.potential_hartree - outcome_.equilibrium_energy_hartree) * units::kKcalPerMolPerHartree;
+    // A start that a geometry or temperature monitor rejects at step 0 is the start's failure, not the
+    // model's.
+    const auto verdict =
+        monitor_->check(state_, temperature_K(), conserved_hartree(), time_ps(), diagnostics, metrics_);
+    if (verdict)
+      fail(verdict->potential_independent ? stability::Status::kInvalidStart : verdict->status,
+           verdict->potential_independent ? "invalid start: " + verdict->reason : verdict->reason);
   } catch (const GeometryError& e) {
     fail(stability::Status::kFailed, e.what());
   }

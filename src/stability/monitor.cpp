@@ -97,7 +97,8 @@ std::optional<Verdict> StabilityMonitor::check(const md::MdState& s, double T, d
   if (dmin * A < config_.min_distance_angstrom)
     return Verdict{Status::kCollapsed,
                    fmt::format("atoms {} and {} are {:.3f} A apart (< {} A)", atom_name(ci), atom_name(cj),
-                               dmin * A, config_.min_distance_angstrom)};
+                               dmin * A, config_.min_distance_angstrom),
+                   true};
   std::optional<Verdict> bond_verdict;
   for (std::size_t b = 0; b < bonds_.size(); ++b) {
     const auto [i, j] = bonds_[b];
@@ -109,12 +110,14 @@ std::optional<Verdict> StabilityMonitor::check(const md::MdState& s, double T, d
       bond_verdict =
           Verdict{Status::kExploded,
                   fmt::format("bond {}-{} stretched to {:.3f} A (reference {:.3f} A, limit +{} A)",
-                              atom_name(i), atom_name(j), d * A, ref * A, config_.bond_stretch_angstrom)};
+                              atom_name(i), atom_name(j), d * A, ref * A, config_.bond_stretch_angstrom),
+                  true};
     else if (d < config_.bond_compress_fraction * ref)
       bond_verdict =
           Verdict{Status::kCollapsed,
                   fmt::format("bond {}-{} compressed to {:.3f} A (reference {:.3f} A, limit x{})",
-                              atom_name(i), atom_name(j), d * A, ref * A, config_.bond_compress_fraction)};
+                              atom_name(i), atom_name(j), d * A, ref * A, config_.bond_compress_fraction),
+                  true};
   }
   if (bond_verdict) return bond_verdict;
   if (m.temperature_average > target_K_ + config_.max_temperature_excess_K)
@@ -122,7 +125,8 @@ std::optional<Verdict> StabilityMonitor::check(const md::MdState& s, double T, d
         Status::kExploded,
         fmt::format("kinetic temperature ({:.0f} fs average) {:.0f} K exceeds target {:.0f} K + {:.0f} K",
                     config_.temperature_window_fs, m.temperature_average, target_K_,
-                    config_.max_temperature_excess_K)};
+                    config_.max_temperature_excess_K),
+        true};
   if (s.potential_hartree < energy_floor_hartree_)
     return Verdict{
         Status::kCollapsed,

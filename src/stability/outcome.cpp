@@ -17,6 +17,8 @@ const char* to_string(Status s) {
       return "exploded";
     case Status::kFailed:
       return "failed";
+    case Status::kInvalidStart:
+      return "invalid-start";
   }
   return "failed";
 }
@@ -28,7 +30,11 @@ Status status_from_string(const std::string& name) {
 }
 
 bool unit_in_name(const FieldInfo& field) {
-  const std::string_view name(field.name), unit(field.unit);
+  const std::string_view name(field.name);
+  std::string unit_text(field.unit);
+  for (char& c : unit_text)
+    if (c == '/') c = '_';  // kcal/mol is said as _kcal_mol
+  const std::string_view unit(unit_text);
   if (unit.empty()) return true;
   auto ends_with = [&](std::string_view suffix) {
     return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix &&

@@ -145,7 +145,19 @@ TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
     execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Kill as soon as the file shows a finished task (not after a fixed time: a loaded machine is slower).
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    try {
+      const auto rows = io::read_results_rows(dir + "/killed.h5");
+      if (std::any_of(rows.begin(), rows.end(),
+                      [](const io::TaskRow& r) { return r.outcome.status != stability::Status::kPending; }))
+        break;
+    } catch (const std::exception&) {
+      // not created yet, or caught mid-write: look again
+    }
+  }
   kill_session(pid);
   waitpid(pid, nullptr, 0);
   ASSERT_TRUE(fs::exists(dir + "/killed.h5"));

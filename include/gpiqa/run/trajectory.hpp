@@ -19,6 +19,7 @@
 #include "gpiqa/md/random_stream.hpp"
 #include "gpiqa/md/state.hpp"
 #include "gpiqa/model/potential.hpp"
+#include "gpiqa/run/start.hpp"
 #include "gpiqa/stability/monitor.hpp"
 #include "gpiqa/stability/outcome.hpp"
 
@@ -30,11 +31,6 @@ using md::MdState;
 using md::Positions;
 using md::RandomStream;
 
-enum class DisplaceMode { kGaussian, kSphere };
-/// "gaussian" / "sphere"; InputError(where, ...) otherwise.
-DisplaceMode parse_displace_mode(const std::string& text, const std::string& where);
-std::string to_string(DisplaceMode mode);
-
 struct TrajectorySpec {
   IntegratorConfig integrator;
   double duration_ps = 10.0;
@@ -42,6 +38,9 @@ struct TrajectorySpec {
   std::uint64_t task_key = 0;  // identity of the task within a campaign: separates random streams
   double displace_angstrom = 0.0;
   DisplaceMode displace_mode = DisplaceMode::kGaussian;
+  /// Controlled start (run/start.hpp): the seed's direction scaled so that the start lies this far above the
+  /// minimum by a reference potential (the job's); NaN: displaced by displace_angstrom instead.
+  double start_energy_above_minimum_kcal_mol = std::numeric_limits<double>::quiet_NaN();
   stability::MonitorConfig monitors;
   /// The potential's energy at its minimum near the (undisplaced) start; NaN: the trajectory finds it by
   /// minimising the start (md/minimiser.hpp). Callers that run many trajectories of one potential pass it.
@@ -60,8 +59,12 @@ using Checkpoint = io::Checkpoint;
 
 class Trajectory {
  public:
-  /// A fresh trajectory from `start_bohr`.
-  Trajectory(model::Potential& potential, const Positions& start_bohr, TrajectorySpec spec);
+  /// A fresh trajectory from `equilibrium_bohr` displaced by the spec's displacement (run/start.hpp).
+  Trajectory(model::Potential& potential, const Positions& equilibrium_bohr, TrajectorySpec spec);
+  /// A fresh trajectory from `start_bohr` as given; bonds, the energy floor and the start's strain are
+  /// measured from `equilibrium_bohr`.
+  Trajectory(model::Potential& potential, const Positions& equilibrium_bohr, const Positions& start_bohr,
+             TrajectorySpec spec);
   /// Continues a checkpoint (the duration may differ from the original). Throws InputError when the
   /// checkpoint does not belong to this spec (seed, task or integrator differ, or the atom count).
   Trajectory(model::Potential& potential, Checkpoint checkpoint, TrajectorySpec spec);
@@ -72,6 +75,10 @@ class Trajectory {
   stability::Outcome run(const StepCallback& after_step = {});
 
   Checkpoint checkpoint() const;
+  /// Records the start's energy above the minimum by the molecule's reference (the job measures it).
+  void set_start_energy_by_reference(double kcal_mol) {
+    outcome_.start_energy_above_minimum_kcal_mol = kcal_mol;
+  }
   const MdState& state() const { return state_; }
   const stability::Outcome& outcome() const { return outcome_; }
   const stability::RunningMetrics& metrics() const { return metrics_; }

@@ -44,6 +44,9 @@ void validate(const MonitorConfig& config);
 struct Verdict {
   Status status;
   std::string reason;
+  /// Judged on geometry or kinetic temperature alone (distances, bonds, temperature), the same for every
+  /// potential; the energy floor and non-finite values judge the potential.
+  bool potential_independent = false;
 };
 
 /// Running summaries of a trajectory; part of the checkpoint, so restarts reproduce them exactly.

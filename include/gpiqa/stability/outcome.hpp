@@ -14,10 +14,12 @@
 
 namespace gpiqa::stability {
 
-enum class Status { kPending, kStable, kCollapsed, kExploded, kFailed };
+/// kInvalidStart: the start geometry or velocities already tripped a monitor that judges geometry or
+/// temperature at step 0 (the same verdict for every potential): the start's failure, not the model's.
+enum class Status { kPending, kStable, kCollapsed, kExploded, kFailed, kInvalidStart };
 /// Every status, in the order summaries list them.
-inline constexpr std::array kAllStatuses{Status::kPending, Status::kStable, Status::kCollapsed,
-                                         Status::kExploded, Status::kFailed};
+inline constexpr std::array kAllStatuses{Status::kPending,  Status::kStable, Status::kCollapsed,
+                                         Status::kExploded, Status::kFailed, Status::kInvalidStart};
 
 const char* to_string(Status status);
 /// Throws std::invalid_argument for an unknown name.
@@ -28,7 +30,8 @@ inline constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
 // clang-format off
 #define GPIQA_OUTCOME_FIELDS(X)                                                                                     \
   X(::gpiqa::stability::Status, status, ::gpiqa::stability::Status::kPending, "",                                   \
-    "pending, stable (reached the end), collapsed, exploded or failed")                                             \
+    "pending, stable (reached the end), collapsed, exploded, failed, or invalid-start (the start tripped a "       \
+    "geometry or temperature monitor at step 0)")                                             \
   X(std::string, reason, "", "", "what ended the run, naming the atoms (1-based, with elements)")                   \
   X(double, time_to_failure_ps, ::gpiqa::stability::kNoValue, "ps", "simulated time of the failure; NaN unless it failed") \
   X(std::int64_t, failure_step, -1, "", "step of the failure; -1 unless it failed")                                \
@@ -36,6 +39,12 @@ inline constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
   X(double, simulated_ps, 0.0, "ps", "simulated time")                                                             \
   X(double, start_temperature_K, ::gpiqa::stability::kNoValue, "K",                                                 \
     "kinetic temperature of the starting velocities (after removing rigid motion)")                                 \
+  X(double, start_energy_above_minimum_kcal_mol, ::gpiqa::stability::kNoValue, "kcal/mol",                         \
+    "the start's energy above the minimum by the molecule's MMFF94 reference (NaN without one)")                    \
+  X(double, start_model_energy_above_minimum_kcal_mol, ::gpiqa::stability::kNoValue, "kcal/mol",                   \
+    "the start's energy above the potential's own minimum (equilibrium_energy_hartree)")                           \
+  X(double, start_max_bond_deviation_angstrom, ::gpiqa::stability::kNoValue, "angstrom",                           \
+    "largest deviation of a bond from its equilibrium length in the start geometry")                               \
   X(double, equilibrium_energy_hartree, ::gpiqa::stability::kNoValue, "hartree",                                    \
     "the potential's energy at the equilibrium geometry: the undisplaced start minimised under that potential")     \
   X(double, energy_floor_hartree_absolute, ::gpiqa::stability::kNoValue, "hartree",                                 \
