@@ -62,8 +62,10 @@ void BM_TrainAtom(benchmark::State& state) {
 
 void BM_LikelihoodAndGradient(benchmark::State& state) {
   const train::TrainingSet data = first_points(static_cast<int>(state.range(0)));
-  train::LikelihoodProblem p{data.x, data.y.array() - data.y.mean(), {}, true};
-  for (int h = 0; h < data.x.cols(); ++h) p.wrap.push_back(model::is_phi_feature(h));
+  model::KernelFactor factor{"k1", "rbf-cyclic", {}, std::vector<double>(data.x.cols(), 1.0)};
+  for (int h = 0; h < data.x.cols(); ++h) factor.active_dimensions.push_back(h);
+  const train::LikelihoodProblem p{model::Kernel({factor}, model::PeriodicConvention::kFerebus, data.x),
+                                   data.y.array() - data.y.mean(), true};
   Eigen::VectorXd phi = Eigen::VectorXd::Constant(data.x.cols() + 1, -3.0);
   phi(data.x.cols()) = std::log(1e-6);
   Eigen::VectorXd gradient;

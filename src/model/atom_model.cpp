@@ -2,24 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numbers>
 #include <stdexcept>
 
 #include <Eigen/Cholesky>
 
 namespace gpiqa::model {
-namespace {
-
-constexpr double kTwoPi = 2.0 * std::numbers::pi;
-
-// wrap(d) into [-pi, pi] (the sign at exactly +-pi does not matter: only d^2 and the kink-free parts are
-// used)
-template <typename Expr>
-auto wrapped(const Expr& d) {
-  return d - kTwoPi * (d * (1.0 / kTwoPi)).rint();  // same rounding as std::nearbyint in the blocked kernel
-}
-
-}  // namespace
 
 Standardisation Standardisation::from_data(bool scale_x, bool scale_y, const Eigen::MatrixXd& X,
                                            const Eigen::VectorXd& y) {
@@ -46,8 +33,6 @@ AtomModel::AtomModel(std::string label, Alf alf, MeanFunction mean, std::vector<
     : label_(std::move(label)),
       alf_(alf),
       mean_(std::move(mean)),
-      factors_(std::move(factors)),
-      convention_(convention),
       X_raw_(std::move(X)),
       y_raw_(std::move(y)),
       w_(std::move(w)),
@@ -55,57 +40,21 @@ AtomModel::AtomModel(std::string label, Alf alf, MeanFunction mean, std::vector<
       noise_(noise) {
   if (y_raw_.size() != X_raw_.rows() || w_.size() != X_raw_.rows())
     throw std::invalid_argument("training inputs, outputs and weights differ in length");
-  X_ = scaling_.x ? Eigen::MatrixXd((X_raw_.rowwise() - scaling_.x_mean.transpose()).array().rowwise() /
-                                    scaling_.x_std.transpose().array())
-                  : X_raw_;
+  Eigen::MatrixXd X_internal =
+      scaling_.x ? Eigen::MatrixXd((X_raw_.rowwise() - scaling_.x_mean.transpose()).array().rowwise() /
+                                   scaling_.x_std.transpose().array())
+                 : X_raw_;
   y_ = scaling_.y ? Eigen::VectorXd((y_raw_.array() - scaling_.y_mean) / scaling_.y_std) : y_raw_;
-  if (y_.size() != X_.rows() || w_.size() != X_.rows())
+  if (y_.size() != X_internal.rows() || w_.size() != X_internal.rows())
     throw std::invalid_argument("training inputs, outputs and weights differ in length");
   if (mean_.kind != MeanKind::kConstant &&
-      (mean_.beta.size() != X_.cols() || mean_.x_min.size() != X_.cols()))
+      (mean_.beta.size() != X_internal.cols() || mean_.x_min.size() != X_internal.cols()))
     throw std::invalid_argument("mean function has the wrong number of features");
-  terms_ = kernel_terms(factors_, convention_);
-  for (const KernelTerm& t : terms_) {
-    if (t.dimension < 0 || t.dimension >= X_.cols())
-      throw std::invalid_argument("kernel dimension out of range");
-    cos_train_.push_back(t.kind == TermKind::kPeriodic ? X_.col(t.dimension).array().cos().eval()
-                                                       : Eigen::ArrayXd());
-    sin_train_.push_back(t.kind == TermKind::kPeriodic ? X_.col(t.dimension).array().sin().eval()
-                                                       : Eigen::ArrayXd());
-  }
+  kernel_ = Kernel(std::move(factors), convention, std::move(X_internal));
   if (X_raw_.rows() > 0) {
     x_lo_ = X_raw_.colwise().minCoeff().transpose();
     x_hi_ = X_raw_.colwise().maxCoeff().transpose();
   }
-}
-
-// Exponent s_j = sum_terms G(x_h - X_jh) for training points j0 .. j0+len-1. Periodic terms use
-// cos(x - X) = cos x cos X + sin x sin X with cos X, sin X precomputed: no libm call per training point.
-void AtomModel::add_exponent(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Index j0, Eigen::Index len,
-                             Eigen::Ref<Eigen::ArrayXd> s) const {
-  for (std::size_t t = 0; t < terms_.size(); ++t) {
-    const KernelTerm& term = terms_[t];
-    const auto d = x(term.dimension) - X_.col(term.dimension).segment(j0, len).array();
-    switch (term.kind) {
-      case TermKind::kSquared:
-        s += term.coefficient * d.square();
-        break;
-      case TermKind::kSquaredWrapped:
-        s += term.coefficient * wrapped(d).square();
-        break;
-      case TermKind::kPeriodic: {
-        const double cx = std::cos(x(term.dimension)), sx = std::sin(x(term.dimension));
-        const auto cos_d = cx * cos_train_[t].segment(j0, len) + sx * sin_train_[t].segment(j0, len);
-        s += term.coefficient * (0.5 - 0.5 * cos_d);  // sin^2(d/2)
-        break;
-      }
-    }
-  }
-}
-
-void AtomModel::exponent_at(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::ArrayXd& s) const {
-  s.setZero(X_.rows());
-  add_exponent(x, 0, X_.rows(), s);
 }
 
 AtomEvaluation AtomModel::evaluate(const Eigen::Ref<const Eigen::VectorXd>& x_raw,
@@ -113,7 +62,7 @@ AtomEvaluation AtomModel::evaluate(const Eigen::Ref<const Eigen::VectorXd>& x_ra
   if (scaling_.x) scratch.scaled_x = (x_raw - scaling_.x_mean).cwiseQuotient(scaling_.x_std);
   const Eigen::Ref<const Eigen::VectorXd> x =
       scaling_.x ? Eigen::Ref<const Eigen::VectorXd>(scratch.scaled_x) : x_raw;
-  const Eigen::Index n = X_.rows();
+  const Eigen::Index n = kernel_.size();
   const bool want_gradient = gradient.size() > 0;
   if (want_gradient) gradient.setZero();
   // Chunks bound the scratch size. Measured (bench_model, 2000-point aspirin-sized set): smaller chunks that
@@ -128,32 +77,12 @@ AtomEvaluation AtomModel::evaluate(const Eigen::Ref<const Eigen::VectorXd>& x_ra
     auto s = scratch.exponent.head(len);
     auto wk = scratch.weighted_kernel.head(len);
     s.setZero();
-    add_exponent(x, j0, len, s);
+    kernel_.add_exponent(x, j0, len, s);
     wk = (-s).exp();
     max_kernel = std::max(max_kernel, wk.maxCoeff());
     wk *= w_.segment(j0, len).array();
     kernel_sum += wk.sum();
-    if (!want_gradient) continue;
-    for (std::size_t t = 0; t < terms_.size(); ++t) {
-      const KernelTerm& term = terms_[t];
-      const auto d = x(term.dimension) - X_.col(term.dimension).segment(j0, len).array();
-      double g = 0.0;
-      switch (term.kind) {
-        case TermKind::kSquared:
-          g = -2.0 * term.coefficient * (wk * d).sum();
-          break;
-        case TermKind::kSquaredWrapped:
-          g = -2.0 * term.coefficient * (wk * wrapped(d)).sum();
-          break;
-        case TermKind::kPeriodic: {
-          const double cx = std::cos(x(term.dimension)), sx = std::sin(x(term.dimension));
-          const auto sin_d = sx * cos_train_[t].segment(j0, len) - cx * sin_train_[t].segment(j0, len);
-          g = -0.5 * term.coefficient * (wk * sin_d).sum();
-          break;
-        }
-      }
-      gradient(term.dimension) += g;
-    }
+    if (want_gradient) kernel_.add_gradient(x, j0, len, wk, gradient);
   }
   AtomEvaluation out;
   out.max_kernel = max_kernel;
@@ -173,18 +102,11 @@ double AtomModel::energy(const Eigen::Ref<const Eigen::VectorXd>& x) const {
 }
 
 Eigen::MatrixXd AtomModel::kernel_matrix() const {
-  const Eigen::Index n = X_.rows();
-  Eigen::MatrixXd K(n, n);
-  Eigen::ArrayXd s(n);
-  for (Eigen::Index j = 0; j < n; ++j) {
-    exponent_at(X_.row(j).transpose(), s);
-    K.col(j) = (-s).exp().matrix();
-  }
-  return K;
+  return kernel_.matrix();
 }
 
 Eigen::VectorXd AtomModel::predict_training() const {
-  Eigen::VectorXd internal = mean_.values(X_) + kernel_matrix() * w_;
+  Eigen::VectorXd internal = mean_.values(kernel_.inputs()) + kernel_matrix() * w_;
   return (scaling_.y_mean + scaling_.y_std * internal.array()).matrix();
 }
 
@@ -194,9 +116,9 @@ AtomModel AtomModel::with_mean(MeanFunction mean) const {
   Eigen::LLT<Eigen::MatrixXd> llt(K);
   if (llt.info() != Eigen::Success)
     throw std::runtime_error("kernel matrix plus noise is not positive definite for atom " + label_);
-  Eigen::VectorXd w = llt.solve(y_ - mean.values(X_));
-  return AtomModel(label_, alf_, std::move(mean), factors_, convention_, X_raw_, y_raw_, std::move(w), noise_,
-                   scaling_);
+  Eigen::VectorXd w = llt.solve(y_ - mean.values(kernel_.inputs()));
+  return AtomModel(label_, alf_, std::move(mean), kernel_.factors(), kernel_.convention(), X_raw_, y_raw_,
+                   std::move(w), noise_, scaling_);
 }
 
 }  // namespace gpiqa::model

@@ -90,8 +90,9 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
   const model::MeanFunction mean =
       model::fit_mean(model::MeanSpec::parse(opt.mean, "--mean"), scaffold, model::element_of_label(id.atom));
 
-  LikelihoodProblem problem{data.x, data.y - mean.values(data.x), {}, opt.concentrated};
-  for (int h = 0; h < nf; ++h) problem.wrap.push_back(opt.kernel == "rbf-cyclic" && model::is_phi_feature(h));
+  // The scaffold's kernel over the training inputs; one parameter per feature (its terms are the factor's
+  // active dimensions 0..nf-1, in order).
+  const LikelihoodProblem problem{scaffold.kernel(), data.y - mean.values(data.x), opt.concentrated};
 
   const Eigen::Index dim = nf + (opt.optimise_noise ? 1 : 0);
   Eigen::VectorXd lower = Eigen::VectorXd::Constant(dim, opt.min_log_theta);
@@ -191,7 +192,7 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
   f.kernels = {factor};
   std::string units;
   for (Eigen::Index h = 0; h < nf; ++h)
-    units += (h ? " " : "") + std::string(h == 2 || (h > 2 && h % 3 != 0) ? "radians" : "bohr");
+    units += (h ? " " : "") + std::string(model::is_angle_feature(static_cast<int>(h)) ? "radians" : "bohr");
   f.training_data_keys = {
       {"units.x", units}, {"units.y", "Ha"}, {"scaling.x", "none"}, {"scaling.y", "none"}};
   f.x = data.x;

@@ -38,6 +38,16 @@ inline int alf_feature_count(int number_of_atoms) {
   return 3 * number_of_atoms - 6;
 }
 
+/// Where the angles are in the feature vector (0-based h): f3 (h = 2), then theta and phi of every spherical
+/// triple (h = 3k+1, 3k+2 from h = 4). The phi features (h = 5, 8, 11, ...) are the only ones that go round a
+/// whole circle, so the kernel wraps their differences and mean functions may treat them apart.
+inline bool is_phi_feature(int h) {
+  return h >= 5 && (h - 5) % 3 == 0;
+}
+inline bool is_angle_feature(int h) {
+  return h == 2 || (h > 2 && h % 3 != 0);
+}
+
 /// Sparse Jacobian of one atom's features: feature h depends on at most four atoms (A, X, Y and, for the
 /// spherical triples, B). Column h of `d_dr` holds d f_h / d r for (A, X, Y, B), 3 rows each.
 struct AlfJacobian {

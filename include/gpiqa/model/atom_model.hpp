@@ -5,8 +5,8 @@
 // FEREBUS's `scaling standardise` option: x_s = (x - mu_x)/sigma_x, and E = mu_y + sigma_y E_s(x_s) where
 // theta, weights and mean live in standardised units; mu and sigma (population std) come from the stored raw
 // training data. FEREBUS wraps standardised phi differences at plain pi, and so does gpiqa, to match it.
-// The training inputs are stored feature-major (one contiguous column per feature) so that the kernel sum
-// streams each column once and vectorises.
+// The kernel (kernel.hpp) holds the internal training inputs feature-major (one contiguous column per
+// feature) so that the kernel sum streams each column once and vectorises.
 #include <string>
 #include <vector>
 
@@ -67,38 +67,31 @@ class AtomModel {
   const std::string& label() const { return label_; }
   const Alf& alf() const { return alf_; }
   const MeanFunction& mean() const { return mean_; }
-  const std::vector<KernelFactor>& factors() const { return factors_; }
-  const std::vector<KernelTerm>& terms() const { return terms_; }
-  PeriodicConvention convention() const { return convention_; }
+  const Kernel& kernel() const { return kernel_; }
+  const std::vector<KernelFactor>& factors() const { return kernel_.factors(); }
+  const std::vector<KernelTerm>& terms() const { return kernel_.terms(); }
+  PeriodicConvention convention() const { return kernel_.convention(); }
   /// Raw training inputs and energies as the file stores them.
   const Eigen::MatrixXd& training_x() const { return X_raw_; }
   const Eigen::VectorXd& training_y() const { return y_raw_; }
   /// Inputs and outputs in the internal (standardised when scaling) space the kernel and mean act in.
-  const Eigen::MatrixXd& internal_x() const { return X_; }
+  const Eigen::MatrixXd& internal_x() const { return kernel_.inputs(); }
   const Eigen::VectorXd& internal_y() const { return y_; }
   const Standardisation& scaling() const { return scaling_; }
   const Eigen::VectorXd& weights() const { return w_; }
   double noise() const { return noise_; }
-  int feature_count() const { return static_cast<int>(X_.cols()); }
-  int training_size() const { return static_cast<int>(X_.rows()); }
+  int feature_count() const { return static_cast<int>(X_raw_.cols()); }
+  int training_size() const { return static_cast<int>(X_raw_.rows()); }
   /// Per-feature min and max over the training inputs (the training domain box).
   const Eigen::VectorXd& feature_min() const { return x_lo_; }
   const Eigen::VectorXd& feature_max() const { return x_hi_; }
 
  private:
-  /// s_j = sum_terms G(x_h - X_jh): the kernel exponent to every training point.
-  void exponent_at(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::ArrayXd& s) const;
-  void add_exponent(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Index j0, Eigen::Index len,
-                    Eigen::Ref<Eigen::ArrayXd> s) const;
-
   std::string label_;
   Alf alf_;
   MeanFunction mean_;
-  std::vector<KernelFactor> factors_;
-  PeriodicConvention convention_ = PeriodicConvention::kGpytorch;
-  std::vector<KernelTerm> terms_;
-  std::vector<Eigen::ArrayXd> cos_train_, sin_train_;  // per term: cos, sin of the training column (periodic)
-  Eigen::MatrixXd X_raw_, X_;  // X_ standardised copy only when scaling.x (else equal to X_raw_)
+  Kernel kernel_;  // over the internal inputs: a standardised copy of X_raw_ when scaling.x
+  Eigen::MatrixXd X_raw_;
   Eigen::VectorXd y_raw_, y_, w_;
   Standardisation scaling_;
   Eigen::VectorXd x_lo_, x_hi_;

@@ -4,8 +4,9 @@
 //   log p(y|X) = -1/2 r^T alpha - sum_i log L_ii - n/2 log 2 pi,   r = y - m(X),  K = K_theta + s2 I = L L^T,
 //   alpha = K^-1 r,
 //   d log p / d phi_j = 1/2 tr((alpha alpha^T - K^-1) dK/dphi_j).
-// Kernel k = exp(-sum_h theta_h G_h(d_h)) (rbf / rbf-cyclic), so with phi_h = log theta_h
-//   dK_ij/dphi_h = -theta_h G_h(d_ij,h) K_ij,      and with phi = log s2:  dK/dphi = s2 I.
+// Kernel k = exp(-sum_h G_h(d_h)) with every G_h proportional to theta_h (model::Kernel: rbf, rbf-cyclic,
+// periodic), so with phi_h = log theta_h
+//   dK_ij/dphi_h = -theta_h G_h(d_ij,h) K_ij  (G per unit theta),    and with phi = log s2:  dK/dphi = s2 I.
 // The kernel has unit amplitude, as in FEREBUS model files. With `concentrated` (what the trainer uses) the
 // process variance sigma2 of K = sigma2 (K_theta + s2 I) is profiled out at its optimum sigma2 = r^T alpha /
 // n (Jones, Schonlau & Welch 1998, the Kriging likelihood FEREBUS maximises):
@@ -14,8 +15,6 @@
 // so s2 is the noise relative to the signal variance and the predictive mean m + k^T alpha does not depend on
 // sigma2. Without it the data's scale (atomic energies in Hartree) would be compared with a unit prior
 // variance.
-#include <vector>
-
 #include <Eigen/Core>
 
 #include "gpiqa/model/kernel.hpp"
@@ -23,13 +22,13 @@
 namespace gpiqa::train {
 
 struct LikelihoodProblem {
-  Eigen::MatrixXd x;          // n x nf, as the kernel sees it
+  model::Kernel kernel;       // its factors, convention and training inputs X; its theta are replaced by phi
   Eigen::VectorXd r;          // y - m(X)
-  std::vector<bool> wrap;     // per feature: difference wrapped into (-pi, pi] (rbf-cyclic phi features)
   bool concentrated = false;  // profile out the process variance (see above)
 };
 
-/// Value and gradient at phi = (log theta_1..nf[, log s2]). `noise` is used when phi has nf entries.
+/// Value and gradient at phi = (log theta of every kernel term[, log s2]); for the trainer's single factor
+/// over all features the terms are the features. `noise` is used when phi has no s2 entry.
 /// Returns -infinity when K is not positive definite.
 double log_marginal_likelihood(const LikelihoodProblem& p, const Eigen::VectorXd& phi, double noise,
                                Eigen::VectorXd* gradient);
