@@ -6,7 +6,8 @@
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/scripts/ensure-deps.sh" test analysis slurm || exit 1
-"$root/scripts/build.sh" || exit 1
+# Everything it tests, also in a build directory the quickstart configured without tests and benchmarks.
+"$root/scripts/build.sh" -DGPIQA_BUILD_TESTS=ON -DGPIQA_BUILD_BENCHMARKS=ON || exit 1
 build=${GPIQA_BUILD_DIR:-$root/build}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 reports=$(mktemp -d)
