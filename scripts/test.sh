@@ -1,26 +1,58 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing (as root), builds, then runs every test: the GoogleTest suite
 # through ctest (including MPI runs and a real one-node SLURM), then the analysis package's pytest suite, and
-# prints one closing line "N passed, M failed". Tests that need ../shared/data skip with a message when it is absent.
+# prints one closing line "N passed, M failed, K skipped", counted from both runners' JUnit XML reports.
+# Tests that need ../shared/data skip with a message when it is absent. Extra arguments go to ctest.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/scripts/ensure-deps.sh" test analysis slurm || exit 1
-"$root/scripts/build.sh" || exit 1
+# Everything it tests, also in a build directory the quickstart configured without tests and benchmarks.
+"$root/scripts/build.sh" -DGPIQA_BUILD_TESTS=ON -DGPIQA_BUILD_BENCHMARKS=ON || exit 1
 build=${GPIQA_BUILD_DIR:-$root/build}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-log=$(mktemp)
-ctest --test-dir "$build" --output-on-failure -j "$(nproc)" "$@" 2>&1 | tee "$log"
-ctest_status=${PIPESTATUS[0]}
-total=$(grep -oE 'tests failed out of [0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
-failed=$(grep -oE '[0-9]+ tests failed out of' "$log" | grep -oE '^[0-9]+' || echo 0)
-skipped=$(grep -c '\*\*\*Skipped\|Not Run' "$log" || true)
-passed=$((total - failed - skipped))
-(cd "$root/analysis" && GPIQA_BINARY="$build/bin/gpiqa" /usr/bin/python3 -m pytest -q tests) 2>&1 | tee "$log"
-pytest_status=${PIPESTATUS[0]}
-py_passed=$(grep -oE '[0-9]+ passed' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-py_failed=$(grep -oE '[0-9]+ failed' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-py_skipped=$(grep -oE '[0-9]+ skipped' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-rm -f "$log"
+reports=$(mktemp -d)
+trap 'rm -rf "$reports"' EXIT
+ctest --test-dir "$build" --output-on-failure -j "$(nproc)" --output-junit "$reports/ctest.xml" "$@"
+ctest_status=$?
+(cd "$root/analysis" && GPIQA_BINARY="$build/bin/gpiqa" /usr/bin/python3 -m pytest -q tests --junitxml "$reports/pytest.xml")
+pytest_status=$?
 echo
-echo "$((passed + py_passed)) passed, $((failed + py_failed)) failed, $((skipped + py_skipped)) skipped"
+# ctest: status "run" passed, "fail" failed; "notrun" is skipped when a test asked for it (SKIP_RETURN_CODE,
+# or GTEST_SKIP through the SKIP_REGULAR_EXPRESSION of gtest_discover_tests) and failed otherwise (a missing
+# executable or fixture, as ctest itself counts it); "disabled" is skipped. pytest: a <failure> or <error>
+# failed, <skipped> skipped. A runner that failed without writing its report counts as one failure.
+/usr/bin/python3 - "$reports/ctest.xml" "$ctest_status" "$reports/pytest.xml" "$pytest_status" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+def ctest_outcome(case):
+    status = case.get("status")
+    if status == "run":
+        return "passed"
+    if status == "disabled":
+        return "skipped"
+    skipped = case.find("skipped")
+    if status == "notrun" and skipped is not None and skipped.get("message", "").startswith("SKIP_"):
+        return "skipped"
+    return "failed"
+
+def pytest_outcome(case):
+    if case.find("failure") is not None or case.find("error") is not None:
+        return "failed"
+    if case.find("skipped") is not None:
+        return "skipped"
+    return "passed"
+
+counts = {"passed": 0, "failed": 0, "skipped": 0}
+for path, status, outcome in ((sys.argv[1], sys.argv[2], ctest_outcome), (sys.argv[3], sys.argv[4], pytest_outcome)):
+    try:
+        cases = ET.parse(path).getroot().iter("testcase")
+    except (OSError, ET.ParseError):
+        if status != "0":
+            counts["failed"] += 1
+        continue
+    for case in cases:
+        counts[outcome(case)] += 1
+print(f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
+PY
 [ "$ctest_status" -eq 0 ] && [ "$pytest_status" -eq 0 ]

@@ -1,7 +1,7 @@
 // gpiqa run CAMPAIGN [--output FILE] [--shard I/N]
 // Runs (or resumes) a campaign under MPI: `mpirun -np N gpiqa run campaign.yaml`. With --shard (default from
 // SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT) it runs a deterministic share of the tasks into its own shard
-// file.
+// file: --output FILE when given, else NAME.shard-I-of-N.h5 beside the campaign's output.file.
 #include <mpi.h>
 
 #include <cstdlib>
@@ -50,9 +50,11 @@ void add_run(CLI::App& app) {
   CLI::App* sub =
       app.add_subcommand("run", "Run or resume a campaign (use under mpirun or as a SLURM array job)");
   sub->add_option("campaign", o->campaign, "Campaign YAML file")->required();
-  sub->add_option("--output", o->output, "Results file (overrides output.file of the campaign)");
+  sub->add_option("--output", o->output,
+                  "Results file (overrides output.file of the campaign); with --shard, this shard's file");
   sub->add_option("--shard", o->shard,
-                  "Run share I of N into its own shard file (default: from SLURM array variables)");
+                  "Run share I of N into its own shard file: --output, or else NAME.shard-I-of-N.h5 beside "
+                  "output.file (default: from SLURM array variables)");
   sub->callback([o] {
     int initialised = 0;
     MPI_Initialized(&initialised);
@@ -69,7 +71,10 @@ void add_run(CLI::App& app) {
       const std::string shard = o->shard.empty() ? shard_from_slurm() : o->shard;
       if (!shard.empty()) {
         std::tie(opt.shard_index, opt.shard_count) = parse_shard(shard);
-        opt.output = campaign::shard_path(opt.output, opt.shard_index, opt.shard_count);
+        // An explicit --output is this shard's file as named (the caller keeps shards apart, as `gpiqa slurm`
+        // does); only the campaign's own output.file, shared by every shard, gets a per-shard name.
+        if (o->output.empty())
+          opt.output = campaign::shard_path(spec.output_file, opt.shard_index, opt.shard_count);
       }
       code = campaign::run_campaign(spec, opt, MPI_COMM_WORLD);
     } catch (const std::exception& e) {

@@ -1,9 +1,9 @@
 // gpiqa slurm CAMPAIGN --array N --time HH:MM:SS [--ranks-per-task R] [--partition P] [--account A]
 //                      [--sbatch-option OPT]... [--mpi pmix]
-// Prints a submit script: `bash submit.sh` submits an array job of N shards (each `gpiqa run --shard I/N`, R
-// MPI ranks through srun) and a merge job that runs after all of them succeeded and writes the campaign's
-// output file. Submitting the same script again after a wall-time kill resumes every shard from its
-// checkpoints.
+// Prints a submit script: `bash submit.sh` submits an array job of N shards (each `gpiqa run --shard I/N`
+// into its own file NAME.shard-I-of-N.h5 beside the output, R MPI ranks through srun) and a merge job that
+// runs after all of them succeeded and writes the campaign's output file. Submitting the same script again
+// after a wall-time kill resumes every shard from its checkpoints.
 #include <filesystem>
 #include <iostream>
 #include <regex>
@@ -65,6 +65,8 @@ void add_slurm(CLI::App& app) {
     if (!o->partition.empty()) common += " --partition=" + quote(o->partition);
     if (!o->account.empty()) common += " --account=" + quote(o->account);
     for (const std::string& e : o->extra) common += " " + quote(e);
+    // Array task I writes the I-th of these files (named explicitly: `run --output` is the shard's own file);
+    // the merge job reads them all.
     std::string shards;
     for (int i = 0; i < o->array; ++i) shards += " " + quote(campaign::shard_path(output, i, o->array));
     std::cout << fmt::format(
@@ -79,7 +81,8 @@ array_job=$(sbatch --parsable --job-name={job} --array=0-{last} --ntasks={r} --t
   --output={logs}/{stem}.shard-%a.log --signal=TERM@60 <<'GPIQA_SHARD'
 #!/usr/bin/env bash
 set -euo pipefail
-srun --mpi={mpi} {gpiqa} run {campaign} --output {output} --shard "${{SLURM_ARRAY_TASK_ID}}/{n}"
+shards=({shards})
+srun --mpi={mpi} {gpiqa} run {campaign} --output "${{shards[$SLURM_ARRAY_TASK_ID]}}" --shard "${{SLURM_ARRAY_TASK_ID}}/{n}"
 GPIQA_SHARD
 )
 array_job=${{array_job%%;*}}

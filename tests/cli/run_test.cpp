@@ -201,10 +201,12 @@ TEST(RunCommand, ShardsMergeIntoTheSingleRunTable) {
   ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --output " + dir + "/single.h5"), 0);
   std::string shards;
   for (int i = 0; i < 3; ++i) {
+    // an explicit --output is the shard file itself (#15)
+    const std::string shard = dir + "/out.shard-" + std::to_string(i) + "-of-3.h5";
     const ProcessResult r =
-        run_gpiqa("run " + c + " --output " + dir + "/out.h5 --shard " + std::to_string(i) + "/3");
+        run_gpiqa("run " + c + " --output " + shard + " --shard " + std::to_string(i) + "/3");
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    shards += " " + dir + "/out.shard-" + std::to_string(i) + "-of-3.h5";
+    shards += " " + shard;
   }
   const ProcessResult missing = run_gpiqa("merge " + dir + "/out.shard-0-of-3.h5 -o " + dir + "/m.h5");
   EXPECT_NE(missing.exit_code, 0);

@@ -29,7 +29,8 @@ struct RunOptions {
 /// this shard finished, 3: interrupted). Throws InputError on rank 0 for bad input before anything runs.
 int run_campaign(const CampaignSpec& spec, const RunOptions& options, MPI_Comm comm);
 
-/// Shard file name for `--shard I/N`: "<stem>.shard-I-of-N.h5" beside the output.
+/// Shard file name for `--shard I/N` without --output, and the files `gpiqa slurm` gives its shards:
+/// "<stem>.shard-I-of-N.h5" beside the output.
 std::string shard_path(const std::string& output, int index, int count);
 
 }  // namespace gpiqa::campaign
