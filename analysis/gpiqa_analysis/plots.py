@@ -13,7 +13,7 @@ from .results import load_frames  # noqa: E402
 from .survival import survival_data  # noqa: E402
 
 STATUS_COLOURS = {"stable": "#4c9a2a", "collapsed": "#2b6cb0", "exploded": "#c53030", "failed": "#6b6b6b",
-                  "pending": "#d9d9d9"}
+                  "pending": "#d9d9d9", "invalid-start": "#e2b93b"}
 
 
 LINE_STYLES = ["-", "--", ":", "-."]

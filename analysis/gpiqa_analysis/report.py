@@ -13,8 +13,8 @@ from .survival import km_table, logrank_table, paired_table
 
 
 def markdown_table(table, tau: float) -> str:
-    header = ("| molecule | model | T (K) | runs | failures (c/e/f) | censored | pending | S(end) [95% CI] | "
-              "median ttf (ps) | RMST (ps) |\n|---|---|---|---|---|---|---|---|---|---|\n")
+    header = ("| molecule | model | T (K) | runs | failures (c/e/f) | censored | pending | invalid starts | "
+              "S(end) [95% CI] | median ttf (ps) | RMST (ps) |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
     lines = []
     for _, r in table.iterrows():
         if r["runs"] == 0:
@@ -26,7 +26,8 @@ def markdown_table(table, tau: float) -> str:
         median = "-" if r["runs"] == 0 else (f"> {tau:g}" if math.isnan(r["median_ttf_ps"]) else f"{r['median_ttf_ps']:.3g}")
         rmst = "-" if math.isnan(r["rmst_ps"]) else f"{r['rmst_ps']:.3g}"
         lines.append(f"| {r['molecule']} | {r['model']} | {r['temperature_K']:g} | {r['runs']} | {r['failures']} "
-                     f"({r['collapsed']}/{r['exploded']}/{r['failed']}) | {r['censored']} | {r['pending']} | {surv} | "
+                     f"({r['collapsed']}/{r['exploded']}/{r['failed']}) | {r['censored']} | {r['pending']} | "
+                     f"{r['invalid_start']} | {surv} | "
                      f"{median} | {rmst} |")
     return header + "\n".join(lines) + "\n"
 

@@ -11,7 +11,10 @@ REQUIRED_COLUMNS = (
     "simulated_ps", "steps",
 )
 FAILURE_KINDS = ("collapsed", "exploded", "failed")
-STATUSES = ("pending", "stable") + FAILURE_KINDS
+# Not observations of the model: still to run, or a start that a geometry or temperature monitor rejected at step 0
+# (the same for every model of that start).
+NOT_OBSERVED = ("pending", "invalid-start")
+STATUSES = ("pending", "stable") + FAILURE_KINDS + ("invalid-start",)
 
 
 class GpiqaFileError(Exception):

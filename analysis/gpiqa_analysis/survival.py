@@ -1,7 +1,9 @@
 """Survival statistics of stability campaigns.
 
 Runs that reach the end of the simulation are right-censored at the campaign duration; failures (collapsed,
-exploded, failed) are events at their time_to_failure_ps; pending tasks are left out. Averaging failure times
+exploded, failed) are events at their time_to_failure_ps; pending tasks and invalid starts (a start that a
+geometry or temperature monitor rejected at step 0, the start's failure rather than the model's) are left out and
+counted apart. Averaging failure times
 with survivors counted as failing at the end (a common shortcut) understates stable models.
 
   Kaplan-Meier           S(t) = prod_{t_i <= t} (1 - d_i / n_i)                (statsmodels SurvfuncRight)
@@ -26,16 +28,16 @@ import pandas as pd
 from scipy.stats import chi2 as chi2_distribution
 from statsmodels.duration.survfunc import SurvfuncRight
 
-from .results import FAILURE_KINDS
+from .results import FAILURE_KINDS, NOT_OBSERVED
 
 Z95 = 1.959963984540054
 TABLE_COLUMNS = ["molecule", "model", "temperature_K", "runs", "failures", "collapsed", "exploded", "failed",
-                 "censored", "pending", "km_survival", "km_ci_low", "km_ci_high", "median_ttf_ps", "rmst_ps"]
+                 "censored", "pending", "invalid_start", "km_survival", "km_ci_low", "km_ci_high", "median_ttf_ps", "rmst_ps"]
 
 
 def survival_data(group: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(time, event) of the finished runs of a group: failures at their failure time, survivors censored."""
-    done = group[group["status"] != "pending"]
+    done = group[~group["status"].isin(NOT_OBSERVED)]
     event = done["status"].isin(FAILURE_KINDS).to_numpy().astype(int)
     time = np.where(event == 1, done["time_to_failure_ps"].to_numpy(dtype=float),
                     done["simulated_ps"].to_numpy(dtype=float))
@@ -80,10 +82,11 @@ def km_table(df: pd.DataFrame, tau: float | None = None) -> pd.DataFrame:
         status = group["status"]
         time, event = survival_data(group)
         row = {"molecule": molecule, "model": model, "temperature_K": temperature,
-               "runs": int((status != "pending").sum()), "failures": int(event.sum()),
+               "runs": int((~status.isin(NOT_OBSERVED)).sum()), "failures": int(event.sum()),
                "collapsed": int((status == "collapsed").sum()), "exploded": int((status == "exploded").sum()),
                "failed": int((status == "failed").sum()), "censored": int((status == "stable").sum()),
-               "pending": int((status == "pending").sum())}
+               "pending": int((status == "pending").sum()),
+               "invalid_start": int((status == "invalid-start").sum())}
         row.update(km_at(time, event, tau))
         rows.append(row)
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
@@ -116,7 +119,7 @@ def logrank_table(df: pd.DataFrame) -> pd.DataFrame:
     """Log-rank tests between the models of each (molecule, temperature): all models together, and every pair."""
     rows = []
     for (molecule, temperature), group in df.groupby(["molecule", "temperature_K"], sort=False):
-        done = group[group["status"] != "pending"]
+        done = group[~group["status"].isin(NOT_OBSERVED)]
         models = list(dict.fromkeys(done["model"]))
         comparisons = [("all", models)] if len(models) > 2 else []
         comparisons += [(f"{a} vs {b}", [a, b]) for i, a in enumerate(models) for b in models[i + 1:]]
@@ -145,10 +148,10 @@ def paired_table(df: pd.DataFrame) -> pd.DataFrame:
     All variants of a (molecule, temperature, seed) start from the same geometry and velocities, so the reference
     run is the control of each surrogate run: a start the reference survives but the surrogate does not is the
     surrogate's failure (`surrogate_only_failures`); a start that breaks the reference as well says nothing about
-    the surrogate. `survival_given_reference` = both_survived / reference_survived. Pairs with a pending side are
-    left out. Empty when the campaign has no reference variant.
+    the surrogate. `survival_given_reference` = both_survived / reference_survived. Pairs with a pending side, and
+    invalid starts, are left out. Empty when the campaign has no reference variant.
     """
-    done = df[df["status"] != "pending"]
+    done = df[~df["status"].isin(NOT_OBSERVED)]
     is_reference = done["mean"] == "reference"
     reference = done[is_reference].set_index(["molecule", "temperature_K", "seed"])["status"]
     reference = reference[~reference.index.duplicated()]

@@ -82,7 +82,8 @@ def test_report_writes_tables_and_plots(campaign_file, tmp_path):
     import pandas as pd
     table = pd.read_csv(out / "survival.csv")
     assert list(table.columns) == ["molecule", "model", "temperature_K", "runs", "failures", "collapsed", "exploded",
-                                   "failed", "censored", "pending", "km_survival", "km_ci_low", "km_ci_high",
+                                   "failed", "censored", "pending", "invalid_start", "km_survival", "km_ci_low",
+                                   "km_ci_high",
                                    "median_ttf_ps", "rmst_ps"]
     assert len(table) == 8 and table["runs"].sum() == 24
     assert (out / "logrank.csv").exists() and (out / "survival.md").exists()

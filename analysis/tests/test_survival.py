@@ -50,6 +50,18 @@ def test_pending_tasks_are_excluded(tmp_results):
     assert row["km_survival"] == pytest.approx(0.4)
 
 
+def test_invalid_starts_are_counted_apart_not_as_failures(tmp_results):
+    # a start that a geometry monitor rejected at step 0 says nothing about the model
+    rows = HAND + [{"status": "invalid-start", "time_to_failure_ps": 0.0, "simulated_ps": 0.0}] * 2
+    row = km_table(load(tmp_results(rows))).iloc[0]
+    assert (row["invalid_start"], row["runs"], row["failures"]) == (2, 5, 3)
+    assert row["km_survival"] == pytest.approx(0.4)
+    paired = [dict(r, seed=i, model=m, mean=mean) for m, mean in (("gp", "file"), ("mmff", "reference"))
+              for i, r in enumerate([{"status": "stable"}, {"status": "invalid-start", "simulated_ps": 0.0}])]
+    table = paired_table(load(tmp_results(paired)))
+    assert table.iloc[0]["pairs"] == 1 and table.iloc[0]["both_survived"] == 1
+
+
 def test_median_empty_when_survival_stays_above_half(tmp_results):
     rows = [{"status": "exploded", "time_to_failure_ps": 3.0}] + [{"status": "stable"}] * 3
     row = km_table(load(tmp_results(rows))).iloc[0]

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "gpiqa/io/xyz.hpp"
@@ -12,6 +13,7 @@
 #include "gpiqa/reference/builtin.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/text.hpp"
+#include "gpiqa/util/units.hpp"
 
 namespace gpiqa::campaign {
 namespace {
@@ -256,6 +258,7 @@ void check_molecule(MoleculeEntry& m) {
     for (const auto& a : set.atoms())
       m.cost_per_step += static_cast<double>(a.training_size()) * a.feature_count();
   }
+  m.elements = elements;
 }
 
 }  // namespace
@@ -325,7 +328,8 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
   if (root["md"]) parse_md(r, root["md"], c);
   if (const YAML::Node s = root["start"]) {
     r.require_map(s, "start");
-    r.only_keys(s, "start", {"displace_angstrom", "displace_mode"});
+    r.only_keys(s, "start",
+                {"displace_angstrom", "displace_mode", "energy_above_minimum_kcal_mol", "frames"});
     if (s["displace_angstrom"]) {
       c.displace_angstrom = r.number(s["displace_angstrom"], "start.displace_angstrom");
       if (c.displace_angstrom < 0) r.fail(s["displace_angstrom"], "start.displace_angstrom must be >= 0");
@@ -337,6 +341,26 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
       } catch (const InputError& e) {
         r.fail(s["displace_mode"], e.what());
       }
+    }
+    if (const YAML::Node e = s["energy_above_minimum_kcal_mol"]) {
+      c.start_energy_kcal_mol = r.positive(e, "start.energy_above_minimum_kcal_mol");
+      if (c.displace_angstrom > 0)
+        r.fail(e,
+               "start.energy_above_minimum_kcal_mol scales the seed's direction itself: give it or "
+               "start.displace_angstrom, not both");
+    }
+    if (const YAML::Node f = s["frames"]) {
+      c.start_frames = r.path(f, "start.frames", true, false);
+      try {
+        for (const io::XyzFrame& frame : io::read_xyz(c.start_frames))
+          c.start_frames_bohr.push_back(frame.positions_angstrom * units::kBohrPerAngstrom);
+      } catch (const InputError& e) {
+        r.fail(f, e.what());
+      }
+      if (c.start_frames_bohr.size() < c.seeds.size())
+        r.fail(f, fmt::format(
+                      "start.frames {} has {} frames, fewer than the {} seeds (seed i starts from frame i)",
+                      c.start_frames, c.start_frames_bohr.size(), c.seeds.size()));
     }
   }
   if (root["stability"]) parse_stability(r, root["stability"], c.monitors);
@@ -357,10 +381,14 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
   c.output_file =
       fs::weakly_canonical(fp.is_absolute() ? fp : fs::absolute(source).parent_path() / fp).string();
 
-  // Every model set and reference must load and match its geometry.
+  // Every model set and reference must load and match its geometry, and the start frames every molecule.
   for (MoleculeEntry& m : c.molecules) {
     try {
       check_molecule(m);
+      if (!c.start_frames.empty())
+        for (const io::XyzFrame& frame : io::read_xyz(c.start_frames))
+          io::check_elements(frame.elements, "start.frames " + c.start_frames, m.elements,
+                             "molecule '" + m.name + "'");
     } catch (const InputError& e) {
       r.fail(mols[m.name], "molecule '" + m.name + "': " + e.what());
     }

@@ -367,6 +367,7 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm)
   std::string error;
   if (rank == 0) {
     try {
+      check_starts(spec, costed);
       rows = prepare_results(spec, opt, costed);
     } catch (const InputError& e) {
       error = e.what();

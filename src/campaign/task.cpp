@@ -1,6 +1,7 @@
 #include "gpiqa/campaign/task.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
@@ -50,6 +51,7 @@ run::TrajectorySpec trajectory_spec(const CampaignSpec& spec, const Task& task) 
   t.task_key = task.key;
   t.displace_angstrom = spec.displace_angstrom;
   t.displace_mode = spec.displace_mode;
+  t.start_energy_above_minimum_kcal_mol = spec.start_energy_kcal_mol;
   t.monitors = spec.monitors;
   return t;
 }
@@ -86,7 +88,13 @@ std::string campaign_fingerprint(const CampaignSpec& c) {
   // the default mode renders as before, so existing results files keep their fingerprint
   if (c.displace_mode != run::DisplaceMode::kGaussian)
     s << " displace_mode=" << run::to_string(c.displace_mode);
+  if (!std::isnan(c.start_energy_kcal_mol))
+    s << " start_energy_kcal_mol=" << util::format_double(c.start_energy_kcal_mol);
+  if (!c.start_frames.empty()) s << " start_frames=" << file_hash(c.start_frames);
   s << "\n";
+  // Bumped when a monitor's meaning changes (2: the energy floor is relative to the potential's own
+  // equilibrium energy), so a results file is never continued under other verdicts.
+  s << "verdicts=2\n";
   const stability::MonitorConfig& m = c.monitors;
   s << "stability=" << util::format_double(m.bond_stretch_angstrom) << ","
     << util::format_double(m.min_distance_angstrom) << "," << util::format_double(m.bond_compress_fraction)

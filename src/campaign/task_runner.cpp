@@ -3,9 +3,11 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <set>
 
 #include "gpiqa/io/checkpoint.hpp"
 #include "gpiqa/run/job.hpp"
+#include "gpiqa/util/error.hpp"
 
 namespace gpiqa::campaign {
 
@@ -25,6 +27,16 @@ io::TaskRow pending_row(const CampaignSpec& spec, const Task& task) {
 
 std::string checkpoint_path(const std::string& dir, std::int64_t id) {
   return (fs::path(dir) / ("task-" + std::to_string(id) + ".h5")).string();
+}
+
+void check_starts(const CampaignSpec& spec, const std::vector<Task>& tasks) {
+  if (std::isnan(spec.start_energy_kcal_mol)) return;
+  TaskRunner runner(spec, "", 0, "");
+  std::set<std::uint64_t> done;  // with a reference every variant of a task key starts alike
+  for (const Task& task : tasks) {
+    if (spec.molecules[task.molecule].has_reference() && !done.insert(task.key).second) continue;
+    runner.check_start(task);
+  }
 }
 
 TaskRunner::TaskRunner(const CampaignSpec& spec, std::string checkpoint_dir, int rank, std::string host)
@@ -53,6 +65,36 @@ const model::Positions& TaskRunner::start_positions(std::size_t m) {
     it = starts_.emplace(m, run::start_geometry_bohr(entry.geometry, molecule ? &*molecule : nullptr)).first;
   }
   return it->second;
+}
+
+std::pair<model::Potential*, double> TaskRunner::start_reference(std::size_t m) {
+  const MoleculeEntry& entry = spec_.molecules[m];
+  if (!entry.has_reference()) return {nullptr, 0.0};
+  auto it = start_references_.find(m);
+  if (it == start_references_.end()) {
+    run::LoadedPotential reference = run::load_potential(
+        run::PotentialSource{"", "file", entry.reference.empty() ? entry.smiles : entry.reference});
+    const double minimum = run::equilibrium_energy(*reference.potential, start_positions(m));
+    it = start_references_.emplace(m, std::make_pair(std::move(reference), minimum)).first;
+  }
+  return {it->second.first.potential.get(), it->second.second};
+}
+
+run::StartGeometry TaskRunner::start_geometry(const Task& task) {
+  run::StartGeometry start;
+  start.equilibrium_bohr = start_positions(task.molecule);
+  if (!spec_.start_frames_bohr.empty()) start.frame_bohr = spec_.start_frames_bohr[task.seed];
+  std::tie(start.reference, start.reference_minimum_hartree) = start_reference(task.molecule);
+  return start;
+}
+
+void TaskRunner::check_start(const Task& task) {
+  try {
+    run::make_start(*potential(task.molecule, task.model).potential, trajectory_spec(spec_, task),
+                    start_geometry(task));
+  } catch (const InputError& e) {
+    throw InputError(spec_.source, "task " + task.label + ": " + e.what());
+  }
 }
 
 double TaskRunner::seconds_per_step(std::size_t m, std::size_t v) {
@@ -96,7 +138,7 @@ TaskResult TaskRunner::run(const Task& task, const std::function<bool()>& keep_g
     job.resume(io::load_checkpoint(settings.checkpoint, nullptr, &frames));
     frames.elements = loaded.potential->elements();
   } else {
-    job.start(start_positions(task.molecule));
+    job.start(start_geometry(task));
   }
   const run::JobResult r = job.run(&frames, [&](const run::Trajectory&) { return keep_going(); });
   result.steps_this_run = r.steps_this_run;

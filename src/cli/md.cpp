@@ -9,6 +9,7 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <set>
 
 #include <fmt/format.h>
@@ -35,6 +36,8 @@ struct MdOptions : PotentialChoice {
   std::set<std::string> given;  // the options said on the command line
   std::string xyz, thermostat = "nhc", out, checkpoint, restart;
   std::string displace_mode = "gaussian";
+  std::string start_reference;  // MMFF94 reference (molfile or SMILES) that judges --start-energy
+  double start_energy_kcal_mol = std::numeric_limits<double>::quiet_NaN();
   double temperature_K = 0, duration_ps = 0, timestep_fs = 0.5, displace = 0, tau_fs = 100, friction = 10;
   double checkpoint_every_s = 60;
   int chain_length = 3;
@@ -57,6 +60,7 @@ const std::vector<std::pair<const char*, const char*>> kSettingFlags = {
     {"seed", "--seed"},
     {"displace_angstrom", "--displace"},
     {"displace_mode", "--displace-mode"},
+    {"start_energy_above_minimum_kcal_mol", "--start-energy"},
     {"bond_stretch_angstrom", "--bond-stretch-angstrom"},
     {"min_distance_angstrom", "--min-distance-angstrom"},
     {"energy_floor_hartree", "--energy-floor-hartree"}};
@@ -73,6 +77,7 @@ run::TrajectorySpec requested_spec(const MdOptions& o) {
   spec.seed = o.seed;
   spec.displace_angstrom = o.displace;
   spec.displace_mode = run::parse_displace_mode(o.displace_mode, "--displace-mode");
+  spec.start_energy_above_minimum_kcal_mol = o.start_energy_kcal_mol;
   spec.monitors = o.monitors;
   return spec;
 }
@@ -138,7 +143,21 @@ void run_md(const MdOptions& o) {
       throw InputError(o.restart, e.what());
     }
   } else {
-    job.start(loaded.start_bohr(o.xyz));
+    run::StartGeometry start;
+    start.equilibrium_bohr = loaded.start_bohr(o.xyz);
+    run::LoadedPotential start_reference;
+    if (!o.start_reference.empty()) {
+      start_reference = run::load_potential(run::PotentialSource{"", "file", o.start_reference});
+      start_reference.check_atoms(potential.elements(), "--start-reference " + o.start_reference);
+      start.reference = start_reference.potential.get();
+    } else if (loaded.molecule) {
+      start.reference = &potential;  // the reference itself
+    }
+    try {
+      job.start(start);
+    } catch (const InputError& e) {
+      throw InputError("--start-energy", e.what());
+    }
   }
   // outputs: decided before anything is written
   if (!o.out.empty() && !restart && std::filesystem::exists(o.out) && !o.overwrite)
@@ -210,6 +229,14 @@ void add_md(CLI::App& app) {
                   "gaussian: sigma on every coordinate; sphere: every atom moved by exactly --displace, "
                   "random direction")
       ->capture_default_str();
+  sub->add_option(
+      "--start-energy", o->start_energy_kcal_mol,
+      "Controlled start: scale the seed's direction (--displace-mode) so that the start lies this many "
+      "kcal/mol above the minimum, judged by --start-reference, else by the potential itself");
+  sub->add_option(
+      "--start-reference", o->start_reference,
+      "MMFF94 reference (a .mol/.sdf file or SMILES) that judges --start-energy and whose energy above "
+      "its minimum at the start is recorded");
   sub->add_option("--frames-every", o->frames_every, "Write a frame every N steps (0: none)")
       ->capture_default_str();
   sub->add_option("--out", o->out, "Trajectory file (HDF5, H5MD-style)");

@@ -26,6 +26,7 @@ void add_plan(CLI::App& app) {
   sub->callback([o] {
     const campaign::CampaignSpec spec = campaign::load_campaign(o->campaign);
     const std::vector<campaign::Task> tasks = campaign::expand_tasks(spec, {});
+    campaign::check_starts(spec, tasks);
     campaign::TaskRunner runner(spec, "", 0, "");
     const double steps = spec.duration_ps * 1000.0 / spec.integrator.timestep_fs;
     std::cout << fmt::format(

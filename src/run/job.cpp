@@ -1,6 +1,7 @@
 #include "gpiqa/run/job.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <type_traits>
 
@@ -8,6 +9,7 @@
 
 #include "gpiqa/md/integrator.hpp"
 #include "gpiqa/util/error.hpp"
+#include "gpiqa/util/units.hpp"
 
 namespace gpiqa::run {
 namespace {
@@ -26,6 +28,7 @@ void for_each_setting(S& s, F&& f) {
   f("seed", s.seed);
   f("displace_angstrom", s.displace_angstrom);
   f("displace_mode", s.displace_mode);
+  f("start_energy_above_minimum_kcal_mol", s.start_energy_above_minimum_kcal_mol);
   f("bond_stretch_angstrom", s.monitors.bond_stretch_angstrom);
   f("min_distance_angstrom", s.monitors.min_distance_angstrom);
   f("bond_compress_fraction", s.monitors.bond_compress_fraction);
@@ -93,8 +96,44 @@ TrajectoryJob::TrajectoryJob(model::Potential& potential, TrajectorySpec spec, J
 
 TrajectoryJob::~TrajectoryJob() = default;
 
-void TrajectoryJob::start(const Positions& start_bohr) {
-  trajectory_ = std::make_unique<Trajectory>(potential_, start_bohr, spec_);
+void TrajectoryJob::start(const Positions& equilibrium_bohr) {
+  StartGeometry g;
+  g.equilibrium_bohr = equilibrium_bohr;
+  start(g);
+}
+
+MadeStart make_start(model::Potential& potential, const TrajectorySpec& spec, const StartGeometry& g) {
+  const Positions& x0 = g.equilibrium_bohr;
+  const Positions& base = g.frame_bohr ? *g.frame_bohr : x0;
+  model::Potential& reference = g.reference ? *g.reference : potential;
+  double minimum = g.reference_minimum_hartree;
+  const bool controlled = !std::isnan(spec.start_energy_above_minimum_kcal_mol);
+  if ((controlled || g.reference) && std::isnan(minimum)) minimum = equilibrium_energy(reference, x0);
+  const md::RandomStream rng(spec.seed, spec.task_key);
+  MadeStart made;
+  made.start_bohr =
+      controlled
+          ? controlled_start(reference, base, minimum,
+                             displacement_direction(static_cast<int>(x0.cols()), spec.displace_mode, rng),
+                             spec.start_energy_above_minimum_kcal_mol, "start.energy_above_minimum_kcal_mol")
+                .start_bohr
+          : displaced(base, spec.displace_angstrom, spec.displace_mode, rng);
+  if (g.reference || controlled) {
+    try {
+      made.reference_energy_above_minimum_kcal_mol =
+          (reference.compute(made.start_bohr, nullptr, nullptr, nullptr) - minimum) *
+          units::kKcalPerMolPerHartree;
+    } catch (const GeometryError&) {
+      // the reference cannot evaluate the start: nothing to record
+    }
+  }
+  return made;
+}
+
+void TrajectoryJob::start(const StartGeometry& g) {
+  const MadeStart made = make_start(potential_, spec_, g);
+  trajectory_ = std::make_unique<Trajectory>(potential_, g.equilibrium_bohr, made.start_bohr, spec_);
+  trajectory_->set_start_energy_by_reference(made.reference_energy_above_minimum_kcal_mol);
   fresh_ = true;
 }
 

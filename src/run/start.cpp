@@ -34,6 +34,13 @@ model::Positions displacement_direction(int n, DisplaceMode mode, const md::Rand
   return d;
 }
 
+model::Positions displaced(const model::Positions& base, double displace_angstrom, DisplaceMode mode,
+                           const md::RandomStream& rng) {
+  if (!(displace_angstrom > 0)) return base;
+  return base + (displace_angstrom * units::kBohrPerAngstrom) *
+                    displacement_direction(static_cast<int>(base.cols()), mode, rng);
+}
+
 ControlledStart controlled_start(model::Potential& reference, const model::Positions& x0, double minimum,
                                  const model::Positions& d, double target_kcal, const std::string& where) {
   if (!(target_kcal > 0) || !std::isfinite(target_kcal))

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "gpiqa/md/elements.hpp"
 #include "gpiqa/md/integrator.hpp"
 #include "gpiqa/md/minimiser.hpp"
@@ -21,6 +23,16 @@ void validate(const TrajectorySpec& spec) {
   if (!(spec.displace_angstrom >= 0) || !std::isfinite(spec.displace_angstrom))
     throw InputError("displace",
                      "displacement sigma must be >= 0, got " + std::to_string(spec.displace_angstrom) + " A");
+  const double e = spec.start_energy_above_minimum_kcal_mol;
+  if (!std::isnan(e)) {
+    if (!(e > 0) || !std::isfinite(e))
+      throw InputError("start energy",
+                       fmt::format("must be a positive number of kcal/mol above the minimum, got {}", e));
+    if (spec.displace_angstrom > 0)
+      throw InputError(
+          "start energy",
+          "a controlled start scales the seed's direction itself: give it or a displacement, not both");
+  }
 }
 
 namespace {
@@ -32,18 +44,11 @@ Eigen::VectorXd masses_of(const std::vector<std::string>& elements) {
 }
 }  // namespace
 
-namespace {
-// The spec's displacement of `x0` (run/start.hpp); x0 itself without one.
-Positions displaced(const Positions& x0, const TrajectorySpec& spec) {
-  if (!(spec.displace_angstrom > 0)) return x0;
-  const Positions d = displacement_direction(static_cast<int>(x0.cols()), spec.displace_mode,
-                                             md::RandomStream(spec.seed, spec.task_key));
-  return x0 + (spec.displace_angstrom * units::kBohrPerAngstrom) * d;
-}
-}  // namespace
-
 Trajectory::Trajectory(model::Potential& potential, const Positions& equilibrium, TrajectorySpec spec)
-    : Trajectory(potential, equilibrium, displaced(equilibrium, spec), spec) {}
+    : Trajectory(potential, equilibrium,
+                 displaced(equilibrium, spec.displace_angstrom, spec.displace_mode,
+                           md::RandomStream(spec.seed, spec.task_key)),
+                 spec) {}
 
 Trajectory::Trajectory(model::Potential& potential, const Positions& equilibrium, const Positions& start,
                        TrajectorySpec spec)

@@ -18,7 +18,8 @@
 //   temperatures_K: [300, 500]
 //   seeds: 8                      # 8 seeds (1..8), or an explicit list [3, 7, 11]
 //   md: {timestep_fs: 0.5, duration_ps: 10, thermostat: {type: nhc, tau_fs: 50}}
-//   start: {displace_angstrom: 0.0}   # displace_mode: gaussian (sigma per coordinate, default) or sphere
+//   start: {displace_angstrom: 0.0}   # displace_mode: gaussian (sigma per coordinate, default) or sphere;
+//                                     # or energy_above_minimum_kcal_mol: E (controlled); frames: starts.xyz
 //   stability: {bond_stretch_angstrom: 0.5, min_distance_angstrom: 0.5}
 //   output: {file: results/mean-function-study.h5, frames_every: 0, checkpoint_every_s: 300}
 //
@@ -27,6 +28,7 @@
 // `builtin: NAME` (water, ammonia, methanol, glycine, serine, aspirin) stands alone; its model set is looked
 // up (and must have been built with `gpiqa models build NAME`) only when the campaign has a GP variant.
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,8 @@ struct MoleculeEntry {
   // Relative cost of one step: sum over atoms of training points x features of the GP set (measured while
   // validating), or atoms squared for a molecule with only a reference.
   double cost_per_step = 1.0;
+
+  std::vector<std::string> elements;  // the atoms in order (filled while validating)
 
   bool has_reference() const { return !reference.empty() || !smiles.empty(); }
 };
@@ -74,6 +78,13 @@ struct CampaignSpec {
   double duration_ps = 10.0;
   double displace_angstrom = 0.0;
   run::DisplaceMode displace_mode = run::DisplaceMode::kGaussian;
+  /// start.energy_above_minimum_kcal_mol: controlled starts (run/start.hpp); NaN: displaced by
+  /// displace_angstrom.
+  double start_energy_kcal_mol = std::numeric_limits<double>::quiet_NaN();
+  /// start.frames: seed i (by position in `seeds`) starts from frame i of this multi-frame xyz (absolute
+  /// path).
+  std::string start_frames;
+  std::vector<model::Positions> start_frames_bohr;  // its frames, Bohr (at least one per seed)
   stability::MonitorConfig monitors;
   std::string output_file;  // absolute
   long long frames_every = 0;

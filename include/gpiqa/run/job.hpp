@@ -8,7 +8,9 @@
 // TrajectorySpec (settings_identity), so `gpiqa md --restart FILE` continues from the file alone.
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -38,13 +40,38 @@ struct JobResult {
 using KeepGoing = std::function<bool(const Trajectory&)>;
 inline constexpr std::int64_t kPollSteps = 256;
 
+/// Where a job starts (run/start.hpp).
+struct StartGeometry {
+  Positions equilibrium_bohr;  // the molecule's geometry: bonds, the energy floor and the start's strain
+                               // refer to it
+  std::optional<Positions>
+      frame_bohr;  // a given start geometry (campaign start.frames), displaced like x0 if asked
+  /// The molecule's reference: it sets controlled starts (spec.start_energy_above_minimum_kcal_mol) and the
+  /// recorded start_energy_above_minimum_kcal_mol. Null: controlled starts use the trajectory's own potential
+  /// and nothing is recorded.
+  model::Potential* reference = nullptr;
+  double reference_minimum_hartree = std::numeric_limits<double>::quiet_NaN();  // found when NaN
+};
+
+struct MadeStart {
+  Positions start_bohr;
+  double reference_energy_above_minimum_kcal_mol =
+      std::numeric_limits<double>::quiet_NaN();  // NaN: no reference
+};
+/// The start geometry of a trajectory of `spec` on `potential` (run/start.hpp): a given frame or the
+/// equilibrium geometry, displaced, or scaled to the spec's energy by the geometry's reference (else by
+/// `potential`). InputError when a controlled start cannot be reached.
+MadeStart make_start(model::Potential& potential, const TrajectorySpec& spec, const StartGeometry& geometry);
+
 class TrajectoryJob {
  public:
   TrajectoryJob(model::Potential& potential, TrajectorySpec spec, JobSettings settings);
   ~TrajectoryJob();
 
-  /// A fresh trajectory from `start_bohr`.
-  void start(const Positions& start_bohr);
+  /// A fresh trajectory from `equilibrium_bohr`, displaced or energy-controlled as the spec says.
+  void start(const Positions& equilibrium_bohr);
+  /// A fresh trajectory from `geometry`. InputError for a controlled start the reference cannot reach.
+  void start(const StartGeometry& geometry);
   /// Continues `checkpoint`. InputError when the checkpoint belongs to another trajectory.
   void resume(io::Checkpoint checkpoint);
   /// Runs to the end of the duration, the first failure, or a stop request. Frames go to `frames` (may be

@@ -27,6 +27,10 @@ std::string to_string(DisplaceMode mode);
 /// The seed's direction d (3 x atoms, dimensionless; see above).
 model::Positions displacement_direction(int atoms, DisplaceMode mode, const md::RandomStream& rng);
 
+/// base + displace_angstrom d, d the seed's direction from `rng`; base itself when displace_angstrom is 0.
+model::Positions displaced(const model::Positions& base, double displace_angstrom, DisplaceMode mode,
+                           const md::RandomStream& rng);
+
 struct ControlledStart {
   model::Positions start_bohr;
   double scale_angstrom = 0.0;                 // s
