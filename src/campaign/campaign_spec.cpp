@@ -117,10 +117,10 @@ void parse_md(const Reader& r, const YAML::Node& md, CampaignSpec& c) {
 
 void parse_stability(const Reader& r, const YAML::Node& s, stability::MonitorConfig& m) {
   r.require_map(s, "stability");
-  r.only_keys(
-      s, "stability",
-      {"bond_stretch_angstrom", "min_distance_angstrom", "bond_compress_fraction", "max_temperature_excess_K",
-       "temperature_window_fs", "energy_floor_hartree", "extrapolation_kernel", "bond_factor"});
+  r.only_keys(s, "stability",
+              {"bond_stretch_angstrom", "min_distance_angstrom", "bond_compress_fraction",
+               "max_temperature_excess_K", "temperature_window_fs", "energy_floor_hartree",
+               "extrapolation_kernel", "extrapolation_every_fs", "extrapolation_variance", "bond_factor"});
   if (s["temperature_window_fs"])
     m.temperature_window_fs = r.positive(s["temperature_window_fs"], "stability.temperature_window_fs");
   if (s["bond_stretch_angstrom"])
@@ -141,6 +141,13 @@ void parse_stability(const Reader& r, const YAML::Node& s, stability::MonitorCon
     m.extrapolation_kernel = r.number(s["extrapolation_kernel"], "stability.extrapolation_kernel");
     if (!(m.extrapolation_kernel >= 0 && m.extrapolation_kernel < 1))
       r.fail(s["extrapolation_kernel"], "stability.extrapolation_kernel must be in [0, 1)");
+  }
+  if (s["extrapolation_every_fs"])
+    m.extrapolation_every_fs = r.positive(s["extrapolation_every_fs"], "stability.extrapolation_every_fs");
+  if (s["extrapolation_variance"]) {
+    m.extrapolation_variance = r.positive(s["extrapolation_variance"], "stability.extrapolation_variance");
+    if (m.extrapolation_variance >= 1)
+      r.fail(s["extrapolation_variance"], "stability.extrapolation_variance must be below 1");
   }
   if (s["bond_factor"]) m.bond_factor = r.positive(s["bond_factor"], "stability.bond_factor");
 }

@@ -101,7 +101,8 @@ std::string campaign_fingerprint(const CampaignSpec& c) {
     << "," << util::format_double(m.max_temperature_excess_K) << ","
     << util::format_double(m.energy_floor_margin_hartree) << ","
     << util::format_double(m.extrapolation_kernel) << "," << util::format_double(m.bond_factor) << ","
-    << util::format_double(m.temperature_window_fs) << "\n";
+    << util::format_double(m.temperature_window_fs) << "," << util::format_double(m.extrapolation_every_fs)
+    << "," << util::format_double(m.extrapolation_variance) << "\n";
   s << "frames_every=" << c.frames_every << "\n";
   return fmt::format("{:016x}", fnv1a64(s.str()));
 }

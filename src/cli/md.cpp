@@ -63,7 +63,9 @@ const std::vector<std::pair<const char*, const char*>> kSettingFlags = {
     {"start_energy_above_minimum_kcal_mol", "--start-energy"},
     {"bond_stretch_angstrom", "--bond-stretch-angstrom"},
     {"min_distance_angstrom", "--min-distance-angstrom"},
-    {"energy_floor_hartree", "--energy-floor-hartree"}};
+    {"energy_floor_hartree", "--energy-floor-hartree"},
+    {"extrapolation_every_fs", "--extrapolation-every-fs"},
+    {"extrapolation_variance", "--extrapolation-variance"}};
 
 run::TrajectorySpec requested_spec(const MdOptions& o) {
   run::TrajectorySpec spec;
@@ -251,8 +253,14 @@ void add_md(CLI::App& app) {
   sub->add_option("--min-distance-angstrom", o->monitors.min_distance_angstrom,
                   "Collapsed below this distance")
       ->capture_default_str();
+  sub->add_option("--extrapolation-every-fs", o->monitors.extrapolation_every_fs,
+                  "Interval of the posterior-variance probes, fs")
+      ->capture_default_str();
+  sub->add_option("--extrapolation-variance", o->monitors.extrapolation_variance,
+                  "A probe with an atom's posterior variance above this counts as extrapolating")
+      ->capture_default_str();
   sub->add_option("--energy-floor-hartree", o->monitors.energy_floor_margin_hartree,
-                  "Collapsed this far below the lowest training energy sum")
+                  "Collapsed this far below the potential's energy at its equilibrium geometry")
       ->capture_default_str();
   sub->callback([o, mean, sub] {
     o->mean_given = mean->count() > 0;

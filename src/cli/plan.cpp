@@ -39,16 +39,21 @@ void add_plan(CLI::App& app) {
         spec.displace_mode == run::DisplaceMode::kSphere ? "every atom, random direction"
                                                          : "Gaussian sigma per coordinate");
     double total_s = 0;
-    std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12} {:>14}\n", "molecule", "atoms", "train pts",
-                             "us/step", "core-h (all)");
+    std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12} {:>14} {:>16}\n", "molecule", "atoms", "train pts",
+                             "us/step", "core-h (all)", "variance MB/rank");
     const double tasks_per_variant = static_cast<double>(spec.temperatures_K.size() * spec.seeds.size());
     for (std::size_t m = 0; m < spec.molecules.size(); ++m) {
-      std::string points = "-";  // a reference-only campaign has no training points
+      std::string points = "-", factor_mb = "-";  // a reference-only campaign has no training points
       if (!spec.molecules[m].models.empty()) {
         const model::MoleculeModel set = model::MoleculeModel::load(spec.molecules[m].models);
         int n = 0;
-        for (const auto& a : set.atoms()) n += a.training_size();
+        double bytes = 0;  // the posterior-variance factors: n^2 doubles per atom, once per set and rank
+        for (const auto& a : set.atoms()) {
+          n += a.training_size();
+          bytes += 8.0 * a.training_size() * a.training_size();
+        }
         points = std::to_string(n);
+        factor_mb = fmt::format("{:.1f}", bytes / 1e6);
       }
       double seconds = 0, per_step_sum = 0;
       for (std::size_t v = 0; v < spec.models.size(); ++v) {
@@ -57,9 +62,9 @@ void add_plan(CLI::App& app) {
         seconds += per_step * steps * tasks_per_variant;
       }
       total_s += seconds;
-      std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12.2f} {:>14.3f}\n", spec.molecules[m].name,
-                               runner.atom_count(m), points,
-                               per_step_sum / static_cast<double>(spec.models.size()) * 1e6, seconds / 3600);
+      std::cout << fmt::format(
+          "{:<16} {:>6} {:>12} {:>12.2f} {:>14.3f} {:>16}\n", spec.molecules[m].name, runner.atom_count(m),
+          points, per_step_sum / static_cast<double>(spec.models.size()) * 1e6, seconds / 3600, factor_mb);
     }
     std::cout << fmt::format(
         "upper bound (every task runs to the end): {:.3f} core-hours; {:.1f} minutes on 2 cores\n",

@@ -62,6 +62,10 @@ void add_predict(CLI::App& app) {
       for (Eigen::Index a = 0; a < forces.cols(); ++a)
         fj.push_back({forces(0, a), forces(1, a), forces(2, a)});
       j["forces_hartree_per_bohr"] = std::move(fj);
+      // the normalised GP posterior variance per atom (0 on the data, 1 = prior mean only); GP sets only
+      Eigen::VectorXd variance;
+      if (potential->posterior_variance(pos, variance))
+        j["posterior_variance"] = std::vector<double>(variance.data(), variance.data() + variance.size());
       std::cout << j.dump() << '\n';
     }
   });

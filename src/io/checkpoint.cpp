@@ -116,11 +116,14 @@ Checkpoint read_checkpoint(hid_t g, Identity* identity) {
       cp.state.masses.size() != cp.state.positions.cols())
     throw InputError(file, "checkpoint arrays disagree in atom count");
   h5::Handle m = h5::group(g, "metrics", false);
+  // a metric the file lacks (written before it existed) keeps its initial value
 #define GPIQA_READ(type, name, initial)                                       \
-  if constexpr (std::is_same_v<type, double>)                                 \
+  if (!h5::has_attribute(m.id(), #name)) {                                    \
+  } else if constexpr (std::is_same_v<type, double>) {                        \
     cp.metrics.name = static_cast<type>(h5::double_attribute(m.id(), #name)); \
-  else                                                                        \
-    cp.metrics.name = static_cast<type>(h5::int_attribute(m.id(), #name));
+  } else {                                                                    \
+    cp.metrics.name = static_cast<type>(h5::int_attribute(m.id(), #name));    \
+  }
   GPIQA_RUNNING_METRICS(GPIQA_READ)
 #undef GPIQA_READ
   if (identity) {

@@ -110,15 +110,38 @@ Eigen::VectorXd AtomModel::predict_training() const {
   return (scaling_.y_mean + scaling_.y_std * internal.array()).matrix();
 }
 
+const Eigen::LLT<Eigen::MatrixXd>& AtomModel::factor() const {
+  if (!factor_) {
+    Eigen::MatrixXd K = kernel_matrix();
+    K.diagonal().array() += noise_;
+    auto llt = std::make_shared<Eigen::LLT<Eigen::MatrixXd>>(K);
+    if (llt->info() != Eigen::Success)
+      throw std::runtime_error("kernel matrix plus noise is not positive definite for atom " + label_);
+    factor_ = std::move(llt);
+  }
+  return *factor_;
+}
+
+std::size_t AtomModel::prepare_variance() const {
+  const Eigen::Index n = factor().matrixLLT().rows();
+  return static_cast<std::size_t>(n * n) * sizeof(double);
+}
+
 AtomModel AtomModel::with_mean(MeanFunction mean) const {
-  Eigen::MatrixXd K = kernel_matrix();
-  K.diagonal().array() += noise_;
-  Eigen::LLT<Eigen::MatrixXd> llt(K);
-  if (llt.info() != Eigen::Success)
-    throw std::runtime_error("kernel matrix plus noise is not positive definite for atom " + label_);
-  Eigen::VectorXd w = llt.solve(y_ - mean.values(kernel_.inputs()));
-  return AtomModel(label_, alf_, std::move(mean), kernel_.factors(), kernel_.convention(), X_raw_, y_raw_,
-                   std::move(w), noise_, scaling_);
+  Eigen::VectorXd w = factor().solve(y_ - mean.values(kernel_.inputs()));
+  AtomModel variant(label_, alf_, std::move(mean), kernel_.factors(), kernel_.convention(), X_raw_, y_raw_,
+                    std::move(w), noise_, scaling_);
+  variant.factor_ = factor_;
+  return variant;
+}
+
+double AtomModel::posterior_variance(const Eigen::Ref<const Eigen::VectorXd>& x_raw) const {
+  const Eigen::VectorXd x = scaling_.x
+                                ? Eigen::VectorXd((x_raw - scaling_.x_mean).cwiseQuotient(scaling_.x_std))
+                                : Eigen::VectorXd(x_raw);
+  Eigen::VectorXd z = kernel_.values(x).matrix();
+  factor().matrixL().solveInPlace(z);
+  return std::clamp(1.0 - z.squaredNorm(), 0.0, 1.0);
 }
 
 }  // namespace gpiqa::model

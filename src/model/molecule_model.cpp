@@ -108,6 +108,27 @@ double MoleculeModel::compute(const Positions& pos, Positions* forces, Eigen::Ve
   return total;
 }
 
+bool MoleculeModel::posterior_variance(const Positions& pos, Eigen::VectorXd& per_atom) {
+  const int n = atom_count();
+  if (pos.cols() != n)
+    throw GeometryError("geometry has " + std::to_string(pos.cols()) + " atoms, model set " +
+                        std::to_string(n));
+  per_atom.resize(n);
+  for (int a = 0; a < n; ++a) {
+    const AtomModel& model = atoms_[static_cast<std::size_t>(a)];
+    features_.resize(model.feature_count());
+    alf_features(pos, model.alf(), features_, nullptr);
+    per_atom(a) = model.posterior_variance(features_);
+  }
+  return true;
+}
+
+std::size_t MoleculeModel::prepare_variance() const {
+  std::size_t bytes = 0;
+  for (const AtomModel& a : atoms_) bytes += a.prepare_variance();
+  return bytes;
+}
+
 MoleculeModel MoleculeModel::with_mean(const MeanSpec& spec) const {
   MoleculeModel m = *this;
   for (std::size_t a = 0; a < atoms_.size(); ++a) {

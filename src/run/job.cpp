@@ -36,6 +36,8 @@ void for_each_setting(S& s, F&& f) {
   f("temperature_window_fs", s.monitors.temperature_window_fs);
   f("energy_floor_hartree", s.monitors.energy_floor_margin_hartree);
   f("extrapolation_kernel", s.monitors.extrapolation_kernel);
+  f("extrapolation_every_fs", s.monitors.extrapolation_every_fs);
+  f("extrapolation_variance", s.monitors.extrapolation_variance);
   f("bond_factor", s.monitors.bond_factor);
 }
 

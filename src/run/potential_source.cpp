@@ -47,11 +47,16 @@ LoadedPotential load_potential(const PotentialSource& s, std::ostream* notes) {
     p.identity = {{"reference", absolute_if_file(s.reference)}};
     return p;
   }
-  const model::MeanSpec mean = model::MeanSpec::parse(s.mean);
-  model::MoleculeModel set = model::MoleculeModel::load(s.models, notes);
-  if (!mean.is_file()) set = set.with_mean(mean);
-  p.identity = {{"system", set.system_name()}, {"mean", s.mean}, {"models", absolute_if_file(s.models)}};
-  p.potential = std::make_unique<model::MoleculeModel>(std::move(set));
+  model::MeanSpec::parse(s.mean);  // a bad spec is refused before the files are read
+  return gp_variant(model::MoleculeModel::load(s.models, notes), s.mean, s.models);
+}
+
+LoadedPotential gp_variant(const model::MoleculeModel& set, const std::string& mean_text,
+                           const std::string& models_dir) {
+  const model::MeanSpec mean = model::MeanSpec::parse(mean_text);
+  LoadedPotential p;
+  p.identity = {{"system", set.system_name()}, {"mean", mean_text}, {"models", absolute_if_file(models_dir)}};
+  p.potential = std::make_unique<model::MoleculeModel>(mean.is_file() ? set : set.with_mean(mean));
   return p;
 }
 

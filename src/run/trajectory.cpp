@@ -81,15 +81,14 @@ Trajectory::Trajectory(model::Potential& potential, const Positions& equilibrium
         max_bond_deviation,
         std::abs((start.col(i) - start.col(j)).norm() - (equilibrium.col(i) - equilibrium.col(j)).norm()));
   outcome_.start_max_bond_deviation_angstrom = max_bond_deviation * units::kAngstromPerBohr;
-  model::Diagnostics diagnostics;
   try {
-    md::compute_forces(state_, potential_, &diagnostics);
+    md::compute_forces(state_, potential_, nullptr);
     outcome_.start_model_energy_above_minimum_kcal_mol =
         (state_.potential_hartree - outcome_.equilibrium_energy_hartree) * units::kKcalPerMolPerHartree;
+    probe_variance();
     // A start that a geometry or temperature monitor rejects at step 0 is the start's failure, not the
     // model's.
-    const auto verdict =
-        monitor_->check(state_, temperature_K(), conserved_hartree(), time_ps(), diagnostics, metrics_);
+    const auto verdict = monitor_->check(state_, temperature_K(), conserved_hartree(), time_ps(), metrics_);
     if (verdict)
       fail(verdict->potential_independent ? stability::Status::kInvalidStart : verdict->status,
            verdict->potential_independent ? "invalid start: " + verdict->reason : verdict->reason);
@@ -169,26 +168,46 @@ void Trajectory::fail(stability::Status status, const std::string& reason) {
   outcome_.time_to_failure_ps = time_ps();
 }
 
-bool Trajectory::observe(const model::Diagnostics& diagnostics) {
-  const auto verdict =
-      monitor_->check(state_, temperature_K(), conserved_hartree(), time_ps(), diagnostics, metrics_);
-  if (verdict) fail(verdict->status, verdict->reason);
+std::int64_t Trajectory::probe_interval_steps() const {
+  return std::max<std::int64_t>(
+      1, std::llround(spec_.monitors.extrapolation_every_fs / spec_.integrator.timestep_fs));
+}
+
+void Trajectory::probe_variance() {
+  if (!potential_.posterior_variance(state_.positions, variance_)) return;
+  monitor_->record_variance_probe(variance_.maxCoeff(), time_ps(), metrics_);
+}
+
+bool Trajectory::observe() {
+  const bool probe_step = state_.step % probe_interval_steps() == 0;
+  if (probe_step) probe_variance();
+  const auto verdict = monitor_->check(state_, temperature_K(), conserved_hartree(), time_ps(), metrics_);
+  if (verdict) {
+    fail(verdict->status, verdict->reason);
+    // the variance where the model failed, too (a failure is final, so a continued run never repeats it)
+    if (!probe_step) {
+      try {
+        probe_variance();
+      } catch (const GeometryError&) {
+        // a degenerate frame: no variance to measure
+      }
+    }
+  }
   return finished();
 }
 
 stability::Outcome Trajectory::run(const StepCallback& after_step) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::int64_t end = total_steps();
-  model::Diagnostics diagnostics;
   while (!finished() && state_.step < end) {
     try {
-      integrator_->step(state_, potential_, rng_, &diagnostics);
+      integrator_->step(state_, potential_, rng_, nullptr);
     } catch (const GeometryError& e) {
       ++state_.step;  // the step that could not be completed
       fail(stability::Status::kFailed, e.what());
       break;
     }
-    if (observe(diagnostics)) break;
+    if (observe()) break;
     if (after_step && !after_step(*this)) break;
   }
   metrics_.wall_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -25,6 +25,9 @@ void validate(const MonitorConfig& c) {
   if (c.bond_compress_fraction >= 1) throw InputError("stability", "bond_compress_fraction must be below 1");
   if (!(c.extrapolation_kernel >= 0 && c.extrapolation_kernel < 1))
     throw InputError("stability", "extrapolation_kernel must be in [0, 1)");
+  positive(c.extrapolation_every_fs, "extrapolation_every_fs");
+  if (!(c.extrapolation_variance > 0 && c.extrapolation_variance < 1))
+    throw InputError("stability", "extrapolation_variance must be in (0, 1)");
   if (!std::isnan(c.energy_floor_margin_hartree) && !(c.energy_floor_margin_hartree > 0))
     throw InputError("stability", "energy_floor_margin_hartree must be positive (or .nan to switch it off)");
 }
@@ -54,7 +57,7 @@ std::string StabilityMonitor::atom_name(int i) const {
 }
 
 std::optional<Verdict> StabilityMonitor::check(const md::MdState& s, double T, double H, double t_ps,
-                                               const model::Diagnostics& diag, RunningMetrics& m) const {
+                                               RunningMetrics& m) const {
   const double A = units::kAngstromPerBohr;
   // summaries first, so that the failing step is part of them
   ++m.samples;
@@ -74,11 +77,6 @@ std::optional<Verdict> StabilityMonitor::check(const md::MdState& s, double T, d
   double max_f = 0;
   for (Eigen::Index a = 0; a < s.forces.cols(); ++a) max_f = std::max(max_f, s.forces.col(a).norm());
   if (std::isfinite(max_f)) m.max_force = std::max(m.max_force, max_f);
-  bool extrapolating = false;
-  for (std::size_t a = 0; a < diag.max_kernel.size(); ++a)
-    extrapolating =
-        extrapolating || diag.features_outside[a] > 0 || diag.max_kernel[a] < config_.extrapolation_kernel;
-  if (extrapolating) ++m.extrapolated_steps;
 
   if (!std::isfinite(s.potential_hartree) || !std::isfinite(max_f) || !s.positions.allFinite() ||
       !s.velocities.allFinite())
@@ -137,6 +135,15 @@ std::optional<Verdict> StabilityMonitor::check(const md::MdState& s, double T, d
   return std::nullopt;
 }
 
+void StabilityMonitor::record_variance_probe(double v, double t_ps, RunningMetrics& m) const {
+  ++m.probes;
+  m.max_posterior_variance = std::max(m.max_posterior_variance, v);
+  if (v > config_.extrapolation_variance) {
+    ++m.probes_above;
+    if (std::isnan(m.time_to_extrapolation_ps)) m.time_to_extrapolation_ps = t_ps;
+  }
+}
+
 void fill_summary(const RunningMetrics& m, int atoms, Outcome& o) {
   if (m.samples > 0) {
     o.mean_temperature_K = m.temperature_mean;
@@ -145,8 +152,11 @@ void fill_summary(const RunningMetrics& m, int atoms, Outcome& o) {
     const double n = static_cast<double>(m.samples);
     const double denom = n * m.sum_tt - m.sum_t * m.sum_t;
     o.conserved_drift = denom > 0 ? (n * m.sum_th - m.sum_t * m.sum_h) / denom / atoms : 0.0;
-    o.extrapolation_fraction = static_cast<double>(m.extrapolated_steps) / n;
   }
+  if (m.probes > 0)
+    o.extrapolation_fraction = static_cast<double>(m.probes_above) / static_cast<double>(m.probes);
+  o.max_posterior_variance = m.probes > 0 ? m.max_posterior_variance : o.max_posterior_variance;
+  o.time_to_extrapolation_ps = m.time_to_extrapolation_ps;
   o.max_bond_deviation_angstrom = m.max_bond_deviation_angstrom;
   o.min_distance_angstrom =
       m.min_distance_angstrom < 1e299 ? m.min_distance_angstrom : o.min_distance_angstrom;

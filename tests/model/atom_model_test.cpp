@@ -1,9 +1,13 @@
 // GP prediction: the shared FFLUX models reproduce their own training energies (and would not with the wrong
 // periodic convention); feature gradients equal central differences, for every kernel kind and standardised
-// models.
+// models; the posterior variance is 0 on noise-free data, 1 far away, and equals a dense computation.
 #include "gpiqa/model/atom_model.hpp"
 
+#include <algorithm>
+#include <random>
+
 #include <gtest/gtest.h>
+#include <Eigen/LU>
 
 #include "gpiqa/model/model_file.hpp"
 #include "support/synthetic_model.hpp"
@@ -121,6 +125,54 @@ TEST(AtomModel, PeriodicConventionsDifferByTheFactor) {
   const AtomModel f("H1", {}, MeanFunction::make_constant(0), {k}, PeriodicConvention::kFerebus, X, y, w, 0);
   EXPECT_NEAR(g.energy(x), std::exp(-2 * 0.3 * s2), 1e-15);
   EXPECT_NEAR(f.energy(x), std::exp(-4 * 0.3 * s2), 1e-15);
+}
+
+// The posterior variance v(x) = 1 - k*^T (K + s I)^-1 k* (#12): 0 at the training points of a noise-free
+// model, rising to 1 far from the data (the prior mean alone speaks there); and on the shared ICHOR ammonia
+// models it equals a dense direct computation.
+TEST(AtomModel, PosteriorVarianceIsZeroOnTheDataAndOneFarAway) {
+  test::SyntheticSpec spec;
+  spec.training_points = 12;
+  const auto set = test::synthetic_molecule(spec);
+  for (const AtomModel& m : set.atoms()) {
+    const AtomModel noiseless(m.label(), m.alf(), m.mean(), m.factors(), m.convention(), m.training_x(),
+                              m.training_y(), m.weights(), 0.0, m.scaling());
+    for (int j = 0; j < noiseless.training_size(); ++j)
+      EXPECT_NEAR(noiseless.posterior_variance(noiseless.training_x().row(j).transpose()), 0.0, 1e-8) << j;
+    const Eigen::VectorXd far = noiseless.training_x().row(0).transpose().array() + 50.0;
+    EXPECT_NEAR(noiseless.posterior_variance(far), 1.0, 1e-12);
+    const Eigen::VectorXd between =
+        0.5 * (noiseless.training_x().row(0) + noiseless.training_x().row(1)).transpose();
+    const double v = noiseless.posterior_variance(between);
+    EXPECT_GT(v, 0.0);
+    EXPECT_LT(v, 1.0);
+  }
+}
+
+TEST(AtomModel, PosteriorVarianceEqualsADenseDirectComputationOnAmmonia) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  MoleculeModel set = test::shared_model("models/ammonia-ichor");
+  const Positions start = test::shared_geometry_bohr("geometries/ammonia.xyz");
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> normal(0.0, 0.15);
+  for (int g = 0; g < 5; ++g) {
+    Positions r = start;
+    for (Eigen::Index k = 0; k < r.size(); ++k) r.data()[k] += normal(rng);
+    Eigen::VectorXd v;
+    ASSERT_TRUE(set.posterior_variance(r, v));
+    for (int a = 0; a < set.atom_count(); ++a) {
+      const AtomModel& m = set.atoms()[static_cast<std::size_t>(a)];
+      Eigen::VectorXd x(m.feature_count());
+      alf_features(r, m.alf(), x, nullptr);
+      const Eigen::VectorXd xs =
+          m.scaling().x ? Eigen::VectorXd((x - m.scaling().x_mean).cwiseQuotient(m.scaling().x_std)) : x;
+      Eigen::MatrixXd K = m.kernel_matrix();
+      K.diagonal().array() += m.noise();
+      const Eigen::VectorXd k = m.kernel().values(xs).matrix();
+      const double direct = 1.0 - k.dot(K.fullPivLu().solve(k));
+      EXPECT_NEAR(v(a), std::clamp(direct, 0.0, 1.0), 1e-10) << "geometry " << g << " atom " << a;
+    }
+  }
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "support/synthetic_model.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -64,7 +66,7 @@ model::MoleculeModel synthetic_molecule(const SyntheticSpec& spec) {
   for (int a = 0; a < spec.atoms; ++a) {
     model::ModelFile f;
     f.source = "synthetic";
-    f.metadata = {{"program", "gpiqa-synthetic"}, {"nugget", "1e-6"}};
+    f.metadata = {{"program", "gpiqa-synthetic"}, {"nugget", fmt::format("{}", spec.noise)}};
     f.system_name = "SYNTH";
     f.atom_label = std::string(elements[a % 4]) + std::to_string(a + 1);
     f.property = "iqa";

@@ -18,6 +18,7 @@ struct SyntheticSpec {
   bool standardise = false;
   unsigned seed = 7;
   double displacement_angstrom = 0.15;
+  double noise = 1e-6;  // the nugget, relative to the unit kernel amplitude
 };
 
 /// Geometry (Bohr) the model was built around.

@@ -58,6 +58,8 @@ class TaskRunner {
   int rank_;
   std::string host_;
   std::map<std::pair<std::size_t, std::size_t>, run::LoadedPotential> potentials_;
+  std::map<std::size_t, model::MoleculeModel>
+      model_sets_;  // one per molecule: its variants share its factors
   std::map<std::pair<std::size_t, std::size_t>, double> equilibrium_energies_;  // Hartree, found once
   std::map<std::size_t, model::Positions> starts_;
   std::map<std::size_t, std::pair<run::LoadedPotential, double>> start_references_;

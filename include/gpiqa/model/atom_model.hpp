@@ -7,9 +7,11 @@
 // training data. FEREBUS wraps standardised phi differences at plain pi, and so does gpiqa, to match it.
 // The kernel (kernel.hpp) holds the internal training inputs feature-major (one contiguous column per
 // feature) so that the kernel sum streams each column once and vectorises.
+#include <memory>
 #include <string>
 #include <vector>
 
+#include <Eigen/Cholesky>
 #include <Eigen/Core>
 
 #include "gpiqa/model/alf.hpp"
@@ -60,9 +62,21 @@ class AtomModel {
   /// k(X, X) without noise.
   Eigen::MatrixXd kernel_matrix() const;
   /// The same GP with another prior mean and weights re-solved by Cholesky: w = (K + noise I)^-1 (y - m(X)).
-  /// `mean` acts in the model's internal (possibly standardised) space.
-  /// Throws std::runtime_error if K + noise I is not positive definite.
+  /// `mean` acts in the model's internal (possibly standardised) space. The variant shares this model's
+  /// Cholesky factor (same kernel, inputs and noise). Throws std::runtime_error if K + noise I is not
+  /// positive definite.
   AtomModel with_mean(MeanFunction mean) const;
+
+  /// The normalised posterior variance at features x (Rasmussen & Williams 2006, eq. 2.26, for the
+  /// unit-amplitude kernel of the file):
+  ///   v(x) = 1 - k*^T (K + s I)^-1 k*,   k*_j = k(x, X_j),  s = noise,
+  /// 0 on noise-free training data (about s on noisy data), 1 where only the prior mean speaks: how far x
+  /// lies from the data, in the model's own metric. Computed as 1 - |L^-1 k*|^2 with the Cholesky factor L of
+  /// K + s I, clamped to [0, 1] against round-off. The factor (n^2 doubles) is made on first use and shared
+  /// by copies and mean variants made after that.
+  double posterior_variance(const Eigen::Ref<const Eigen::VectorXd>& x) const;
+  /// Makes the Cholesky factor now (so that copies and mean variants share it); its size in bytes.
+  std::size_t prepare_variance() const;
 
   const std::string& label() const { return label_; }
   const Alf& alf() const { return alf_; }
@@ -96,6 +110,9 @@ class AtomModel {
   Standardisation scaling_;
   Eigen::VectorXd x_lo_, x_hi_;
   double noise_ = 0.0;
+  /// Cholesky factor of K + noise I, shared between copies and mean variants (see prepare_variance).
+  mutable std::shared_ptr<const Eigen::LLT<Eigen::MatrixXd>> factor_;
+  const Eigen::LLT<Eigen::MatrixXd>& factor() const;
 };
 
 }  // namespace gpiqa::model

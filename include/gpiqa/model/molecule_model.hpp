@@ -27,6 +27,10 @@ class MoleculeModel : public Potential {
                  Diagnostics* diagnostics) override;
 
   double lowest_training_energy() const override;
+  bool posterior_variance(const Positions& positions_bohr, Eigen::VectorXd& per_atom) override;
+  /// Makes every atom's Cholesky factor now, so that mean variants made from this set share them (one factor
+  /// per set and process); returns their total size in bytes.
+  std::size_t prepare_variance() const;
 
   /// Throws InputError(xyz_name, ...) unless `elements` are this set's atoms in the same order.
   void check_matches(const std::vector<std::string>& elements, const std::string& xyz_name) const;

@@ -32,7 +32,15 @@ class Potential {
   /// Sum over atoms of the lowest training energy (Hartree), the floor a physical trajectory should not fall
   /// far below; NaN for potentials without training data.
   virtual double lowest_training_energy() const;
+  /// The normalised GP posterior variance of every atom at `positions_bohr` (AtomModel::posterior_variance: 0
+  /// on the training data, 1 where only the prior mean speaks) into `per_atom`; false for potentials without
+  /// training data (nothing written). Throws GeometryError like compute().
+  virtual bool posterior_variance(const Positions& positions_bohr, Eigen::VectorXd& per_atom);
 };
+
+inline bool Potential::posterior_variance(const Positions&, Eigen::VectorXd&) {
+  return false;
+}
 
 inline double Potential::lowest_training_energy() const {
   return std::numeric_limits<double>::quiet_NaN();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "gpiqa/io/checkpoint.hpp"
+#include "gpiqa/model/molecule_model.hpp"
 #include "gpiqa/model/potential.hpp"
 #include "gpiqa/reference/molecule.hpp"
 
@@ -40,6 +41,12 @@ struct LoadedPotential {
 /// The start geometry, Bohr: the first frame of `xyz`, else (xyz empty) `molecule`'s own coordinates;
 /// InputError when there is neither.
 model::Positions start_geometry_bohr(const std::string& xyz, const reference::Molecule* molecule);
+
+/// A GP variant of an already loaded model set (the set from `models_dir` with prior mean `mean`). Mean
+/// variants made this way share the set's posterior-variance factors once the set has made them
+/// (MoleculeModel::prepare_variance): one factor per set and process, whatever the number of variants.
+LoadedPotential gp_variant(const model::MoleculeModel& set, const std::string& mean,
+                           const std::string& models_dir);
 
 /// Loads the source (a GP set with its mean applied; file notes go to `notes` when given). Exactly one of
 /// models and reference must be set (std::invalid_argument otherwise); InputError for whatever the loaders

@@ -95,7 +95,11 @@ class Trajectory {
   /// margin.
   void set_energy_floor();
   /// Checks the current state; returns true when the trajectory has ended.
-  bool observe(const model::Diagnostics& diagnostics);
+  bool observe();
+  /// Posterior-variance probes (stability/monitor.hpp): at the start, every extrapolation_every_fs, at a
+  /// failure.
+  std::int64_t probe_interval_steps() const;
+  void probe_variance();
   void fail(stability::Status status, const std::string& reason);
 
   model::Potential& potential_;
@@ -107,6 +111,7 @@ class Trajectory {
   Positions reference_;
   stability::RunningMetrics metrics_;
   stability::Outcome outcome_;
+  Eigen::VectorXd variance_;  // per atom, reused between probes
 };
 
 }  // namespace gpiqa::run

@@ -16,6 +16,7 @@
 //   training
 //               min/max box or its largest kernel value to the training points is below extrapolation_kernel
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <utility>
@@ -34,7 +35,9 @@ struct MonitorConfig {
   double max_temperature_excess_K = 10000.0;
   double temperature_window_fs = 50.0;
   double energy_floor_margin_hartree = 0.1;  // NaN switches the check off
-  double extrapolation_kernel = 0.05;
+  double extrapolation_kernel = 0.05;        // no longer used (see above)
+  double extrapolation_every_fs = 100.0;     // posterior-variance probe interval (cost: see bench_md)
+  double extrapolation_variance = 0.5;       // a probe above this is extrapolating
   double bond_factor = 1.2;
 };
 
@@ -62,7 +65,10 @@ struct Verdict {
   X(double, max_bond_deviation_angstrom, 0.0)                                                           \
   X(double, min_distance_angstrom, 1e300)                                                               \
   X(double, max_force, 0.0)                                                                             \
-  X(std::int64_t, extrapolated_steps, 0)                                                                \
+  X(std::int64_t, probes, 0)  /* posterior-variance probes */                                          \
+  X(std::int64_t, probes_above, 0)  /* ... with an atom above extrapolation_variance */                 \
+  X(double, max_posterior_variance, 0.0)                                                                \
+  X(double, time_to_extrapolation_ps, std::numeric_limits<double>::quiet_NaN())                        \
   X(double, wall_seconds, 0.0)
 // clang-format on
 struct RunningMetrics {
@@ -79,8 +85,9 @@ class StabilityMonitor {
 
   /// Checks the state after a step (forces and potential at the current positions), updating `metrics`.
   std::optional<Verdict> check(const md::MdState& state, double temperature_K, double conserved_hartree,
-                               double time_ps, const model::Diagnostics& diagnostics,
-                               RunningMetrics& metrics) const;
+                               double time_ps, RunningMetrics& metrics) const;
+  /// Records a posterior-variance probe at `time_ps`: the largest per-atom variance.
+  void record_variance_probe(double max_variance, double time_ps, RunningMetrics& metrics) const;
 
   const std::vector<std::pair<int, int>>& bonds() const { return bonds_; }
   const MonitorConfig& config() const { return config_; }

@@ -58,7 +58,12 @@ inline constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
   X(double, min_distance_angstrom, ::gpiqa::stability::kNoValue, "angstrom", "shortest interatomic distance seen") \
   X(double, max_force, 0.0, "hartree/bohr", "largest per-atom force norm seen")                                     \
   X(double, extrapolation_fraction, 0.0, "",                                                                        \
-    "share of steps where an atom left its training box or its largest kernel value fell below the threshold")     \
+    "share of posterior-variance probes where an atom's variance exceeded stability.extrapolation_variance")       \
+  X(double, max_posterior_variance, ::gpiqa::stability::kNoValue, "",                                               \
+    "largest normalised GP posterior variance of any atom over the probes (0 on the data, 1 = prior only); "        \
+    "NaN for potentials without training data")                                                                     \
+  X(double, time_to_extrapolation_ps, ::gpiqa::stability::kNoValue, "ps",                                           \
+    "time of the first probe where an atom's variance exceeded stability.extrapolation_variance; NaN if none")      \
   X(double, wall_seconds, 0.0, "s", "wall-clock time of the run")                                                  \
   X(double, steps_per_second, 0.0, "1/s", "steps per wall-clock second")
 // clang-format on
