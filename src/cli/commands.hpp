@@ -16,5 +16,6 @@ void add_train(CLI::App& app);
 void add_sample(CLI::App& app);
 void add_models(CLI::App& app);
 void add_embed(CLI::App& app);
+void add_probe(CLI::App& app);
 
 }  // namespace gpiqa::cli

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   gpiqa::cli::add_predict(app);
   gpiqa::cli::add_check_model(app);
   gpiqa::cli::add_md(app);
+  gpiqa::cli::add_probe(app);
   gpiqa::cli::add_run(app);
   gpiqa::cli::add_plan(app);
   gpiqa::cli::add_summary(app);

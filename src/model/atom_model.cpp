@@ -135,6 +135,27 @@ AtomModel AtomModel::with_mean(MeanFunction mean) const {
   return variant;
 }
 
+double AtomModel::prior_energy(const Eigen::Ref<const Eigen::VectorXd>& x_raw,
+                               Eigen::Ref<Eigen::VectorXd> gradient) const {
+  const Eigen::VectorXd x = scaling_.x
+                                ? Eigen::VectorXd((x_raw - scaling_.x_mean).cwiseQuotient(scaling_.x_std))
+                                : Eigen::VectorXd(x_raw);
+  if (gradient.size() > 0) {
+    gradient.setZero();
+    mean_.add_gradient(x, gradient);
+    if (scaling_.y) gradient *= scaling_.y_std;
+    if (scaling_.x) gradient.array() /= scaling_.x_std.array();
+  }
+  return scaling_.y_mean + scaling_.y_std * mean_.value(x);
+}
+
+double AtomModel::kernel_energy(const Eigen::Ref<const Eigen::VectorXd>& x_raw) const {
+  const Eigen::VectorXd x = scaling_.x
+                                ? Eigen::VectorXd((x_raw - scaling_.x_mean).cwiseQuotient(scaling_.x_std))
+                                : Eigen::VectorXd(x_raw);
+  return scaling_.y_std * w_.dot(kernel_.values(x).matrix());
+}
+
 double AtomModel::posterior_variance(const Eigen::Ref<const Eigen::VectorXd>& x_raw) const {
   const Eigen::VectorXd x = scaling_.x
                                 ? Eigen::VectorXd((x_raw - scaling_.x_mean).cwiseQuotient(scaling_.x_std))

@@ -157,6 +157,29 @@ double MoleculeModel::prior_mean_energy(const Positions& pos) const {
   return total;
 }
 
+bool MoleculeModel::prior_mean(const Positions& pos, double& energy, Positions* forces) {
+  if (forces) forces->setZero(3, atom_count());
+  energy = 0.0;
+  for (const AtomModel& model : atoms_) {
+    features_.resize(model.feature_count());
+    alf_features(pos, model.alf(), features_, forces ? &jacobian_ : nullptr);
+    gradient_.resize(forces ? model.feature_count() : 0);
+    energy += model.prior_energy(features_, gradient_);
+    if (forces) accumulate_forces(jacobian_, gradient_, *forces);
+  }
+  return true;
+}
+
+double MoleculeModel::kernel_energy(const Positions& pos) const {
+  double total = 0.0;
+  for (const AtomModel& model : atoms_) {
+    Eigen::VectorXd x(model.feature_count());
+    alf_features(pos, model.alf(), x, nullptr);
+    total += model.kernel_energy(x);
+  }
+  return total;
+}
+
 void MoleculeModel::write(const std::string& directory) const {
   std::error_code ec;
   fs::create_directories(directory, ec);

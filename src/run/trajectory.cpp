@@ -9,6 +9,7 @@
 #include "gpiqa/md/elements.hpp"
 #include "gpiqa/md/integrator.hpp"
 #include "gpiqa/md/minimiser.hpp"
+#include "gpiqa/stability/restoring.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/units.hpp"
 
@@ -86,6 +87,14 @@ Trajectory::Trajectory(model::Potential& potential, const Positions& equilibrium
     outcome_.start_model_energy_above_minimum_kcal_mol =
         (state_.potential_hartree - outcome_.equilibrium_energy_hartree) * units::kKcalPerMolPerHartree;
     probe_variance();
+    const auto& bonds = monitor_->bonds();
+    outcome_.start_restoring_fraction =
+        stability::restoring_probe(bonds, start, equilibrium, state_.forces).restoring_fraction;
+    double prior_energy = 0;
+    Positions prior_forces;
+    if (potential_.prior_mean(start, prior_energy, &prior_forces))
+      outcome_.start_restoring_fraction_prior =
+          stability::restoring_probe(bonds, start, equilibrium, prior_forces).restoring_fraction;
     // A start that a geometry or temperature monitor rejects at step 0 is the start's failure, not the
     // model's.
     const auto verdict = monitor_->check(state_, temperature_K(), conserved_hartree(), time_ps(), metrics_);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "gpiqa/md/elements.hpp"
+#include "gpiqa/stability/restoring.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/units.hpp"
 
@@ -36,19 +37,8 @@ StabilityMonitor::StabilityMonitor(MonitorConfig config, std::vector<std::string
                                    const md::Positions& ref, double target_K, double equilibrium_energy)
     : config_(config), elements_(std::move(elements)), target_K_(target_K) {
   validate(config_);
-  const int n = static_cast<int>(ref.cols());
-  for (int i = 0; i < n; ++i)
-    for (int j = i + 1; j < n; ++j) {
-      const double cutoff = config_.bond_factor *
-                            (md::covalent_radius_angstrom(elements_[static_cast<std::size_t>(i)]) +
-                             md::covalent_radius_angstrom(elements_[static_cast<std::size_t>(j)])) *
-                            units::kBohrPerAngstrom;
-      const double d = (ref.col(i) - ref.col(j)).norm();
-      if (d < cutoff) {
-        bonds_.emplace_back(i, j);
-        bond_reference_bohr_.push_back(d);
-      }
-    }
+  bonds_ = find_bonds(elements_, ref, config_.bond_factor);
+  for (const auto& [i, j] : bonds_) bond_reference_bohr_.push_back((ref.col(i) - ref.col(j)).norm());
   energy_floor_hartree_ = equilibrium_energy - config_.energy_floor_margin_hartree;  // NaN if either is
 }
 

@@ -170,5 +170,35 @@ TEST(MoleculeModel, WrittenSetPredictsIdentically) {
   EXPECT_EQ(fa, fb);
 }
 
+// The energy's two parts for the restoring-force probe: the prior mean alone and the kernel part alone, each
+// computed on its own, sum to the full energy; the prior mean's forces are minus its gradient.
+TEST(MoleculeModel, PriorAndKernelPartsSumToTheEnergyAndPriorForcesAreItsGradient) {
+  for (bool standardise : {false, true}) {
+    test::SyntheticSpec spec;
+    spec.standardise = standardise;
+    spec.mean = "quadratic";
+    MoleculeModel set = test::synthetic_molecule(spec);
+    const Positions r0 = test::synthetic_geometry(spec.atoms, spec.seed);
+    for (int g = 0; g < 4; ++g) {
+      Positions r = r0;
+      r(g % 3, g % spec.atoms) += 0.1 * (g + 1);
+      const double full = set.compute(r, nullptr, nullptr, nullptr);
+      const double prior = set.prior_mean_energy(r), kernel = set.kernel_energy(r);
+      EXPECT_NEAR(prior + kernel, full, 1e-12 * std::max(1.0, std::abs(full))) << standardise << " " << g;
+      double e = 0;
+      Positions forces;
+      ASSERT_TRUE(set.prior_mean(r, e, &forces));
+      EXPECT_DOUBLE_EQ(e, prior);
+      for (Eigen::Index k = 0; k < r.size(); ++k) {
+        Positions a = r, b = r;
+        a.data()[k] += 1e-5;
+        b.data()[k] -= 1e-5;
+        const double fd = -(set.prior_mean_energy(a) - set.prior_mean_energy(b)) / 2e-5;
+        EXPECT_NEAR(forces.data()[k], fd, 1e-6 * std::max(1.0, std::abs(fd))) << k;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace gpiqa::model

@@ -56,6 +56,10 @@ class AtomModel {
   AtomEvaluation evaluate(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<Eigen::VectorXd> gradient,
                           EvalScratch& scratch) const;
   double energy(const Eigen::Ref<const Eigen::VectorXd>& x) const;
+  /// The energy's two parts, E = prior + kernel: the prior mean alone, mu_y + sigma_y m(x_s) (its gradient
+  /// dE/dx into `gradient` when non-empty), and the kernel sum alone, sigma_y sum_j w_j k(x_s, X_j).
+  double prior_energy(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<Eigen::VectorXd> gradient) const;
+  double kernel_energy(const Eigen::Ref<const Eigen::VectorXd>& x) const;
 
   /// Predictions at every training point (m(X) + K w), in Hartree.
   Eigen::VectorXd predict_training() const;

@@ -39,6 +39,10 @@ class MoleculeModel : public Potential {
   MoleculeModel with_mean(const MeanSpec& spec) const;
   /// Sum over atoms of the prior mean at the given features (what the energy tends to far from the data).
   double prior_mean_energy(const Positions& positions_bohr) const;
+  bool prior_mean(const Positions& positions_bohr, double& energy, Positions* forces) override;
+  /// Sum over atoms of the kernel part alone, sigma_y sum_j w_j k(x, X_j) (computed on its own: the full
+  /// energy is prior_mean_energy + kernel_energy).
+  double kernel_energy(const Positions& positions_bohr) const;
 
   const std::string& system_name() const { return system_; }
   const std::string& source() const { return source_; }

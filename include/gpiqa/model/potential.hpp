@@ -36,7 +36,14 @@ class Potential {
   /// on the training data, 1 where only the prior mean speaks) into `per_atom`; false for potentials without
   /// training data (nothing written). Throws GeometryError like compute().
   virtual bool posterior_variance(const Positions& positions_bohr, Eigen::VectorXd& per_atom);
+  /// Energy (Hartree) and forces (Hartree/Bohr, when not null) of the prior mean alone, what a GP falls back
+  /// to far from its data; false for potentials without one (nothing written).
+  virtual bool prior_mean(const Positions& positions_bohr, double& energy, Positions* forces);
 };
+
+inline bool Potential::prior_mean(const Positions&, double&, Positions*) {
+  return false;
+}
 
 inline bool Potential::posterior_variance(const Positions&, Eigen::VectorXd&) {
   return false;

@@ -45,6 +45,11 @@ inline constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
     "the start's energy above the potential's own minimum (equilibrium_energy_hartree)")                           \
   X(double, start_max_bond_deviation_angstrom, ::gpiqa::stability::kNoValue, "angstrom",                           \
     "largest deviation of a bond from its equilibrium length in the start geometry")                               \
+  X(double, start_restoring_fraction, ::gpiqa::stability::kNoValue, "",                                            \
+    "share of displaced bonds whose generalised force at the start points back toward equilibrium "                  \
+    "(stability/restoring.hpp)")                                                                                     \
+  X(double, start_restoring_fraction_prior, ::gpiqa::stability::kNoValue, "",                                      \
+    "the same for the prior mean's forces alone (NaN for potentials without a prior mean)")                         \
   X(double, equilibrium_energy_hartree, ::gpiqa::stability::kNoValue, "hartree",                                    \
     "the potential's energy at the equilibrium geometry: the undisplaced start minimised under that potential")     \
   X(double, energy_floor_hartree_absolute, ::gpiqa::stability::kNoValue, "hartree",                                 \
