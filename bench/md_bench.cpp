@@ -4,9 +4,11 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <filesystem>
 
 #include "gpiqa/io/xyz.hpp"
 #include "gpiqa/model/molecule_model.hpp"
+#include "gpiqa/reference/builtin.hpp"
 #include "gpiqa/run/trajectory.hpp"
 #include "gpiqa/util/units.hpp"
 #include "support/synthetic_model.hpp"
@@ -62,10 +64,13 @@ void variance_probe_cost(benchmark::State& state, const char* which) {
   model::MoleculeModel m;
   md::Positions r;
   const std::string name = which;
-  if (name == "water") {
-    m = model::MoleculeModel::load(std::string(GPIQA_SOURCE_DIR) + "/models/water");
-    r = io::read_xyz(std::string(GPIQA_SOURCE_DIR) + "/molecules/water.xyz")[0].positions_angstrom *
-        units::kBohrPerAngstrom;
+  if (name == "water" || name == "glycine" || name == "aspirin") {
+    // the default set (glycine and aspirin: built by `gpiqa models build NAME`)
+    const std::string dir = reference::builtin_models_path(name);
+    if (!std::filesystem::exists(dir))
+      return state.SkipWithError(("default set not built (gpiqa models build " + name + ")").c_str());
+    m = model::MoleculeModel::load(dir);
+    r = io::read_xyz(reference::builtin_geometry(name))[0].positions_angstrom * units::kBohrPerAngstrom;
   } else {  // glycine-sized (10 atoms, 24 features, 750 points) or aspirin-sized (21, 57, 1000), as the
             // defaults
     test::SyntheticSpec spec;
@@ -99,6 +104,8 @@ void variance_probe_cost(benchmark::State& state, const char* which) {
 }
 
 BENCHMARK_CAPTURE(variance_probe_cost, water, "water");
+BENCHMARK_CAPTURE(variance_probe_cost, glycine, "glycine");
+BENCHMARK_CAPTURE(variance_probe_cost, aspirin, "aspirin");
 BENCHMARK_CAPTURE(variance_probe_cost, glycine_sized, "glycine_sized");
 BENCHMARK_CAPTURE(variance_probe_cost, aspirin_sized, "aspirin_sized");
 

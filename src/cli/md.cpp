@@ -210,9 +210,7 @@ void add_md(CLI::App& app) {
   auto o = std::make_shared<MdOptions>();
   CLI::App* sub = app.add_subcommand(
       "md", "Run one NVT trajectory and classify it: stable, collapsed, exploded or failed");
-  sub->add_option("--models", o->models, "Model set directory");
-  sub->add_option("--reference", o->reference,
-                  "MMFF94 reference instead of a model set: a .mol/.sdf file or SMILES");
+  o->add_options(sub);
   sub->add_option("--xyz", o->xyz,
                   "Starting geometry (first frame), Angstrom (with --reference: default its own)");
   sub->add_option("--temperature", o->temperature_K, "Target temperature, K (required unless --restart)");
@@ -223,8 +221,6 @@ void add_md(CLI::App& app) {
   sub->add_option("--chain-length", o->chain_length, "Nose-Hoover chain length")->capture_default_str();
   sub->add_option("--friction-per-ps", o->friction, "Langevin friction, 1/ps")->capture_default_str();
   sub->add_option("--seed", o->seed, "Random seed")->capture_default_str();
-  CLI::Option* mean =
-      sub->add_option("--mean", o->mean, "Prior mean spec (see predict)")->capture_default_str();
   sub->add_option("--displace", o->displace, "Displacement of the start, Angstrom (see --displace-mode)")
       ->capture_default_str();
   sub->add_option("--displace-mode", o->displace_mode,
@@ -262,8 +258,8 @@ void add_md(CLI::App& app) {
   sub->add_option("--energy-floor-hartree", o->monitors.energy_floor_margin_hartree,
                   "Collapsed this far below the potential's energy at its equilibrium geometry")
       ->capture_default_str();
-  sub->callback([o, mean, sub] {
-    o->mean_given = mean->count() > 0;
+  sub->callback([o, sub] {
+    o->note_given();
     for (const CLI::Option* option : sub->get_options())
       if (option->count() > 0) o->given.insert(option->get_name());
     run_md(*o);

@@ -6,6 +6,19 @@
 
 namespace gpiqa::cli {
 
+void PotentialChoice::add_options(CLI::App* command) {
+  command->add_option("--models", models, "GP-IQA model set directory (NAME_iqa_ATOM.model files)");
+  command->add_option("--reference", reference,
+                      "MMFF94 reference instead of a model set: a .mol/.sdf file or SMILES");
+  mean_option_ =
+      command
+          ->add_option(
+              "--mean", mean,
+              "Prior mean of the model set: file, mean, min, max, NUMBER, EL=NUM,..., linear, quadratic, "
+              "quadratic+")
+          ->capture_default_str();
+}
+
 run::PotentialSource potential_source(const PotentialChoice& c) {
   if (c.models.empty() == c.reference.empty())
     throw InputError(

@@ -27,16 +27,10 @@ void add_predict(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "predict",
       "Energies and forces of a GP-IQA model set (or the MMFF94 reference) on every frame of an xyz file");
-  sub->add_option("--models", opt->models, "Model set directory (NAME_iqa_ATOM.model files)");
-  sub->add_option("--reference", opt->reference,
-                  "MMFF94 reference instead of a model set: a .mol/.sdf file or SMILES");
+  opt->add_options(sub);
   sub->add_option("--xyz", opt->xyz, "Geometry file, one or more frames, Angstrom")->required();
-  CLI::Option* mean =
-      sub->add_option("--mean", opt->mean,
-                      "Prior mean: file, mean, min, max, NUMBER, EL=NUM,..., linear, quadratic, quadratic+")
-          ->capture_default_str();
-  sub->callback([opt, mean] {
-    opt->mean_given = mean->count() > 0;
+  sub->callback([opt] {
+    opt->note_given();
     const std::vector<io::XyzFrame> frames = io::read_xyz(opt->xyz);
     const run::LoadedPotential chosen = load_potential(*opt);
     for (const io::XyzFrame& f : frames) chosen.check_atoms(f.elements, opt->xyz);

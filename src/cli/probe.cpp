@@ -136,11 +136,7 @@ void add_probe(CLI::App& app) {
   auto o = std::make_shared<ProbeOptions>();
   CLI::App* sub = app.add_subcommand(
       "probe", "Restoring-force probe: do the forces at each frame point back toward equilibrium?");
-  sub->add_option("--models", o->models, "Model set directory");
-  sub->add_option("--reference", o->reference,
-                  "MMFF94 reference instead of a model set: a .mol/.sdf file or SMILES");
-  CLI::Option* mean =
-      sub->add_option("--mean", o->mean, "Prior mean spec (see predict)")->capture_default_str();
+  o->add_options(sub);
   sub->add_option("--xyz", o->xyz, "Frames to probe (multi-frame xyz, Angstrom)")->required();
   sub->add_option(
       "--equilibrium", o->equilibrium,
@@ -150,8 +146,8 @@ void add_probe(CLI::App& app) {
       "An MMFF94 reference (molfile or SMILES) whose energy along the path is printed beside the model's");
   sub->add_option("--bond-factor", o->bond_factor, "Bonds: closer than this x the sum of covalent radii")
       ->capture_default_str();
-  sub->callback([o, mean] {
-    o->mean_given = mean->count() > 0;
+  sub->callback([o] {
+    o->note_given();
     run_probe(*o);
   });
 }
