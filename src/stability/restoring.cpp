@@ -38,7 +38,8 @@ RestoringProbe restoring_probe(const std::vector<Bond>& bonds, const model::Posi
   const Eigen::Map<const Eigen::VectorXd> F(forces.data(), n3);
   // f = (B B^T)^+ B F, by a rank-revealing decomposition (bond sets of rings and crowded molecules may be
   // dependent)
-  const Eigen::VectorXd f = Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd>(B * B.transpose()).solve(B * F);
+  const Eigen::VectorXd f =
+      Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd>(B * B.transpose()).solve(B * F);
   RestoringProbe probe;
   int displaced = 0, restoring = 0;
   for (Eigen::Index b = 0; b < nb; ++b) {
@@ -52,8 +53,8 @@ RestoringProbe restoring_probe(const std::vector<Bond>& bonds, const model::Posi
     if (std::abs(d) > 1e-12) ++displaced, restoring += bf.restoring ? 1 : 0;
     probe.bonds.push_back(bf);
   }
-  probe.restoring_fraction = displaced > 0 ? static_cast<double>(restoring) / displaced
-                                           : std::numeric_limits<double>::quiet_NaN();
+  probe.restoring_fraction =
+      displaced > 0 ? static_cast<double>(restoring) / displaced : std::numeric_limits<double>::quiet_NaN();
   return probe;
 }
 
