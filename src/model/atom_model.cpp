@@ -135,11 +135,14 @@ AtomModel AtomModel::with_mean(MeanFunction mean) const {
   return variant;
 }
 
+Eigen::VectorXd AtomModel::internal_features(const Eigen::Ref<const Eigen::VectorXd>& x_raw) const {
+  return scaling_.x ? Eigen::VectorXd((x_raw - scaling_.x_mean).cwiseQuotient(scaling_.x_std))
+                    : Eigen::VectorXd(x_raw);
+}
+
 double AtomModel::prior_energy(const Eigen::Ref<const Eigen::VectorXd>& x_raw,
                                Eigen::Ref<Eigen::VectorXd> gradient) const {
-  const Eigen::VectorXd x = scaling_.x
-                                ? Eigen::VectorXd((x_raw - scaling_.x_mean).cwiseQuotient(scaling_.x_std))
-                                : Eigen::VectorXd(x_raw);
+  const Eigen::VectorXd x = internal_features(x_raw);
   if (gradient.size() > 0) {
     gradient.setZero();
     mean_.add_gradient(x, gradient);
@@ -150,16 +153,12 @@ double AtomModel::prior_energy(const Eigen::Ref<const Eigen::VectorXd>& x_raw,
 }
 
 double AtomModel::kernel_energy(const Eigen::Ref<const Eigen::VectorXd>& x_raw) const {
-  const Eigen::VectorXd x = scaling_.x
-                                ? Eigen::VectorXd((x_raw - scaling_.x_mean).cwiseQuotient(scaling_.x_std))
-                                : Eigen::VectorXd(x_raw);
+  const Eigen::VectorXd x = internal_features(x_raw);
   return scaling_.y_std * w_.dot(kernel_.values(x).matrix());
 }
 
 double AtomModel::posterior_variance(const Eigen::Ref<const Eigen::VectorXd>& x_raw) const {
-  const Eigen::VectorXd x = scaling_.x
-                                ? Eigen::VectorXd((x_raw - scaling_.x_mean).cwiseQuotient(scaling_.x_std))
-                                : Eigen::VectorXd(x_raw);
+  const Eigen::VectorXd x = internal_features(x_raw);
   Eigen::VectorXd z = kernel_.values(x).matrix();
   factor().matrixL().solveInPlace(z);
   return std::clamp(1.0 - z.squaredNorm(), 0.0, 1.0);

@@ -150,9 +150,8 @@ double MoleculeModel::prior_mean_energy(const Positions& pos) const {
   for (const AtomModel& model : atoms_) {
     Eigen::VectorXd x(model.feature_count());
     alf_features(pos, model.alf(), x, nullptr);
-    const Standardisation& s = model.scaling();
-    const Eigen::VectorXd xs = s.x ? Eigen::VectorXd((x - s.x_mean).cwiseQuotient(s.x_std)) : x;
-    total += s.y_mean + s.y_std * model.mean().value(xs);
+    Eigen::VectorXd no_gradient;
+    total += model.prior_energy(x, no_gradient);
   }
   return total;
 }

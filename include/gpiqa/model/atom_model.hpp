@@ -79,6 +79,8 @@ class AtomModel {
   /// K + s I, clamped to [0, 1] against round-off. The factor (n^2 doubles) is made on first use and shared
   /// by copies and mean variants made after that.
   double posterior_variance(const Eigen::Ref<const Eigen::VectorXd>& x) const;
+  /// Features in the internal space the kernel and mean act in (standardised when the file says so).
+  Eigen::VectorXd internal_features(const Eigen::Ref<const Eigen::VectorXd>& x) const;
   /// Makes the Cholesky factor now (so that copies and mean variants share it); its size in bytes.
   std::size_t prepare_variance() const;
 
