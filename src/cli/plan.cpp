@@ -1,6 +1,7 @@
 // gpiqa plan CAMPAIGN: validates the campaign and prints the expanded task table (count, per-axis sizes) and
 // an estimate of its cost, from the measured speed of every molecule's potentials (each model variant's, GP
 // or reference; us/step is their mean) on this machine, without running anything.
+#include <cmath>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -33,11 +34,18 @@ void add_plan(CLI::App& app) {
         "campaign {}: {} tasks = {} molecules x {} models x {} temperatures x {} seeds\n", spec.name,
         tasks.size(), spec.molecules.size(), spec.models.size(), spec.temperatures_K.size(),
         spec.seeds.size());
-    std::cout << fmt::format(
-        "each task: {} ps at {} fs = {:.0f} steps, thermostat {}, start displaced by {} A ({})\n",
-        spec.duration_ps, spec.integrator.timestep_fs, steps, spec.integrator.type, spec.displace_angstrom,
-        spec.displace_mode == run::DisplaceMode::kSphere ? "every atom, random direction"
-                                                         : "Gaussian sigma per coordinate");
+    const std::string direction = spec.displace_mode == run::DisplaceMode::kSphere
+                                      ? "every atom, random direction"
+                                      : "Gaussian sigma per coordinate";
+    const std::string start =
+        !std::isnan(spec.start_energy_kcal_mol)
+            ? fmt::format("start {} kcal/mol above the minimum by the reference ({})",
+                          spec.start_energy_kcal_mol, direction)
+            : fmt::format("start displaced by {} A ({})", spec.displace_angstrom, direction);
+    std::cout << fmt::format("each task: {} ps at {} fs = {:.0f} steps, thermostat {}, {}{}\n",
+                             spec.duration_ps, spec.integrator.timestep_fs, steps, spec.integrator.type,
+                             start,
+                             spec.start_frames.empty() ? "" : ", from the frames of " + spec.start_frames);
     double total_s = 0;
     std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12} {:>14} {:>16}\n", "molecule", "atoms", "train pts",
                              "us/step", "core-h (all)", "variance MB/rank");
