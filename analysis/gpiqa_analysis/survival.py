@@ -44,6 +44,22 @@ def survival_data(group: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return time, event
 
 
+def km_curve(time: np.ndarray, event: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The Kaplan-Meier step function at its failure times: (t, S(t), lower, upper), the 95% interval by the
+    Greenwood variance on the log(-log) scale; NaN bounds where S is 0 or 1 (the transform is undefined there)."""
+    if len(time) == 0 or event.sum() == 0:
+        return (np.array([]),) * 4
+    sf = SurvfuncRight(time, event)
+    t, s, se = sf.surv_times, sf.surv_prob, sf.surv_prob_se
+    low, high = np.full(len(s), np.nan), np.full(len(s), np.nan)
+    inside = (s > 0) & (s < 1) & (se > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        se_theta = se[inside] / np.abs(s[inside] * np.log(s[inside]))
+    low[inside] = s[inside] ** np.exp(Z95 * se_theta)
+    high[inside] = s[inside] ** np.exp(-Z95 * se_theta)
+    return t, s, low, high
+
+
 def km_at(time: np.ndarray, event: np.ndarray, tau: float) -> dict:
     """Kaplan-Meier survival at tau with its log(-log) 95% CI, the median and the RMST up to tau."""
     out = {"km_survival": math.nan, "km_ci_low": math.nan, "km_ci_high": math.nan, "median_ttf_ps": math.nan,
@@ -53,16 +69,11 @@ def km_at(time: np.ndarray, event: np.ndarray, tau: float) -> dict:
     if event.sum() == 0:  # no failure: S = 1 throughout (the log(-log) interval is undefined at S = 1)
         out.update(km_survival=1.0, rmst_ps=tau)
         return out
-    sf = SurvfuncRight(time, event)
-    t, s, se = sf.surv_times, sf.surv_prob, sf.surv_prob_se
+    t, s, low, high = km_curve(time, event)
     idx = np.searchsorted(t, tau, side="right") - 1
-    S = 1.0 if idx < 0 else float(s[idx])
-    var = 0.0 if idx < 0 else float(se[idx]) ** 2
-    out["km_survival"] = S
-    if 0.0 < S < 1.0 and var > 0:
-        se_theta = math.sqrt(var) / abs(S * math.log(S))
-        out["km_ci_low"] = S ** math.exp(Z95 * se_theta)
-        out["km_ci_high"] = S ** math.exp(-Z95 * se_theta)
+    out["km_survival"] = 1.0 if idx < 0 else float(s[idx])
+    if idx >= 0:
+        out["km_ci_low"], out["km_ci_high"] = float(low[idx]), float(high[idx])
     below = np.nonzero(s <= 0.5)[0]
     if len(below) and t[below[0]] <= tau:
         out["median_ttf_ps"] = float(t[below[0]])
