@@ -15,8 +15,8 @@ start's fault, the same for every model) or a pending run are left out and count
                      0 for the baseline's, one stratum s per start (the pair's shared start, so each stratum has
                      its own baseline hazard; Holt & Prentice 1974 for matched pairs), Breslow ties
                      (statsmodels PHReg with strata=). Hazard ratio exp(beta), 95% CI exp(beta +- 1.96 se), Wald p;
-                     and the score test at beta = 0 (the stratified log-rank test), U(0)^2 / I(0), which stays
-                     defined when beta is not.
+                     and the score test at beta = 0, U(0)^2 / I(0) ~ chi2(1) (the stratified log-rank test, with
+                     Breslow's variance for tied failures), which stays defined when beta is not.
   Not estimable      the partial likelihood has no finite maximum exactly when, at every failure time whose risk
                      set (in its stratum) holds both arms, all failing runs belong to one arm: to the model
                      (beta -> +inf: "no failures in baseline", or the model fails first in every pair) or to the

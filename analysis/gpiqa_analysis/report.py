@@ -54,7 +54,8 @@ def mcnemar_markdown(table) -> str:
               "c: only model failed | both failed | exact p | invalid starts | pending | unpaired |\n"
               "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
     lines = [f"| {r['molecule']} | {r['temperature_K']:g} | {r['start']} | {r['model']} | {r['pairs']} | "
-             f"{r['both_survived']} | {r['b_only_baseline_failed']} | {r['c_only_model_failed']} | {r['both_failed']} | "
+             f"{r['both_survived']} | {r['b_only_baseline_failed']} | {r['c_only_model_failed']} | "
+             f"{r['both_failed']} | "
              f"{_p(r['p_value'])} | {r['excluded_invalid_start']} | {r['excluded_pending']} | {r['unpaired']} |"
              for _, r in table.iterrows()]
     return header + "\n".join(lines) + "\n"

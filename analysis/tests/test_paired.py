@@ -81,7 +81,8 @@ def test_mcnemar_equals_statsmodels_on_a_constructed_table(tmp_results):
         b = sum(mine[s][0] and not theirs[s][0] for s in seeds)
         c = sum(not mine[s][0] and theirs[s][0] for s in seeds)
         d = sum(not mine[s][0] and not theirs[s][0] for s in seeds)
-        assert (r["both_survived"], r["b_only_baseline_failed"], r["c_only_model_failed"], r["both_failed"]) == (a, b, c, d)
+        counts = ("both_survived", "b_only_baseline_failed", "c_only_model_failed", "both_failed")
+        assert tuple(r[k] for k in counts) == (a, b, c, d)
         assert r["pairs"] == len(seeds) == 28 - (r["model"] == "MIN")
         assert r["p_value"] == pytest.approx(mcnemar([[a, b], [c, d]], exact=True).pvalue, rel=1e-12)
         # invalid starts (seeds 1, 2) and MIN's pending run (seed 3) are left out and counted
@@ -323,3 +324,46 @@ def test_report_baseline_flag(tmp_path):
     r = run_report(no_reference, "--out", str(tmp_path / "gp"))
     assert r.returncode == 0 and "give --baseline MODEL" in r.stdout
     assert not (tmp_path / "gp" / "mcnemar.csv").exists()
+
+
+@pytest.fixture(scope="module")
+def controlled_campaign(tmp_path_factory):
+    """A real campaign on the committed water models: two prior means and the MMFF94 reference, controlled starts."""
+    from conftest import GPIQA, REPO
+    if not os.access(GPIQA, os.X_OK):
+        pytest.skip(f"SKIPPED: gpiqa binary not built at {GPIQA}")
+    d = tmp_path_factory.mktemp("controlled")
+    (d / "c.yaml").write_text("""name: controlled
+molecules: {water: {builtin: water}}
+models: {as-trained: {mean: file}, MIN: {mean: min}, mmff: {kind: reference}}
+temperatures_K: [1000]
+seeds: 6
+md: {timestep_fs: 0.5, duration_ps: 0.5, thermostat: {type: nhc, tau_fs: 50}}
+start: {energy_above_minimum_kcal_mol: 30, displace_mode: sphere}
+output: {file: r.h5}
+""")
+    env = dict(os.environ, GPIQA_DATA_DIR=REPO, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    subprocess.run([GPIQA, "run", str(d / "c.yaml")], check=True, env=env, capture_output=True)
+    return str(d / "r.h5")
+
+
+def test_real_controlled_campaign_pairs_against_the_reference(controlled_campaign, tmp_path):
+    import pandas as pd
+    df = load(controlled_campaign)
+    reached = df["start_energy_above_minimum_kcal_mol"]
+    assert ((reached - 30).abs() <= 0.3).all(), "controlled starts reach their target within 1%"
+    # every model of a seed starts from the same start: the same reference energy
+    assert (df.groupby("seed")["start_energy_above_minimum_kcal_mol"].nunique() == 1).all()
+    out = tmp_path / "report"
+    r = run_report(controlled_campaign, "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    m = pd.read_csv(out / "mcnemar.csv")
+    assert list(m["model"]) == ["as-trained", "MIN"] and set(m["baseline"]) == {"mmff"}
+    assert set(m["start"]) == {"30 kcal/mol"} and set(m["start_energy_kcal_mol"]) == {30.0}
+    assert ((m["pairs"] + m["excluded_invalid_start"] + m["excluded_pending"]) == 6).all()
+    assert (m["unpaired"] == 0).all()
+    cox = pd.read_csv(out / "cox.csv")
+    assert list(cox["model"]) == ["as-trained", "MIN"]
+    estimable = cox["hazard_ratio"].notna()
+    assert (estimable | cox["note"].notna()).all(), "a hazard ratio or the reason why not"
+    assert "30 kcal/mol" in (out / "paired_statistics.md").read_text()

@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 from conftest import ANALYSIS
 from matplotlib.collections import PolyCollection
 
