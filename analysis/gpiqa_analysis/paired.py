@@ -98,6 +98,17 @@ def paired_runs(df: pd.DataFrame, model: str, baseline: str) -> pd.DataFrame:
     return joined
 
 
+def _campaign_order(rows: list[dict], df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The rows as a table sorted as the campaign lists them: by molecule, then model (stable within)."""
+    table = pd.DataFrame(rows, columns=columns)
+    if table.empty:
+        return table
+    rank = {key: {v: i for i, v in enumerate(dict.fromkeys(df[key]))} for key in ("molecule", "model")}
+    order = np.lexsort((table["model"].map(rank["model"]).to_numpy(),
+                        table["molecule"].map(rank["molecule"]).to_numpy()))  # stable: last key first
+    return table.iloc[order].reset_index(drop=True)
+
+
 def mcnemar_table(df: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
     """McNemar's exact test of every model against the baseline per (molecule, temperature, start): see the module
     docstring. Empty when there is no baseline."""
@@ -131,7 +142,7 @@ def mcnemar_table(df: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame
                 if table[0, 1] + table[1, 0] == 0:
                     row["note"] = "no discordant pairs"
             rows.append(row)
-    return pd.DataFrame(rows, columns=MCNEMAR_COLUMNS)
+    return _campaign_order(rows, df, MCNEMAR_COLUMNS)
 
 
 def _likelihood_shape(time, event, x, strata) -> int | None:
@@ -225,7 +236,7 @@ def cox_table(df: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
                     stratum = np.tile(np.arange(n), 2)  # pair i: the same start for both arms
                     row.update(cox_fit(time, event, x, stratum))
                 rows.append(row)
-    return pd.DataFrame(rows, columns=COX_COLUMNS)
+    return _campaign_order(rows, df, COX_COLUMNS)
 
 
 def survival_by_start(df: pd.DataFrame) -> pd.DataFrame:
