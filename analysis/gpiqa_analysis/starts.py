@@ -150,6 +150,12 @@ def start_strata(df: pd.DataFrame) -> pd.DataFrame:
         out["start"] = label
         out["start_energy_kcal_mol"] = math.nan
         return out
+    if "start_energy_target_kcal_mol" in df and np.isfinite(df["start_energy_target_kcal_mol"].to_numpy(float)).all():
+        # gpiqa records each task's target since start energies became a campaign axis: no guessing
+        energies = df["start_energy_target_kcal_mol"].to_numpy(float)
+        out["start"] = [_energy_label(float(e)) for e in energies]
+        out["start_energy_kcal_mol"] = energies
+        return out
     if len(targets) == 1:
         out["start"] = _energy_label(targets[0])
         out["start_energy_kcal_mol"] = targets[0]

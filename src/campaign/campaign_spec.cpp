@@ -1,5 +1,6 @@
 #include "gpiqa/campaign/campaign_spec.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -299,9 +300,24 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
   const YAML::Node mols = root["molecules"];
   r.require_map(mols, "molecules");
   if (mols.size() == 0) r.fail(mols, "molecules is empty");
-  for (const auto& kv : mols)
+  for (const auto& kv : mols) {
     c.molecules.push_back(parse_molecule(r, kv.first.as<std::string>(), kv.second, c.has_gp_variant(),
                                          c.has_reference_variant()));
+    // mmff-bonded without its own molecule takes the campaign molecule's reference, else the set's BUILD.json
+    const MoleculeEntry& e = c.molecules.back();
+    for (std::size_t v = 0; v < c.models.size(); ++v) {
+      if (c.models[v].is_reference()) continue;
+      const model::MeanSpec mean = model::MeanSpec::parse(c.models[v].mean);
+      if (mean.kind == model::MeanSpec::Kind::kMmffBonded && mean.argument.empty() && !e.has_reference() &&
+          !std::filesystem::exists(std::filesystem::path(e.models) / "BUILD.json"))
+        r.fail(kv.second, "molecule '" + e.name +
+                              "' has no reference (reference: FILE.mol, smiles: or builtin:) "
+                              "for model '" +
+                              c.models[v].name +
+                              "' (mean mmff-bonded), and its model set has no "
+                              "BUILD.json naming one");
+    }
+  }
 
   const YAML::Node temps = root["temperatures_K"];
   if (temps.IsScalar())
@@ -350,7 +366,18 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
       }
     }
     if (const YAML::Node e = s["energy_above_minimum_kcal_mol"]) {
-      c.start_energy_kcal_mol = r.positive(e, "start.energy_above_minimum_kcal_mol");
+      if (e.IsSequence()) {
+        if (e.size() == 0) r.fail(e, "start.energy_above_minimum_kcal_mol is an empty list");
+        for (const YAML::Node& v : e) {
+          const double x = r.positive(v, "start.energy_above_minimum_kcal_mol");
+          if (std::find(c.start_energies_kcal_mol.begin(), c.start_energies_kcal_mol.end(), x) !=
+              c.start_energies_kcal_mol.end())
+            r.fail(v, "start.energy_above_minimum_kcal_mol has duplicates");
+          c.start_energies_kcal_mol.push_back(x);
+        }
+      } else {
+        c.start_energies_kcal_mol.push_back(r.positive(e, "start.energy_above_minimum_kcal_mol"));
+      }
       if (c.displace_angstrom > 0)
         r.fail(e,
                "start.energy_above_minimum_kcal_mol scales the seed's direction itself: give it or "

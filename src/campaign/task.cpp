@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -25,20 +26,24 @@ std::vector<Task> expand_tasks(const CampaignSpec& spec, const std::vector<doubl
   for (std::size_t m = 0; m < spec.molecules.size(); ++m)
     for (std::size_t v = 0; v < spec.models.size(); ++v)
       for (std::size_t t = 0; t < spec.temperatures_K.size(); ++t)
-        for (std::size_t s = 0; s < spec.seeds.size(); ++s) {
-          Task task;
-          task.id = id++;
-          task.molecule = m, task.model = v, task.temperature = t, task.seed = s;
-          task.label = fmt::format("{}/{}/{}K/seed{}", spec.molecules[m].name, spec.models[v].name,
-                                   util::format_double(spec.temperatures_K[t]), spec.seeds[s]);
-          // Model variants share the key (common random numbers): the same molecule, temperature and seed
-          // start every variant from the same geometry and velocities with the same thermostat noise, so
-          // comparing prior means is a paired comparison.
-          task.key = fnv1a64(fmt::format("{}/{}K/seed{}", spec.molecules[m].name,
-                                         util::format_double(spec.temperatures_K[t]), spec.seeds[s]));
-          task.expected_cost = (m < cost_per_step.size() ? cost_per_step[m] : 1.0) * spec.duration_ps;
-          tasks.push_back(task);
-        }
+        for (std::size_t e = 0; e < std::max<std::size_t>(1, spec.start_energies_kcal_mol.size()); ++e)
+          for (std::size_t s = 0; s < spec.seeds.size(); ++s) {
+            Task task;
+            task.id = id++;
+            task.molecule = m, task.model = v, task.temperature = t, task.seed = s, task.start = e;
+            const std::string energy = spec.start_energies_kcal_mol.size() > 1
+                                           ? util::format_double(spec.start_energies_kcal_mol[e]) + "kcal/"
+                                           : std::string();
+            task.label = fmt::format("{}/{}/{}K/{}seed{}", spec.molecules[m].name, spec.models[v].name,
+                                     util::format_double(spec.temperatures_K[t]), energy, spec.seeds[s]);
+            // Model variants share the key (common random numbers): the same molecule, temperature and seed
+            // start every variant from the same geometry and velocities with the same thermostat noise, so
+            // comparing prior means is a paired comparison.
+            task.key = fnv1a64(fmt::format("{}/{}K/seed{}", spec.molecules[m].name,
+                                           util::format_double(spec.temperatures_K[t]), spec.seeds[s]));
+            task.expected_cost = (m < cost_per_step.size() ? cost_per_step[m] : 1.0) * spec.duration_ps;
+            tasks.push_back(task);
+          }
   return tasks;
 }
 
@@ -51,7 +56,8 @@ run::TrajectorySpec trajectory_spec(const CampaignSpec& spec, const Task& task) 
   t.task_key = task.key;
   t.displace_angstrom = spec.displace_angstrom;
   t.displace_mode = spec.displace_mode;
-  t.start_energy_above_minimum_kcal_mol = spec.start_energy_kcal_mol;
+  t.start_energy_above_minimum_kcal_mol = spec.controlled_start() ? spec.start_energies_kcal_mol[task.start]
+                                                                  : std::numeric_limits<double>::quiet_NaN();
   t.monitors = spec.monitors;
   return t;
 }
@@ -88,8 +94,12 @@ std::string campaign_fingerprint(const CampaignSpec& c) {
   // the default mode renders as before, so existing results files keep their fingerprint
   if (c.displace_mode != run::DisplaceMode::kGaussian)
     s << " displace_mode=" << run::to_string(c.displace_mode);
-  if (!std::isnan(c.start_energy_kcal_mol))
-    s << " start_energy_kcal_mol=" << util::format_double(c.start_energy_kcal_mol);
+  if (c.start_energies_kcal_mol.size() == 1)  // as before the list existed
+    s << " start_energy_kcal_mol=" << util::format_double(c.start_energies_kcal_mol[0]);
+  if (c.start_energies_kcal_mol.size() > 1) {
+    s << " start_energies_kcal_mol=";
+    for (double e : c.start_energies_kcal_mol) s << util::format_double(e) << ",";
+  }
   if (!c.start_frames.empty()) s << " start_frames=" << file_hash(c.start_frames);
   s << "\n";
   // Bumped when a monitor's meaning changes (2: the energy floor is relative to the potential's own

@@ -21,6 +21,8 @@ io::TaskRow pending_row(const CampaignSpec& spec, const Task& task) {
   r.model = spec.models[task.model].name;
   r.mean = spec.models[task.model].mean;
   r.temperature_K = spec.temperatures_K[task.temperature];
+  r.start_energy_target_kcal_mol = spec.controlled_start() ? spec.start_energies_kcal_mol[task.start]
+                                                           : std::numeric_limits<double>::quiet_NaN();
   r.seed = static_cast<std::int64_t>(spec.seeds[task.seed]);
   return r;
 }
@@ -30,11 +32,13 @@ std::string checkpoint_path(const std::string& dir, std::int64_t id) {
 }
 
 void check_starts(const CampaignSpec& spec, const std::vector<Task>& tasks) {
-  if (std::isnan(spec.start_energy_kcal_mol)) return;
+  if (!spec.controlled_start()) return;
   TaskRunner runner(spec, "", 0, "");
-  std::set<std::uint64_t> done;  // with a reference every variant of a task key starts alike
+  // with a reference every variant of a task key starts alike (at each start energy)
+  std::set<std::pair<std::uint64_t, std::size_t>> done;
   for (const Task& task : tasks) {
-    if (spec.molecules[task.molecule].has_reference() && !done.insert(task.key).second) continue;
+    if (spec.molecules[task.molecule].has_reference() && !done.insert({task.key, task.start}).second)
+      continue;
     runner.check_start(task);
   }
 }
@@ -50,7 +54,10 @@ run::LoadedPotential& TaskRunner::potential(std::size_t m, std::size_t v) {
     if (spec_.models[v].is_reference())
       source.reference = entry.reference.empty() ? entry.smiles : entry.reference;
     else
-      source = {entry.models, spec_.models[v].mean, ""};
+      source = {entry.models,
+                spec_.models[v].mean,
+                "",
+                {entry.reference.empty() ? entry.smiles : entry.reference, entry.geometry}};
     it = potentials_.emplace(std::make_pair(m, v), run::load_potential(source)).first;
   }
   return it->second;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "commands.hpp"
 #include "gpiqa/campaign/campaign_spec.hpp"
@@ -31,16 +32,19 @@ void add_plan(CLI::App& app) {
     campaign::TaskRunner runner(spec, "", 0, "");
     const double steps = spec.duration_ps * 1000.0 / spec.integrator.timestep_fs;
     std::cout << fmt::format(
-        "campaign {}: {} tasks = {} molecules x {} models x {} temperatures x {} seeds\n", spec.name,
+        "campaign {}: {} tasks = {} molecules x {} models x {} temperatures x {}{} seeds\n", spec.name,
         tasks.size(), spec.molecules.size(), spec.models.size(), spec.temperatures_K.size(),
+        spec.start_energies_kcal_mol.size() > 1
+            ? fmt::format("{} start energies x ", spec.start_energies_kcal_mol.size())
+            : std::string(),
         spec.seeds.size());
     const std::string direction = spec.displace_mode == run::DisplaceMode::kSphere
                                       ? "every atom, random direction"
                                       : "Gaussian sigma per coordinate";
     const std::string start =
-        !std::isnan(spec.start_energy_kcal_mol)
+        spec.controlled_start()
             ? fmt::format("start {} kcal/mol above the minimum by the reference ({})",
-                          spec.start_energy_kcal_mol, direction)
+                          fmt::join(spec.start_energies_kcal_mol, ", "), direction)
             : fmt::format("start displaced by {} A ({})", spec.displace_angstrom, direction);
     std::cout << fmt::format("each task: {} ps at {} fs = {:.0f} steps, thermostat {}, {}{}\n",
                              spec.duration_ps, spec.integrator.timestep_fs, steps, spec.integrator.type,

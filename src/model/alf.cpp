@@ -1,6 +1,7 @@
 #include "gpiqa/model/alf.hpp"
 
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 #include <Eigen/Geometry>
@@ -130,6 +131,24 @@ void accumulate_forces(const AlfJacobian& jac, const Eigen::Ref<const Eigen::Vec
     const int* at = &jac.atoms[static_cast<std::size_t>(4 * h)];
     for (int s = 0; s < 4; ++s) forces.col(at[s]) -= gh * jac.d_dr.block<3, 1>(3 * s, h);
   }
+}
+
+Positions positions_from_features(const Alf& alf, const Eigen::Ref<const Eigen::VectorXd>& f, int n) {
+  const int A = alf.central, X = alf.x_axis, Y = alf.xy_plane;
+  if (n < 3 || f.size() != alf_feature_count(n) || A < 0 || X < 0 || Y < 0 || A >= n || X >= n || Y >= n ||
+      A == X || A == Y || X == Y)
+    throw std::invalid_argument("features do not fit the local frame and atom count");
+  Positions pos = Positions::Zero(3, n);
+  pos.col(X) = Vec3(f(0), 0.0, 0.0);
+  pos.col(Y) = Vec3(f(1) * std::cos(f(2)), f(1) * std::sin(f(2)), 0.0);
+  int h = 3;
+  for (int B = 0; B < n; ++B) {
+    if (B == A || B == X || B == Y) continue;
+    const double r = f(h), theta = f(h + 1), phi = f(h + 2);
+    pos.col(B) = r * Vec3(std::sin(theta) * std::cos(phi), std::sin(theta) * std::sin(phi), std::cos(theta));
+    h += 3;
+  }
+  return pos;
 }
 
 }  // namespace gpiqa::model

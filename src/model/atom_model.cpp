@@ -47,7 +47,7 @@ AtomModel::AtomModel(std::string label, Alf alf, MeanFunction mean, std::vector<
   y_ = scaling_.y ? Eigen::VectorXd((y_raw_.array() - scaling_.y_mean) / scaling_.y_std) : y_raw_;
   if (y_.size() != X_internal.rows() || w_.size() != X_internal.rows())
     throw std::invalid_argument("training inputs, outputs and weights differ in length");
-  if (mean_.kind != MeanKind::kConstant &&
+  if ((mean_.kind == MeanKind::kLinear || mean_.kind == MeanKind::kQuadratic) &&
       (mean_.beta.size() != X_internal.cols() || mean_.x_min.size() != X_internal.cols()))
     throw std::invalid_argument("mean function has the wrong number of features");
   kernel_ = Kernel(std::move(factors), convention, std::move(X_internal));
@@ -128,7 +128,13 @@ std::size_t AtomModel::prepare_variance() const {
 }
 
 AtomModel AtomModel::with_mean(MeanFunction mean) const {
-  Eigen::VectorXd w = factor().solve(y_ - mean.values(kernel_.inputs()));
+  return with_mean(std::move(mean), Eigen::VectorXd::Zero(y_.size()));
+}
+
+AtomModel AtomModel::with_mean(MeanFunction mean, const Eigen::VectorXd& extra_at_training) const {
+  if (extra_at_training.size() != y_.size())
+    throw std::invalid_argument("prior values at the training points differ in number from the points");
+  Eigen::VectorXd w = factor().solve(y_ - mean.values(kernel_.inputs()) - extra_at_training);
   AtomModel variant(label_, alf_, std::move(mean), kernel_.factors(), kernel_.convention(), X_raw_, y_raw_,
                     std::move(w), noise_, scaling_);
   variant.factor_ = factor_;

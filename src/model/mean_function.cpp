@@ -27,6 +27,15 @@ MeanFunction MeanFunction::make_quadratic(Eigen::VectorXd beta, Eigen::VectorXd 
   return m;
 }
 
+MeanFunction MeanFunction::make_bonded(BondedMean mean) {
+  MeanFunction m;
+  m.kind = MeanKind::kBonded;
+  m.type_name = "bonded+";
+  m.y_min = mean.y_eq();
+  m.bonded = std::make_shared<const BondedMean>(std::move(mean));
+  return m;
+}
+
 double MeanFunction::value(const Eigen::Ref<const Eigen::VectorXd>& x) const {
   switch (kind) {
     case MeanKind::kConstant:
@@ -35,6 +44,8 @@ double MeanFunction::value(const Eigen::Ref<const Eigen::VectorXd>& x) const {
       return y_min + beta.dot(x - x_min);
     case MeanKind::kQuadratic:
       return y_min + beta.dot((x - x_min).cwiseAbs2());
+    case MeanKind::kBonded:
+      return bonded->value(x);
   }
   return constant;
 }
@@ -49,6 +60,9 @@ void MeanFunction::add_gradient(const Eigen::Ref<const Eigen::VectorXd>& x,
       return;
     case MeanKind::kQuadratic:
       gradient += 2.0 * beta.cwiseProduct(x - x_min);
+      return;
+    case MeanKind::kBonded:
+      bonded->add_gradient(x, gradient);
       return;
   }
 }
@@ -67,6 +81,11 @@ std::string MeanFunction::describe() const {
     case MeanKind::kQuadratic:
       return fmt::format("{} (anchored at y_min {:.10g}, beta in [{:.4g}, {:.4g}])", type_name, y_min,
                          beta.size() ? beta.minCoeff() : 0.0, beta.size() ? beta.maxCoeff() : 0.0);
+    case MeanKind::kBonded:
+      return fmt::format(
+          "{} (anchored at y_eq {:.10g}, {} bonds and {} angles, beta in [{:.4g}, {:.4g}])", type_name,
+          bonded->y_eq(), bonded->bond_count(), bonded->size() - bonded->bond_count(),
+          bonded->size() ? bonded->beta().minCoeff() : 0.0, bonded->size() ? bonded->beta().maxCoeff() : 0.0);
   }
   return type_name;
 }

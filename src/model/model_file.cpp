@@ -496,6 +496,10 @@ ModelFile read_model_file(const std::string& path) {
 }
 
 std::string format_model_file(const ModelFile& f) {
+  if (f.mean.kind == MeanKind::kBonded)
+    throw InputError(f.source,
+                     "a bonded+ prior mean has no FEREBUS model-file form (constant, linear and "
+                     "quadratic only); keep the spec and apply it on loading instead");
   std::ostringstream out;
   out << "# [metadata]\n";
   for (const auto& [k, v] : f.metadata) out << "# " << k << (v.empty() ? "" : " " + v) << '\n';

@@ -87,6 +87,12 @@ double MoleculeModel::compute(const Positions& pos, Positions* forces, Eigen::Ve
     diagnostics->features_outside.assign(static_cast<std::size_t>(n), 0);
   }
   double total = 0.0;
+  if (cartesian_prior_) {
+    total += cartesian_prior_->compute(pos, forces ? &prior_forces_ : nullptr,
+                                       atomic_energies ? &prior_atomic_ : nullptr, nullptr);
+    if (forces) *forces += prior_forces_;
+    if (atomic_energies) *atomic_energies = prior_atomic_;
+  }
   for (int a = 0; a < n; ++a) {
     const AtomModel& model = atoms_[static_cast<std::size_t>(a)];
     const int nf = model.feature_count();
@@ -95,7 +101,8 @@ double MoleculeModel::compute(const Positions& pos, Positions* forces, Eigen::Ve
     gradient_.resize(forces ? nf : 0);
     const AtomEvaluation e = model.evaluate(features_, gradient_, scratch_);
     total += e.energy_hartree;
-    if (atomic_energies) (*atomic_energies)(a) = e.energy_hartree;
+    if (atomic_energies)
+      (*atomic_energies)(a) = (cartesian_prior_ ? (*atomic_energies)(a) : 0.0) + e.energy_hartree;
     if (forces) accumulate_forces(jacobian_, gradient_, *forces);
     if (diagnostics) {
       diagnostics->max_kernel[static_cast<std::size_t>(a)] = e.max_kernel;
@@ -129,10 +136,13 @@ std::size_t MoleculeModel::prepare_variance() const {
   return bytes;
 }
 
-MoleculeModel MoleculeModel::with_mean(const MeanSpec& spec) const {
+MoleculeModel MoleculeModel::with_mean(const MeanSpec& spec, const MeanContext& context) const {
   MoleculeModel m = *this;
+  m.cartesian_prior_ = spec.kind == MeanSpec::Kind::kMmffBonded ? context.cartesian_prior : nullptr;
+  if (spec.kind == MeanSpec::Kind::kMmffBonded && context.cartesian_prior)
+    check_matches(context.cartesian_prior->elements(), "mean '" + spec.text + "' reference");
   for (std::size_t a = 0; a < atoms_.size(); ++a) {
-    m.atoms_[a] = apply_mean(spec, atoms_[a], elements_[a]);
+    m.atoms_[a] = apply_mean(spec, atoms_[a], elements_[a], context);
     m.files_[a] = model::with_model(files_[a], m.atoms_[a]);
     if (!spec.is_file()) m.files_[a].set_metadata("gpiqa_mean_variant", spec.text);
   }
@@ -146,7 +156,7 @@ double MoleculeModel::lowest_training_energy() const {
 }
 
 double MoleculeModel::prior_mean_energy(const Positions& pos) const {
-  double total = 0.0;
+  double total = cartesian_prior_ ? cartesian_prior_->compute(pos, nullptr, nullptr, nullptr) : 0.0;
   for (const AtomModel& model : atoms_) {
     Eigen::VectorXd x(model.feature_count());
     alf_features(pos, model.alf(), x, nullptr);
@@ -159,6 +169,10 @@ double MoleculeModel::prior_mean_energy(const Positions& pos) const {
 bool MoleculeModel::prior_mean(const Positions& pos, double& energy, Positions* forces) {
   if (forces) forces->setZero(3, atom_count());
   energy = 0.0;
+  if (cartesian_prior_) {
+    energy += cartesian_prior_->compute(pos, forces ? &prior_forces_ : nullptr, nullptr, nullptr);
+    if (forces) *forces += prior_forces_;
+  }
   for (const AtomModel& model : atoms_) {
     features_.resize(model.feature_count());
     alf_features(pos, model.alf(), features_, forces ? &jacobian_ : nullptr);
@@ -180,6 +194,10 @@ double MoleculeModel::kernel_energy(const Positions& pos) const {
 }
 
 void MoleculeModel::write(const std::string& directory) const {
+  if (cartesian_prior_)
+    throw InputError(directory,
+                     "a model set with a Cartesian prior mean (mmff-bonded) has no FEREBUS "
+                     "model-file form; keep the spec and apply it on loading instead");
   std::error_code ec;
   fs::create_directories(directory, ec);
   if (ec) throw InputError(directory, "cannot create directory: " + ec.message());

@@ -178,19 +178,25 @@ void enumerate_terms(RDKit::ROMol& mol, RDKit::MMFF::MMFFMolProperties& props, M
 
 }  // namespace
 
-MmffReference::MmffReference(const Molecule& molecule)
-    : molecule_(molecule), elements_(molecule.elements()), terms_(std::make_unique<Terms>()) {
+MmffReference::MmffReference(const Molecule& molecule, MmffTerms which)
+    : molecule_(molecule), which_(which), elements_(molecule.elements()), terms_(std::make_unique<Terms>()) {
   auto& mol = const_cast<RDKit::ROMol&>(molecule_.rdkit());  // our own copy; RDKit's typer wants it mutable
   RDKit::MMFF::MMFFMolProperties props(mol);
   if (!props.isValid()) throw InputError(molecule_.source(), "MMFF94 cannot type this molecule");
   enumerate_terms(mol, props, *terms_);
+  if (which == MmffTerms::kBonded) {
+    props.setMMFFVdWTerm(false);
+    props.setMMFFEleTerm(false);
+    terms_->vdw.clear();
+    terms_->ele.clear();
+  }
   terms_->field.reset(RDKit::MMFF::constructForceField(mol, &props, kNoCutoffAngstrom, -1, false));
   terms_->field->initialize();
   pos_angstrom_.resize(3 * elements_.size());
   grad_.resize(3 * elements_.size());
 }
 
-MmffReference::MmffReference(const MmffReference& o) : MmffReference(o.molecule_) {}
+MmffReference::MmffReference(const MmffReference& o) : MmffReference(o.molecule_, o.which_) {}
 MmffReference::~MmffReference() = default;
 
 std::size_t MmffReference::term_count() const {

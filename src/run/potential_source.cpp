@@ -48,15 +48,16 @@ LoadedPotential load_potential(const PotentialSource& s, std::ostream* notes) {
     return p;
   }
   model::MeanSpec::parse(s.mean);  // a bad spec is refused before the files are read
-  return gp_variant(model::MoleculeModel::load(s.models, notes), s.mean, s.models);
+  return gp_variant(model::MoleculeModel::load(s.models, notes), s.mean, s.models, s.mean_molecule);
 }
 
 LoadedPotential gp_variant(const model::MoleculeModel& set, const std::string& mean_text,
-                           const std::string& models_dir) {
+                           const std::string& models_dir, const MeanMolecule& mean_molecule) {
   const model::MeanSpec mean = model::MeanSpec::parse(mean_text);
   LoadedPotential p;
   p.identity = {{"system", set.system_name()}, {"mean", mean_text}, {"models", absolute_if_file(models_dir)}};
-  p.potential = std::make_unique<model::MoleculeModel>(mean.is_file() ? set : set.with_mean(mean));
+  p.potential = std::make_unique<model::MoleculeModel>(
+      mean.is_file() ? set : set.with_mean(mean, mean_context(mean, set, models_dir, mean_molecule)));
   return p;
 }
 

@@ -105,6 +105,49 @@ TEST(AlfFeatures, InvariantUnderRotationAndTranslation) {
   }
 }
 
+// Kabsch: the largest distance between `a` and `b` after the rigid motion that best superposes b on a.
+double superposed_max_deviation(const Positions& a, const Positions& b) {
+  const Eigen::Vector3d ca = a.rowwise().mean(), cb = b.rowwise().mean();
+  const Eigen::Matrix3Xd A = a.colwise() - ca, B = b.colwise() - cb;
+  Eigen::JacobiSVD<Eigen::Matrix3d> svd(B * A.transpose(), Eigen::ComputeFullU | Eigen::ComputeFullV);
+  Eigen::Matrix3d d = Eigen::Matrix3d::Identity();
+  d(2, 2) = (svd.matrixV() * svd.matrixU().transpose()).determinant() < 0 ? -1 : 1;
+  const Eigen::Matrix3d R = svd.matrixV() * d * svd.matrixU().transpose();
+  return ((R * B) - A).colwise().norm().maxCoeff();
+}
+
+TEST(AlfFeatures, GeometriesRebuiltFromFeaturesReproduceTheMolecule) {
+  // Every atom's whole feature vector fixes the geometry up to rigid motion: rebuilt and superposed, the
+  // built-in molecules come back to 1e-8 A (aspirin: 21 atoms, 57 features per atom).
+  for (const char* name : {"water", "ammonia", "glycine", "aspirin"}) {
+    std::ifstream in(std::string(GPIQA_SOURCE_DIR) + "/molecules/" + name + ".xyz");
+    ASSERT_TRUE(in) << name;
+    int n = 0;
+    std::string line;
+    in >> n;
+    std::getline(in, line);
+    std::getline(in, line);
+    Positions pos(3, n);
+    for (int a = 0; a < n; ++a) {
+      std::string el;
+      in >> el >> pos(0, a) >> pos(1, a) >> pos(2, a);
+    }
+    pos *= units::kBohrPerAngstrom;
+    for (int a = 0; a < n; ++a) {
+      const Alf alf{a, (a + 1) % n, (a + 2) % n};
+      Eigen::VectorXd f(alf_feature_count(n));
+      alf_features(pos, alf, f, nullptr);
+      const Positions rebuilt = positions_from_features(alf, f, n);
+      EXPECT_LT(superposed_max_deviation(pos, rebuilt) / units::kBohrPerAngstrom, 1e-8)
+          << name << " atom " << a;
+      Eigen::VectorXd again(f.size());
+      alf_features(rebuilt, alf, again, nullptr);
+      EXPECT_LT((again - f).cwiseAbs().maxCoeff(), 1e-12) << name << " atom " << a;
+    }
+  }
+  EXPECT_THROW(positions_from_features(Alf{0, 1, 2}, Eigen::VectorXd::Zero(4), 3), std::invalid_argument);
+}
+
 TEST(AlfFeatures, CollinearFrameIsAGeometryErrorNamingTheAtoms) {
   Positions pos(3, 3);
   pos << 0, 1, 2, 0, 0, 0, 0, 0, 0;

@@ -112,8 +112,65 @@ TEST(MeanVariant, LinearMeanIsTheLeastSquaresFitAnchoredAtTheMinimum) {
   EXPECT_LT((A.transpose() * r).norm(), 1e-9);
 }
 
+TEST(MeanVariant, RangeZeroAndOneAreMinAndMaxExactly) {
+  test::SyntheticSpec spec;
+  spec.atoms = 4;
+  const MoleculeModel set = test::synthetic_molecule(spec);
+  for (const AtomModel& m : set.atoms()) {
+    EXPECT_EQ(fit_mean(MeanSpec::parse("range:0"), m, "C").constant,
+              fit_mean(MeanSpec::parse("min"), m, "C").constant);
+    EXPECT_EQ(fit_mean(MeanSpec::parse("range:1"), m, "C").constant,
+              fit_mean(MeanSpec::parse("max"), m, "C").constant);
+    // K = 5 sits five training ranges above the lowest energy
+    const double lo = m.training_y().minCoeff(), hi = m.training_y().maxCoeff();
+    EXPECT_NEAR(fit_mean(MeanSpec::parse("range:5"), m, "C").constant, lo + 5 * (hi - lo),
+                1e-12 * std::abs(hi));
+  }
+  // and the re-solved sets are the same to the last bit
+  const MoleculeModel r0 = set.with_mean(MeanSpec::parse("range:0")),
+                      mn = set.with_mean(MeanSpec::parse("min"));
+  const MoleculeModel r1 = set.with_mean(MeanSpec::parse("range:1")),
+                      mx = set.with_mean(MeanSpec::parse("max"));
+  for (std::size_t a = 0; a < set.atoms().size(); ++a) {
+    EXPECT_EQ(r0.atoms()[a].weights(), mn.atoms()[a].weights());
+    EXPECT_EQ(r1.atoms()[a].weights(), mx.atoms()[a].weights());
+  }
+}
+
+TEST(MeanVariant, RangeOnRealStandardisedData) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const MoleculeModel set = MoleculeModel::load(test::shared_data("models/ammonia-ichor"));
+  for (const AtomModel& m : set.atoms()) {
+    EXPECT_EQ(fit_mean(MeanSpec::parse("range:0"), m, "N").constant,
+              fit_mean(MeanSpec::parse("min"), m, "N").constant);
+    EXPECT_EQ(fit_mean(MeanSpec::parse("range:1"), m, "N").constant,
+              fit_mean(MeanSpec::parse("max"), m, "N").constant);
+  }
+}
+
+TEST(MeanVariant, SpecsThatNeedAMoleculeSayWhatIsMissing) {
+  test::SyntheticSpec spec;
+  const MoleculeModel set = test::synthetic_molecule(spec);
+  for (const char* text : {"bonded+", "mmff-bonded"}) {
+    SCOPED_TRACE(text);
+    try {
+      set.with_mean(MeanSpec::parse(text));
+      ADD_FAILURE() << "no error";
+    } catch (const InputError& e) {
+      EXPECT_NE(
+          std::string(e.what()).find(std::string(text) == "bonded+" ? "equilibrium geometry" : "MMFF94"),
+          std::string::npos)
+          << e.what();
+    }
+  }
+  EXPECT_EQ(MeanSpec::parse("bonded+:eq.xyz").argument, "eq.xyz");
+  EXPECT_EQ(MeanSpec::parse("mmff-bonded:x.mol").argument, "x.mol");
+  EXPECT_TRUE(MeanSpec::parse("mmff-bonded").argument.empty());
+}
+
 TEST(MeanVariant, UnknownSpecsAreRejected) {
-  for (const char* bad : {"minimum", "", "quad", "O=", "=1", "O=abc", "inf", "nan"}) {
+  for (const char* bad : {"minimum", "", "quad", "O=", "=1", "O=abc", "inf", "nan", "range:-1", "range:x",
+                          "range:", "range:nan", "range:inf", "bonded+:", "mmff-bonded:", "bonded", "mmff"}) {
     SCOPED_TRACE(bad);
     EXPECT_THROW(MeanSpec::parse(bad), InputError);
   }

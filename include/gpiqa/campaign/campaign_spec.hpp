@@ -78,9 +78,10 @@ struct CampaignSpec {
   double duration_ps = 10.0;
   double displace_angstrom = 0.0;
   run::DisplaceMode displace_mode = run::DisplaceMode::kGaussian;
-  /// start.energy_above_minimum_kcal_mol: controlled starts (run/start.hpp); NaN: displaced by
-  /// displace_angstrom.
-  double start_energy_kcal_mol = std::numeric_limits<double>::quiet_NaN();
+  /// start.energy_above_minimum_kcal_mol: controlled starts (run/start.hpp), one value or a list (an axis of
+  /// the task product, between temperatures and seeds); empty: displaced by displace_angstrom.
+  std::vector<double> start_energies_kcal_mol;
+  bool controlled_start() const { return !start_energies_kcal_mol.empty(); }
   /// start.frames: seed i (by position in `seeds`) starts from frame i of this multi-frame xyz (absolute
   /// path).
   std::string start_frames;

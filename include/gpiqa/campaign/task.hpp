@@ -1,8 +1,10 @@
 #pragma once
-// Tasks: the Cartesian product molecules x models x temperatures x seeds, in that nesting order (YAML order
-// within each axis). task_id is the position in that order; the random stream key is a hash of the task's
-// molecule, temperature and seed (names and values, not positions), so a task keeps its stream when the
-// campaign grows, and all model variants of one (molecule, temperature, seed) share it: paired comparisons.
+// Tasks: the Cartesian product molecules x models x temperatures x start energies x seeds, in that nesting
+// order (YAML order within each axis; one start "energy" when the campaign has no controlled-start list).
+// task_id is the position in that order; the random stream key is a hash of the task's molecule, temperature
+// and seed (names and values, not positions), so a task keeps its stream when the campaign grows, and all
+// model variants of one (molecule, temperature, seed) share it: paired comparisons. Start energies share it
+// too: one seed's direction scaled to each energy.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -15,8 +17,9 @@ namespace gpiqa::campaign {
 struct Task {
   std::int64_t id = 0;
   std::size_t molecule = 0, model = 0, temperature = 0, seed = 0;  // indices into the spec's axes
-  std::string label;                                               // "water/MIN/300K/seed3"
-  std::uint64_t key = 0;     // random stream key (shared by the model variants)
+  std::size_t start = 0;  // index into start_energies_kcal_mol (0 when there is no list)
+  std::string label;      // "water/MIN/300K/seed3", "water/MIN/300K/15kcal/seed3" with several start energies
+  std::uint64_t key = 0;  // random stream key (shared by the model variants)
   double expected_cost = 0;  // relative cost, for longest-expected-first scheduling
 };
 

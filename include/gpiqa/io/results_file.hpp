@@ -32,7 +32,8 @@ inline constexpr std::int64_t kResultsFormatVersion = 1;  // columns may be adde
   X(std::string, model, "", "", "model variant name in the campaign")                                           \
   X(std::string, mean, "", "", "prior-mean spec of the variant (reference for the MMFF94 control)")             \
   X(double, temperature_K, 0.0, "K", "target temperature")                                                       \
-  X(std::int64_t, seed, 0, "", "random seed")
+  X(std::int64_t, seed, 0, "", "random seed")                                                                    \
+  X(double, start_energy_target_kcal_mol, std::numeric_limits<double>::quiet_NaN(), "kcal/mol", "controlled start's target energy above the minimum (start.energy_above_minimum_kcal_mol); NaN for displaced starts")
 #define GPIQA_PLACEMENT_FIELDS(X)                                                                               \
   X(std::int64_t, rank, -1, "", "MPI rank that ran the task; -1 while pending")                                  \
   X(std::string, host, "", "", "host that ran the task")

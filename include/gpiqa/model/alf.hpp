@@ -63,6 +63,15 @@ inline constexpr double kDegenerateFrameSine = 1e-8;
 void alf_features(const Positions& positions_bohr, const Alf& alf, Eigen::Ref<Eigen::VectorXd> features,
                   AlfJacobian* jacobian);
 
+/// The inverse of alf_features up to rigid motion: a geometry (Bohr, n atoms) whose features in `alf` are
+/// `features`. A at the origin, X on +x at f1, Y in the xy plane at f2 (cos f3, sin f3, 0), every other atom
+/// B (ascending index) at r (sin theta cos phi, sin theta sin phi, cos theta): the local frame becomes the
+/// Cartesian one. A whole-molecule feature vector fixes the geometry up to rotation and translation, so
+/// anything rigid-invariant (distances, angles, force-field energies) is the same at the rebuilt geometry.
+/// std::invalid_argument when the sizes do not fit (features.size() != 3 n - 6 or the frame outside n).
+Positions positions_from_features(const Alf& alf, const Eigen::Ref<const Eigen::VectorXd>& features,
+                                  int number_of_atoms);
+
 /// Adds -sum_h g_h d f_h/dr to `forces` (g = dE/df): the chain rule from feature gradient to Cartesian
 /// forces.
 void accumulate_forces(const AlfJacobian& jacobian, const Eigen::Ref<const Eigen::VectorXd>& dE_df,

@@ -70,6 +70,10 @@ class AtomModel {
   /// Cholesky factor (same kernel, inputs and noise). Throws std::runtime_error if K + noise I is not
   /// positive definite.
   AtomModel with_mean(MeanFunction mean) const;
+  /// As with_mean(mean), for a prior made of `mean` plus a part the model does not evaluate itself (a
+  /// Cartesian prior the molecule adds, MeanContext::cartesian_prior), whose values at the training points
+  /// (internal units) are `extra_at_training`: w = (K + noise I)^-1 (y - m(X) - extra).
+  AtomModel with_mean(MeanFunction mean, const Eigen::VectorXd& extra_at_training) const;
 
   /// The normalised posterior variance at features x (Rasmussen & Williams 2006, eq. 2.26, for the
   /// unit-amplitude kernel of the file):

@@ -3,15 +3,19 @@
 //   constant    m(x) = c
 //   linear      m(x) = y_min + beta . (x - x_min)
 //   quadratic   m(x) = y_min + sum_h beta_h (x_h - x_min,h)^2
+//   bonded      m(x) = y_eq + sum_c beta_c (q_c(x) - q_c,eq)^2 over covalent coordinates (bonded_mean.hpp)
 // linear and quadratic are anchored at the lowest-energy training point (x_min, y_min), as FEREBUS writes
-// them.
+// them; bonded at the equilibrium geometry. FEREBUS files hold constant, linear and quadratic means only.
+#include <memory>
 #include <string>
 
 #include <Eigen/Core>
 
+#include "gpiqa/model/bonded_mean.hpp"
+
 namespace gpiqa::model {
 
-enum class MeanKind { kConstant, kLinear, kQuadratic };
+enum class MeanKind { kConstant, kLinear, kQuadratic, kBonded };
 
 struct MeanFunction {
   MeanKind kind = MeanKind::kConstant;
@@ -20,10 +24,12 @@ struct MeanFunction {
   double y_min = 0.0;                  // kLinear, kQuadratic
   Eigen::VectorXd beta;
   Eigen::VectorXd x_min;
+  std::shared_ptr<const BondedMean> bonded;  // kBonded
 
   static MeanFunction make_constant(double c);
   static MeanFunction make_linear(Eigen::VectorXd beta, Eigen::VectorXd x_min, double y_min);
   static MeanFunction make_quadratic(Eigen::VectorXd beta, Eigen::VectorXd x_min, double y_min);
+  static MeanFunction make_bonded(BondedMean mean);
 
   double value(const Eigen::Ref<const Eigen::VectorXd>& x) const;
   /// Adds dm/dx to `gradient`.

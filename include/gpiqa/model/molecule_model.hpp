@@ -2,6 +2,9 @@
 // A GP-IQA model set: one AtomModel per atom of a molecule, read from a directory of NAME_iqa_ATOM.model
 // files.
 //   E = sum_A E_A(x_A(r)),   F_i = -sum_A sum_h dE_A/dx_Ah dx_Ah/dr_i   (x_A: atom A's ALF features)
+// With a Cartesian prior (mmff-bonded, MeanContext::cartesian_prior) every atom's energy also has the
+// prior's atomic energy P_A(r), E_A = P_A(r) + m_A + kernel part, and the prior's own forces are added.
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -35,8 +38,10 @@ class MoleculeModel : public Potential {
   /// Throws InputError(xyz_name, ...) unless `elements` are this set's atoms in the same order.
   void check_matches(const std::vector<std::string>& elements, const std::string& xyz_name) const;
 
-  /// The same set with another prior mean on every atom.
-  MoleculeModel with_mean(const MeanSpec& spec) const;
+  /// The same set with another prior mean on every atom; `context` gives what bonded+ and mmff-bonded need.
+  MoleculeModel with_mean(const MeanSpec& spec, const MeanContext& context = {}) const;
+  /// The Cartesian prior every atom carries besides its mean function (mmff-bonded), or null.
+  const std::shared_ptr<Potential>& cartesian_prior() const { return cartesian_prior_; }
   /// Sum over atoms of the prior mean at the given features (what the energy tends to far from the data).
   double prior_mean_energy(const Positions& positions_bohr) const;
   bool prior_mean(const Positions& positions_bohr, double& energy, Positions* forces) override;
@@ -49,6 +54,7 @@ class MoleculeModel : public Potential {
   const std::vector<AtomModel>& atoms() const { return atoms_; }
   const std::vector<ModelFile>& files() const { return files_; }
   /// Writes the set (with its current means and weights) as NAME_iqa_ATOM.model files into `directory`.
+  /// InputError for means that FEREBUS files cannot hold (bonded+, a Cartesian prior).
   void write(const std::string& directory) const;
 
  private:
@@ -56,9 +62,11 @@ class MoleculeModel : public Potential {
   std::vector<AtomModel> atoms_;
   std::vector<ModelFile> files_;
   std::vector<std::string> elements_;
+  std::shared_ptr<Potential> cartesian_prior_;
   // per-evaluation working memory
   EvalScratch scratch_;
-  Eigen::VectorXd features_, gradient_;
+  Eigen::VectorXd features_, gradient_, prior_atomic_;
+  Positions prior_forces_;
   AlfJacobian jacobian_;
 };
 

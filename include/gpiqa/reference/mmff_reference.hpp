@@ -38,9 +38,14 @@ struct MmffTermEnergies {
   }
 };
 
+/// Which MMFF94 terms a reference evaluates: all of them, or the bonded ones alone (stretch, bend,
+/// stretch-bend, out-of-plane, torsion; RDKit's force field built with the van der Waals and electrostatic
+/// terms switched off), the physical prior of the `mmff-bonded` mean.
+enum class MmffTerms { kAll, kBonded };
+
 class MmffReference : public model::Potential {
  public:
-  explicit MmffReference(const Molecule& molecule);
+  explicit MmffReference(const Molecule& molecule, MmffTerms terms = MmffTerms::kAll);
   MmffReference(const MmffReference&);
   MmffReference& operator=(const MmffReference&) = delete;
   ~MmffReference() override;
@@ -59,11 +64,13 @@ class MmffReference : public model::Potential {
 
   const Molecule& molecule() const { return molecule_; }
   std::size_t term_count() const;
+  MmffTerms terms() const { return which_; }
 
   struct Terms;  // the enumerated MMFF terms (defined in mmff_reference.cpp)
 
  private:
   Molecule molecule_;
+  MmffTerms which_ = MmffTerms::kAll;
   std::vector<std::string> elements_;
   std::unique_ptr<Terms> terms_;
   std::vector<double> pos_angstrom_, grad_;

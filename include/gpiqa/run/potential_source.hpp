@@ -12,13 +12,15 @@
 #include "gpiqa/model/molecule_model.hpp"
 #include "gpiqa/model/potential.hpp"
 #include "gpiqa/reference/molecule.hpp"
+#include "gpiqa/run/mean_context.hpp"
 
 namespace gpiqa::run {
 
 struct PotentialSource {
-  std::string models;         // GP-IQA model set directory
-  std::string mean = "file";  // prior-mean spec applied to the set (model::MeanSpec)
-  std::string reference;      // MMFF94 reference: a .mol/.sdf path or SMILES (instead of models)
+  std::string models;          // GP-IQA model set directory
+  std::string mean = "file";   // prior-mean spec applied to the set (model::MeanSpec)
+  std::string reference;       // MMFF94 reference: a .mol/.sdf path or SMILES (instead of models)
+  MeanMolecule mean_molecule;  // the molecule bonded+ / mmff-bonded fall back to (run/mean_context.hpp)
 
   bool is_reference() const { return !reference.empty(); }
   /// From a checkpoint's identity (see identity()); InputError naming `checkpoint` when it records neither.
@@ -46,7 +48,7 @@ model::Positions start_geometry_bohr(const std::string& xyz, const reference::Mo
 /// variants made this way share the set's posterior-variance factors once the set has made them
 /// (MoleculeModel::prepare_variance): one factor per set and process, whatever the number of variants.
 LoadedPotential gp_variant(const model::MoleculeModel& set, const std::string& mean,
-                           const std::string& models_dir);
+                           const std::string& models_dir, const MeanMolecule& mean_molecule = {});
 
 /// Loads the source (a GP set with its mean applied; file notes go to `notes` when given). Exactly one of
 /// models and reference must be set (std::invalid_argument otherwise); InputError for whatever the loaders
