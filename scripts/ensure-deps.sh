@@ -9,7 +9,9 @@ set -euo pipefail
 build_pkgs=(cmake g++ make pkg-config libopenmpi-dev openmpi-bin libhdf5-dev libeigen3-dev libyaml-cpp-dev
             libcli11-dev libfmt-dev nlohmann-json3-dev librandom123-dev liblbfgspp-dev
             librdkit-dev libboost-dev)
-test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev hdf5-tools)
+# the Python module (pybind11, built by the test command) and its ASE calculator's tests
+test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev hdf5-tools pybind11-dev python3-pybind11 python3-dev
+           python3-ase)
 analysis_pkgs=(python3 python3-numpy python3-h5py python3-pandas python3-matplotlib python3-scipy
                python3-statsmodels python3-pytest)
 slurm_pkgs=(slurm-wlm)

@@ -7,11 +7,11 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${GPIQA_BUILD_DIR:-$root/build}
-# Only the gpiqa target: the tests and benchmarks are not needed here. A build directory configured for the
-# first time leaves them out altogether, so that GoogleTest and Google Benchmark need not be installed; one
-# configured before (by scripts/test.sh, say) keeps its settings.
+# Only the gpiqa target: the tests, benchmarks and Python module are not needed here. A build directory
+# configured for the first time leaves them out altogether, so that GoogleTest, Google Benchmark and pybind11
+# need not be installed; one configured before (by scripts/test.sh, say) keeps its settings.
 configure=()
-[ -f "$build/CMakeCache.txt" ] || configure=(-DGPIQA_BUILD_TESTS=OFF -DGPIQA_BUILD_BENCHMARKS=OFF)
+[ -f "$build/CMakeCache.txt" ] || configure=(-DGPIQA_BUILD_TESTS=OFF -DGPIQA_BUILD_BENCHMARKS=OFF -DGPIQA_PYTHON=OFF)
 "$root/scripts/build.sh" --target gpiqa "${configure[@]}"
 if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 ranks=${GPIQA_RANKS:-2}
