@@ -11,5 +11,6 @@ inline constexpr double kElectronMassPerDalton = 1822.888486209;            // m
 inline constexpr double kBoltzmannHartreePerKelvin = 3.166811563455608e-6;  // k_B / E_h
 inline constexpr double kKcalPerMolPerHartree = 627.5094740631;
 inline constexpr double kKJPerMolPerHartree = 2625.4996394799;
+inline constexpr double kElectronVoltPerHartree = 27.211386245988;
 
 }  // namespace gpiqa::units
