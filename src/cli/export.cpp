@@ -1,8 +1,9 @@
 // gpiqa export FILE [--task ID] --out OUT [--format extxyz|h5md] [--overwrite]
-// Converts a trajectory, a `gpiqa md --out` file or one task's frames in a campaign results file, to extended XYZ
-// for ASE and OVITO (io/extxyz.hpp), or to an H5MD file of its own (a results file's task groups are H5MD
-// structures already, but MDAnalysis opens only an H5MD file whose root is the structure). Every input is checked
-// before anything is written; the output appears whole (written beside it, then renamed) or not at all.
+// Converts a trajectory, a `gpiqa md --out` file or one task's frames in a campaign results file, to extended
+// XYZ for ASE and OVITO (io/extxyz.hpp), or to an H5MD file of its own (a results file's task groups are H5MD
+// structures already, but MDAnalysis opens only an H5MD file whose root is the structure). Every input is
+// checked before anything is written; the output appears whole (written beside it, then renamed) or not at
+// all.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -34,20 +35,28 @@ bool is_results_file(hid_t root) {
 
 // One task's frames from a campaign results file.
 io::FrameBuffer task_frames(const std::string& path, const std::optional<std::int64_t>& task) {
-  io::read_results_header(path);  // a results format this gpiqa reads
+  const io::ResultsHeader header = io::read_results_header(path);  // a results format this gpiqa reads
   if (!task) throw InputError(path, "is a campaign results file: name the trajectory with --task ID");
   const std::vector<io::TaskRow> rows = io::read_results_rows(path);
-  const auto row = std::find_if(rows.begin(), rows.end(), [&](const io::TaskRow& r) { return r.task_id == *task; });
+  const auto row =
+      std::find_if(rows.begin(), rows.end(), [&](const io::TaskRow& r) { return r.task_id == *task; });
   if (row == rows.end())
-    throw InputError(path, rows.empty() ? fmt::format("has no task {} (it has no tasks)", *task)
-                                        : fmt::format("has no task {} (task ids 0 to {})", *task, rows.size() - 1));
+    throw InputError(path, rows.empty()
+                               ? fmt::format("has no task {} (it has no tasks)", *task)
+                               : fmt::format("has no task {} (task ids 0 to {})", *task, rows.size() - 1));
+  if (header.shard_count > 1 && *task % header.shard_count != header.shard_index)
+    throw InputError(path,
+                     fmt::format("task {} belongs to shard {} of {}: export it from that shard's file or the "
+                                 "merged results file",
+                                 *task, *task % header.shard_count, header.shard_count));
   io::FrameBuffer frames = io::read_task_frames(path, *task);
   if (frames.size() == 0)
-    throw InputError(path, row->outcome.status == stability::Status::kPending
-                               ? fmt::format("task {} ({}) has no frames: it has not run yet", *task, row->label)
-                               : fmt::format("task {} ({}) has no frames: the campaign records frames only with "
-                                             "output.frames_every > 0",
-                                             *task, row->label));
+    throw InputError(path,
+                     row->outcome.status == stability::Status::kPending
+                         ? fmt::format("task {} ({}) has no frames: it has not run yet", *task, row->label)
+                         : fmt::format("task {} ({}) has no frames: the campaign records frames only with "
+                                       "output.frames_every > 0",
+                                       *task, row->label));
   return frames;
 }
 
@@ -59,10 +68,12 @@ io::FrameBuffer load_frames(const ExportOptions& o) {
   }
   if (o.task) throw InputError(o.file, "is not a campaign results file; --task applies to those only");
   if (!io::h5::exists(file.id(), "particles/all/position/value"))
-    throw InputError(o.file, "holds no trajectory (no /particles/all/position: neither a `gpiqa md --out` file "
-                             "nor a campaign results file)");
+    throw InputError(o.file,
+                     "holds no trajectory (no /particles/all/position: neither a `gpiqa md --out` file "
+                     "nor a campaign results file)");
   io::FrameBuffer frames = io::FrameBuffer::read(file.id());
-  if (frames.size() == 0) throw InputError(o.file, "has no frames (gpiqa md writes them with --frames-every N)");
+  if (frames.size() == 0)
+    throw InputError(o.file, "has no frames (gpiqa md writes them with --frames-every N)");
   return frames;
 }
 
@@ -113,8 +124,9 @@ void add_export(CLI::App& app) {
   sub->add_option("file", o->file, "A `gpiqa md --out` trajectory or a campaign results file")->required();
   sub->add_option("--task", o->task, "Task id whose frames to export (results files)");
   sub->add_option("--out", o->out, "Output file")->required();
-  sub->add_option("--format", o->format,
-                  "extxyz (ASE, OVITO: eV, Angstrom, ASE momenta) or h5md (an H5MD 1.1 file MDAnalysis opens)")
+  sub->add_option(
+         "--format", o->format,
+         "extxyz (ASE, OVITO: eV, Angstrom, ASE momenta) or h5md (an H5MD 1.1 file MDAnalysis opens)")
       ->check(CLI::IsMember({"extxyz", "h5md"}))
       ->capture_default_str();
   sub->add_flag("--overwrite", o->overwrite, "Replace an existing --out file");

@@ -11,7 +11,8 @@
 namespace gpiqa::io {
 namespace {
 
-// ASE's time unit, Angstrom sqrt(amu/eV), in fs (CODATA 2018: amu 1.66053906660e-27 kg, eV 1.602176634e-19 J).
+// ASE's time unit, Angstrom sqrt(amu/eV), in fs (CODATA 2018: amu 1.66053906660e-27 kg, eV 1.602176634e-19
+// J).
 constexpr double kFemtosecondPerAseTime = 10.180505710759414;
 constexpr double kElectronVoltPerKJPerMol = units::kElectronVoltPerHartree / units::kKJPerMolPerHartree;
 
@@ -39,14 +40,17 @@ void write_extxyz(std::ostream& out, const FrameBuffer& frames) {
     for (std::size_t a = 0; a < n; ++a) {
       const std::size_t i = 3 * (f * n + a);
       fmt::format_to(std::back_inserter(buf), "{:<2}", frames.elements[a]);
-      for (int k = 0; k < 3; ++k) fmt::format_to(std::back_inserter(buf), " {:15.10f}", frames.positions_angstrom[i + k]);
+      for (int k = 0; k < 3; ++k)
+        fmt::format_to(std::back_inserter(buf), " {:15.10f}", frames.positions_angstrom[i + k]);
       fmt::format_to(std::back_inserter(buf), " {:8}", mass_amu[a]);
       for (int k = 0; k < 3; ++k) {
         const double v_angstrom_per_fs = frames.velocities_angstrom_per_ps[i + k] / 1000.0;
-        fmt::format_to(std::back_inserter(buf), " {:15.10f}", mass_amu[a] * v_angstrom_per_fs * kFemtosecondPerAseTime);
+        fmt::format_to(std::back_inserter(buf), " {:15.10f}",
+                       mass_amu[a] * v_angstrom_per_fs * kFemtosecondPerAseTime);
       }
       for (int k = 0; k < 3; ++k)
-        fmt::format_to(std::back_inserter(buf), " {:15.10f}", frames.velocities_angstrom_per_ps[i + k] / 1000.0);
+        fmt::format_to(std::back_inserter(buf), " {:15.10f}",
+                       frames.velocities_angstrom_per_ps[i + k] / 1000.0);
       for (int k = 0; k < 3; ++k)
         fmt::format_to(std::back_inserter(buf), " {:15.10f}",
                        frames.forces_kj_per_mol_angstrom[i + k] * kElectronVoltPerKJPerMol);

@@ -1,6 +1,6 @@
-// gpiqa export as a user runs it, on the MMFF94 reference (no ../shared needed): a `gpiqa md --out` trajectory
-// and a campaign task's frames become extended XYZ with one frame per recorded frame, or an H5MD file of their
-// own equal to the source; every bad input is one line, a non-zero exit and no output file.
+// gpiqa export as a user runs it, on the MMFF94 reference (no ../shared needed): a `gpiqa md --out`
+// trajectory and a campaign task's frames become extended XYZ with one frame per recorded frame, or an H5MD
+// file of their own equal to the source; every bad input is one line, a non-zero exit and no output file.
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Sources {
-  std::string dir, trajectory, results, results_without_frames;
+  std::string dir, trajectory, results, results_without_frames, shard;
 };
 
 // One md trajectory (6 frames), a campaign with frames (2 tasks) and one without, made once.
@@ -27,9 +27,10 @@ const Sources& sources() {
     Sources m;
     m.dir = temp_dir("export");
     m.trajectory = m.dir + "/t.h5";
-    const ProcessResult md = run_gpiqa("md --reference O --temperature 300 --duration-ps 0.05 --seed 2 "
-                                       "--frames-every 20 --out " +
-                                       m.trajectory);
+    const ProcessResult md = run_gpiqa(
+        "md --reference O --temperature 300 --duration-ps 0.05 --seed 2 "
+        "--frames-every 20 --out " +
+        m.trajectory);
     EXPECT_EQ(md.exit_code, 0) << md.err;
     for (int frames_every : {25, 0}) {
       const std::string name = frames_every > 0 ? "framed" : "unframed";
@@ -42,6 +43,15 @@ const Sources& sources() {
     }
     m.results = m.dir + "/framed.h5";
     m.results_without_frames = m.dir + "/unframed.h5";
+    // shard 0 of 2 of a four-task campaign: tasks 1 and 3 are another shard's
+    m.shard = m.dir + "/shard.h5";
+    io::ResultsHeader header;
+    header.campaign_name = "sharded";
+    header.shard_index = 0;
+    header.shard_count = 2;
+    std::vector<io::TaskRow> rows(4);
+    for (int i = 0; i < 4; ++i) rows[i].task_id = i, rows[i].label = "t" + std::to_string(i);
+    io::create_results(m.shard, header, rows);
     return m;
   }();
   return s;
@@ -112,11 +122,14 @@ TEST(ExportCommand, BadInputIsOneLineAndWritesNothing) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"export " + s.dir + "/missing.h5 --out " + out, "does not exist"},
       {"export " + s.dir + "/text.h5 --out " + out, "is not an HDF5 file"},
-      {"export " + s.results + " --out " + out, "is a campaign results file: name the trajectory with --task ID"},
+      {"export " + s.results + " --out " + out,
+       "is a campaign results file: name the trajectory with --task ID"},
       {"export " + s.results + " --task 9 --out " + out, "has no task 9 (task ids 0 to 1)"},
       {"export " + s.results_without_frames + " --task 0 --out " + out,
        "task 0 (water/mmff/300K/seed1) has no frames"},
       {"export " + s.trajectory + " --task 0 --out " + out, "is not a campaign results file"},
+      {"export " + s.shard + " --task 3 --out " + out, "task 3 belongs to shard 1 of 2"},
+      {"export " + s.shard + " --task 2 --out " + out, "task 2 (t2) has no frames: it has not run yet"},
       {"export " + s.trajectory + " --out " + s.dir + "/existing.extxyz", "already exists (use --overwrite"},
       {"export " + s.trajectory + " --out " + s.trajectory + " --overwrite", "is the input file"},
       {"export " + s.trajectory + " --out " + s.dir + "/no/such/dir.extxyz", "directory does not exist"},

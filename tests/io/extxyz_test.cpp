@@ -60,11 +60,12 @@ TEST(Extxyz, CommentLineCarriesPropertiesEnergiesInEvAndUnits) {
   ASSERT_EQ(lines.size(), 10u);  // 2 x (count, comment, 3 atoms)
   EXPECT_EQ(lines[5], "3");
   const std::string& comment = lines[6];
-  EXPECT_EQ(comment.rfind("Properties=species:S:1:pos:R:3:masses:R:1:momenta:R:3:velo:R:3:forces:R:3 ", 0), 0u);
+  EXPECT_EQ(comment.rfind("Properties=species:S:1:pos:R:3:masses:R:1:momenta:R:3:velo:R:3:forces:R:3 ", 0),
+            0u);
   EXPECT_DOUBLE_EQ(value_after(comment, "energy"), (-76.25 + 0.01) * units::kElectronVoltPerHartree);
   EXPECT_DOUBLE_EQ(value_after(comment, "kinetic_energy"), 0.0035 * units::kElectronVoltPerHartree);
-  EXPECT_NEAR(value_after(comment, "total_energy"), ((-76.25 + 0.01) + 0.0035) * units::kElectronVoltPerHartree,
-              1e-9);
+  EXPECT_NEAR(value_after(comment, "total_energy"),
+              ((-76.25 + 0.01) + 0.0035) * units::kElectronVoltPerHartree, 1e-9);
   EXPECT_DOUBLE_EQ(value_after(comment, "conserved_energy"), -76.24 * units::kElectronVoltPerHartree);
   EXPECT_DOUBLE_EQ(value_after(comment, "temperature"), 311.5);
   EXPECT_DOUBLE_EQ(value_after(comment, "time"), 0.05);

@@ -109,7 +109,8 @@ void expect_h5md_structure(hid_t root, int frames) {
   const Attribute boundary = describe(box.id(), "boundary");
   EXPECT_EQ(boundary.type_class, H5T_STRING);
   EXPECT_FALSE(boundary.variable_length);
-  EXPECT_EQ(fixed_string_array_attribute(box.id(), "boundary"), (std::vector<std::string>{"none", "none", "none"}));
+  EXPECT_EQ(fixed_string_array_attribute(box.id(), "boundary"),
+            (std::vector<std::string>{"none", "none", "none"}));
   EXPECT_FALSE(h5::exists(box.id(), "edges")) << "no periodic cell for a molecule in the gas phase";
 
   EXPECT_EQ(h5::read_ints(root, "particles/all/species"), (std::vector<std::int64_t>{8, 1, 1}));
