@@ -13,7 +13,7 @@ build_pkgs=(cmake g++ make pkg-config libopenmpi-dev openmpi-bin libhdf5-dev lib
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev hdf5-tools pybind11-dev python3-pybind11 python3-dev
            python3-ase)
 analysis_pkgs=(python3 python3-numpy python3-h5py python3-pandas python3-matplotlib python3-scipy
-               python3-statsmodels python3-pytest)
+               python3-statsmodels python3-pytest python3-mdanalysis python3-ase)
 slurm_pkgs=(slurm-wlm)
 format_pkgs=(clang-format)
 

@@ -10,6 +10,7 @@
 #include <deque>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <thread>
 
@@ -54,22 +55,33 @@ json frames_to_json(const io::FrameBuffer& f) {
           {"time", f.time_ps},
           {"pos", f.positions_angstrom},
           {"vel", f.velocities_angstrom_per_ps},
+          {"force", f.forces_kj_per_mol_angstrom},
           {"epot", f.potential_hartree},
           {"ekin", f.kinetic_hartree},
           {"econs", f.conserved_hartree},
           {"T", f.temperature_K}};
 }
+// A number array from JSON, null (how a NaN or infinity was sent: forces a failed evaluation never produced,
+// an exploded geometry) read as NaN.
+std::vector<double> doubles_from_json(const json& j) {
+  std::vector<double> v;
+  v.reserve(j.size());
+  for (const json& x : j)
+    v.push_back(x.is_null() ? std::numeric_limits<double>::quiet_NaN() : x.get<double>());
+  return v;
+}
 io::FrameBuffer frames_from_json(const json& j) {
   io::FrameBuffer f;
   f.elements = j["elements"].get<std::vector<std::string>>();
   f.step = j["step"].get<std::vector<std::int64_t>>();
-  f.time_ps = j["time"].get<std::vector<double>>();
-  f.positions_angstrom = j["pos"].get<std::vector<double>>();
-  f.velocities_angstrom_per_ps = j["vel"].get<std::vector<double>>();
-  f.potential_hartree = j["epot"].get<std::vector<double>>();
-  f.kinetic_hartree = j["ekin"].get<std::vector<double>>();
-  f.conserved_hartree = j["econs"].get<std::vector<double>>();
-  f.temperature_K = j["T"].get<std::vector<double>>();
+  f.time_ps = doubles_from_json(j["time"]);
+  f.positions_angstrom = doubles_from_json(j["pos"]);
+  f.velocities_angstrom_per_ps = doubles_from_json(j["vel"]);
+  f.forces_kj_per_mol_angstrom = doubles_from_json(j["force"]);
+  f.potential_hartree = doubles_from_json(j["epot"]);
+  f.kinetic_hartree = doubles_from_json(j["ekin"]);
+  f.conserved_hartree = doubles_from_json(j["econs"]);
+  f.temperature_K = doubles_from_json(j["T"]);
   return f;
 }
 

@@ -17,5 +17,6 @@ void add_sample(CLI::App& app);
 void add_models(CLI::App& app);
 void add_embed(CLI::App& app);
 void add_probe(CLI::App& app);
+void add_export(CLI::App& app);
 
 }  // namespace gpiqa::cli

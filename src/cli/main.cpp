@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   gpiqa::cli::add_plan(app);
   gpiqa::cli::add_summary(app);
   gpiqa::cli::add_merge(app);
+  gpiqa::cli::add_export(app);
   gpiqa::cli::add_slurm(app);
   gpiqa::cli::add_train(app);
   gpiqa::cli::add_sample(app);

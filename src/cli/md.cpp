@@ -175,7 +175,7 @@ void run_md(const MdOptions& o) {
       frames = io::TrajectoryFile::open(o.out, potential.elements());
     } else {
       if (o.overwrite) std::filesystem::remove(o.out);
-      frames = io::TrajectoryFile::create(o.out, potential.elements(), "gpiqa md");
+      frames = io::TrajectoryFile::create(o.out, potential.elements());
     }
   }
 
@@ -237,7 +237,8 @@ void add_md(CLI::App& app) {
       "its minimum at the start is recorded");
   sub->add_option("--frames-every", o->frames_every, "Write a frame every N steps (0: none)")
       ->capture_default_str();
-  sub->add_option("--out", o->out, "Trajectory file (HDF5, H5MD-style)");
+  sub->add_option("--out", o->out,
+                  "Trajectory file (H5MD 1.1: MDAnalysis opens it; `gpiqa export` converts it)");
   sub->add_flag("--overwrite", o->overwrite, "Replace an existing --out file");
   sub->add_option("--checkpoint", o->checkpoint, "Save the dynamic state here (periodically and at the end)");
   sub->add_option("--checkpoint-every-s", o->checkpoint_every_s, "Seconds between checkpoints")

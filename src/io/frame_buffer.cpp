@@ -1,20 +1,20 @@
 #include "gpiqa/io/frame_buffer.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include "gpiqa/io/frame_writer.hpp"
-#include "gpiqa/util/units.hpp"
 
 namespace gpiqa::io {
 
 void FrameBuffer::append(std::int64_t s, double t, const md::Positions& r, const md::Positions& v,
-                         double epot, double ekin, double econs, double T) {
+                         const md::Positions& f, double epot, double ekin, double econs, double T) {
   step.push_back(s);
   time_ps.push_back(t);
-  const double v_unit = units::kAngstromPerBohr * 1000.0 * units::kAtomicTimePerFemtosecond;
-  for (Eigen::Index a = 0; a < r.cols(); ++a)
-    for (int k = 0; k < 3; ++k) {
-      positions_angstrom.push_back(r(k, a) * units::kAngstromPerBohr);
-      velocities_angstrom_per_ps.push_back(v(k, a) * v_unit);
-    }
+  const auto atoms = static_cast<Eigen::Index>(elements.size());
+  append_rows(r, kFileAngstromPerBohr, atoms, positions_angstrom);
+  append_rows(v, kFileAngstromPerPsPerAtomicVelocity, atoms, velocities_angstrom_per_ps);
+  append_rows(f, kFileKJPerMolAngstromPerAtomicForce, atoms, forces_kj_per_mol_angstrom);
   potential_hartree.push_back(epot);
   kinetic_hartree.push_back(ekin);
   conserved_hartree.push_back(econs);
@@ -24,10 +24,15 @@ void FrameBuffer::append(std::int64_t s, double t, const md::Positions& r, const
 void FrameBuffer::keep_through(std::int64_t last) {
   std::size_t keep = 0;
   while (keep < step.size() && step[keep] <= last) ++keep;
+  truncate(keep);
+}
+
+void FrameBuffer::truncate(std::size_t keep) {
   const std::size_t n3 = 3 * elements.size();
   step.resize(keep), time_ps.resize(keep), potential_hartree.resize(keep), kinetic_hartree.resize(keep);
   conserved_hartree.resize(keep), temperature_K.resize(keep);
   positions_angstrom.resize(keep * n3), velocities_angstrom_per_ps.resize(keep * n3);
+  forces_kj_per_mol_angstrom.resize(keep * n3);
 }
 
 void FrameBuffer::write(hid_t group) const {
@@ -35,8 +40,8 @@ void FrameBuffer::write(hid_t group) const {
   const std::size_t n3 = 3 * elements.size();
   for (std::size_t f = 0; f < size(); ++f)
     w.write_row(step[f], time_ps[f], positions_angstrom.data() + f * n3,
-                velocities_angstrom_per_ps.data() + f * n3, potential_hartree[f], kinetic_hartree[f],
-                conserved_hartree[f], temperature_K[f]);
+                velocities_angstrom_per_ps.data() + f * n3, forces_kj_per_mol_angstrom.data() + f * n3,
+                potential_hartree[f], kinetic_hartree[f], conserved_hartree[f], temperature_K[f]);
 }
 
 FrameBuffer FrameBuffer::read(hid_t g) {
@@ -54,10 +59,24 @@ FrameBuffer FrameBuffer::read(hid_t g) {
   b.time_ps = h5::read_doubles(g, "particles/all/position/time");
   b.positions_angstrom = h5::read_doubles(g, "particles/all/position/value");
   b.velocities_angstrom_per_ps = h5::read_doubles(g, "particles/all/velocity/value");
+  if (h5::exists(g, "particles/all/force/value"))
+    b.forces_kj_per_mol_angstrom = h5::read_doubles(g, "particles/all/force/value");
+  else
+    b.forces_kj_per_mol_angstrom.assign(b.positions_angstrom.size(),
+                                        std::numeric_limits<double>::quiet_NaN());
   b.potential_hartree = h5::read_doubles(g, "observables/potential_energy/value");
   b.kinetic_hartree = h5::read_doubles(g, "observables/kinetic_energy/value");
   b.conserved_hartree = h5::read_doubles(g, "observables/conserved_energy/value");
   b.temperature_K = h5::read_doubles(g, "observables/temperature/value");
+  // A file whose writer was killed mid-frame: keep the frames every element has.
+  const std::size_t n3 = 3 * b.elements.size();
+  std::size_t complete =
+      std::min({b.step.size(), b.time_ps.size(), b.potential_hartree.size(), b.kinetic_hartree.size(),
+                b.conserved_hartree.size(), b.temperature_K.size()});
+  if (n3 > 0)
+    complete = std::min({complete, b.positions_angstrom.size() / n3, b.velocities_angstrom_per_ps.size() / n3,
+                         b.forces_kj_per_mol_angstrom.size() / n3});
+  b.truncate(complete);
   return b;
 }
 

@@ -1,5 +1,6 @@
 #include "gpiqa/io/hdf5.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 
@@ -148,6 +149,50 @@ void set_attribute(hid_t obj, const std::string& name, std::int64_t value) {
   H5Awrite(attr.id(), H5T_NATIVE_INT64, &value);
 }
 
+void set_attribute(hid_t obj, const std::string& name, const std::vector<std::int64_t>& values) {
+  replace_attribute(obj, name);
+  const hsize_t n = values.size();
+  Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  Handle attr(check(H5Acreate2(obj, name.c_str(), H5T_NATIVE_INT64, space.id(), H5P_DEFAULT, H5P_DEFAULT),
+                    obj, "cannot write attribute " + name),
+              H5Aclose);
+  if (H5Awrite(attr.id(), H5T_NATIVE_INT64, values.data()) < 0) fail(obj, "cannot write attribute " + name);
+}
+
+namespace {
+// Fixed-length, null-padded ASCII strings as wide as the longest value; `scalar` for one value.
+void write_fixed_strings_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& values,
+                                   bool scalar) {
+  replace_attribute(obj, name);
+  std::size_t width = 1;
+  for (const std::string& v : values) width = std::max(width, v.size());
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(type.id(), width);
+  H5Tset_strpad(type.id(), H5T_STR_NULLPAD);
+  H5Tset_cset(type.id(), H5T_CSET_ASCII);
+  const hsize_t n = values.size();
+  Handle space(scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr), H5Sclose);
+  std::string buffer(values.size() * width, '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) buffer.replace(i * width, values[i].size(), values[i]);
+  Handle attr(check(H5Acreate2(obj, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), obj,
+                    "cannot write attribute " + name),
+              H5Aclose);
+  if (H5Awrite(attr.id(), type.id(), buffer.data()) < 0) fail(obj, "cannot write attribute " + name);
+}
+}  // namespace
+
+void set_fixed_string_attribute(hid_t obj, const std::string& name, const std::string& value) {
+  write_fixed_strings_attribute(obj, name, {value}, true);
+}
+
+void set_fixed_string_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
+  write_fixed_strings_attribute(obj, name, values, false);
+}
+
+void delete_attribute(hid_t obj, const std::string& name) {
+  replace_attribute(obj, name);
+}
+
 std::string string_attribute(hid_t obj, const std::string& name) {
   if (!has_attribute(obj, name)) fail(obj, "missing attribute '" + name + "'");
   Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose);
@@ -161,10 +206,8 @@ std::string string_attribute(hid_t obj, const std::string& name) {
     H5free_memory(p);
     return s;
   }
-  const std::size_t size = H5Tget_size(ftype.id());
-  std::string s(size, '\0');
-  Handle type = string_type(size);
-  H5Aread(attr.id(), type.id(), s.data());
+  std::string s(H5Tget_size(ftype.id()), '\0');  // read with its own type: ASCII or UTF-8 as written
+  if (H5Aread(attr.id(), ftype.id(), s.data()) < 0) fail(obj, "cannot read attribute " + name);
   while (!s.empty() && s.back() == '\0') s.pop_back();
   return s;
 }

@@ -11,15 +11,9 @@ TrajectoryFile::~TrajectoryFile() {
 }
 
 std::unique_ptr<TrajectoryFile> TrajectoryFile::create(const std::string& path,
-                                                       const std::vector<std::string>& elements,
-                                                       const std::string& creator) {
-  h5::Handle file = h5::open_file(path, h5::Mode::kCreateNew);
-  {
-    h5::Handle h5md = h5::group(file.id(), "h5md", true);
-    h5::set_attribute(h5md.id(), "version", std::string("1.1"));
-    h5::set_attribute(h5md.id(), "creator", creator);
-  }
-  return std::unique_ptr<TrajectoryFile>(new TrajectoryFile(std::move(file), elements));
+                                                       const std::vector<std::string>& elements) {
+  return std::unique_ptr<TrajectoryFile>(
+      new TrajectoryFile(h5::open_file(path, h5::Mode::kCreateNew), elements));
 }
 
 std::unique_ptr<TrajectoryFile> TrajectoryFile::open(const std::string& path,
@@ -29,8 +23,8 @@ std::unique_ptr<TrajectoryFile> TrajectoryFile::open(const std::string& path,
 }
 
 void TrajectoryFile::append(std::int64_t step, double time_ps, const md::Positions& r, const md::Positions& v,
-                            double epot, double ekin, double econs, double T) {
-  writer_->write(step, time_ps, r, v, epot, ekin, econs, T);
+                            const md::Positions& f, double epot, double ekin, double econs, double T) {
+  writer_->write(step, time_ps, r, v, f, epot, ekin, econs, T);
 }
 
 void TrajectoryFile::flush() {

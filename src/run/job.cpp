@@ -147,8 +147,8 @@ void TrajectoryJob::resume(io::Checkpoint checkpoint) {
 void TrajectoryJob::append_frame() {
   const Trajectory& t = *trajectory_;
   const MdState& s = t.state();
-  frames_->append(s.step, t.time_ps(), s.positions, s.velocities, s.potential_hartree, md::kinetic_energy(s),
-                  t.conserved_hartree(), t.temperature_K());
+  frames_->append(s.step, t.time_ps(), s.positions, s.velocities, s.forces, s.potential_hartree,
+                  md::kinetic_energy(s), t.conserved_hartree(), t.temperature_K());
 }
 
 void TrajectoryJob::save() {

@@ -57,8 +57,11 @@ TEST(MdCommand, FramesFollowTheH5mdLayoutWithUnits) {
   EXPECT_EQ(io::h5::read_ints(f.id(), "particles/all/position/step").back(), 200);
   for (const char* obs : {"potential_energy", "kinetic_energy", "conserved_energy", "temperature"})
     EXPECT_EQ(io::h5::read_doubles(f.id(), std::string("observables/") + obs + "/value").size(), 11u) << obs;
+  io::h5::read_doubles(f.id(), "particles/all/force/value", &dims);
+  EXPECT_EQ(dims, (std::vector<hsize_t>{11, 4, 3}));
   io::h5::Handle v = io::h5::Handle(H5Dopen2(f.id(), "particles/all/position/value", H5P_DEFAULT), H5Dclose);
-  EXPECT_EQ(io::h5::string_attribute(v.id(), "unit"), "angstrom");
+  EXPECT_EQ(io::h5::string_attribute(v.id(), "unit"), "Angstrom");
+  EXPECT_TRUE(io::h5::exists(f.id(), "h5md/creator") && io::h5::exists(f.id(), "particles/all/box"));
 }
 
 // Runs `args` in the background, sends `sig` after `delay`, waits for it; returns the exit status.

@@ -10,6 +10,7 @@
 
 #include "gpiqa/io/frame_buffer.hpp"
 #include "gpiqa/util/error.hpp"
+#include "gpiqa/util/units.hpp"
 #include "support/analytic_potentials.hpp"
 #include "support/test_data.hpp"
 
@@ -83,7 +84,35 @@ TEST(TrajectoryJob, StoppedAndResumedFromItsCheckpointEqualsAStraightRun) {
   EXPECT_EQ(b.outcome.start_temperature_K, a.outcome.start_temperature_K);
   EXPECT_EQ(resumed_frames.step, straight_frames.step);
   EXPECT_EQ(resumed_frames.positions_angstrom, straight_frames.positions_angstrom);
+  EXPECT_EQ(resumed_frames.forces_kj_per_mol_angstrom, straight_frames.forces_kj_per_mol_angstrom);
   EXPECT_EQ(resumed_frames.temperature_K, straight_frames.temperature_K);
+}
+
+// A frame's forces are the potential's forces at that frame's positions (not those of a step before), and its
+// potential energy the energy there: what MDAnalysis and ASE users read from the exported frames.
+TEST(TrajectoryJob, FrameForcesAndEnergyBelongToTheFramePositions) {
+  auto potential = water_springs();
+  JobSettings settings;
+  settings.frames_every = 13;
+  TrajectoryJob job(potential, langevin_spec(), settings);
+  job.start(water_start());
+  io::FrameBuffer frames;
+  frames.elements = potential.elements();
+  job.run(&frames);
+  ASSERT_GT(frames.size(), 10u);
+  for (std::size_t f = 0; f < frames.size(); f += 5) {
+    Positions r(3, 3), forces;
+    for (int a = 0; a < 3; ++a)
+      for (int k = 0; k < 3; ++k)
+        r(k, a) = frames.positions_angstrom[9 * f + 3 * a + k] * units::kBohrPerAngstrom;
+    const double energy = potential.compute(r, &forces, nullptr, nullptr);
+    EXPECT_NEAR(frames.potential_hartree[f], energy, 1e-12) << "frame " << f;
+    for (int a = 0; a < 3; ++a)
+      for (int k = 0; k < 3; ++k)
+        EXPECT_NEAR(frames.forces_kj_per_mol_angstrom[9 * f + 3 * a + k],
+                    forces(k, a) * units::kKJPerMolPerHartree / units::kAngstromPerBohr, 1e-9)
+            << "frame " << f << " atom " << a;
+  }
 }
 
 // Springs that push atoms apart: the molecule dissociates (a bond stretched past 0.5 A), between frame steps.

@@ -40,6 +40,14 @@ void flush(hid_t obj);
 void set_attribute(hid_t obj, const std::string& name, const std::string& value);
 void set_attribute(hid_t obj, const std::string& name, double value);
 void set_attribute(hid_t obj, const std::string& name, std::int64_t value);
+/// A rank-1 integer attribute (H5MD's `version: Integer[2]`).
+void set_attribute(hid_t obj, const std::string& name, const std::vector<std::int64_t>& values);
+/// Fixed-length ASCII string attributes, scalar or rank 1 (H5MD's metadata and `box/boundary` are of that
+/// type).
+void set_fixed_string_attribute(hid_t obj, const std::string& name, const std::string& value);
+void set_fixed_string_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& values);
+void delete_attribute(hid_t obj, const std::string& name);
+/// Reads a scalar string attribute, variable- or fixed-length.
 std::string string_attribute(hid_t obj, const std::string& name);
 double double_attribute(hid_t obj, const std::string& name);
 std::int64_t int_attribute(hid_t obj, const std::string& name);

@@ -1,6 +1,7 @@
 #pragma once
-// A trajectory file of its own (`gpiqa md --out`): an HDF5 file with the H5MD header group
-// (/h5md: version 1.1, creator) and the frames of FrameWriter below its root, streamed frame by frame.
+// A trajectory file of its own (`gpiqa md --out`): an HDF5 file whose root is the H5MD 1.1 structure of
+// FrameWriter (metadata, particles, observables), streamed frame by frame. MDAnalysis and other H5MD readers
+// open it as it is.
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,18 +14,18 @@ namespace gpiqa::io {
 
 class TrajectoryFile : public FrameSink {
  public:
-  /// Creates `path` (InputError if it exists) for frames of `elements`, written by `creator`.
+  /// Creates `path` (InputError if it exists) for frames of `elements`.
   static std::unique_ptr<TrajectoryFile> create(const std::string& path,
-                                                const std::vector<std::string>& elements,
-                                                const std::string& creator);
+                                                const std::vector<std::string>& elements);
   /// Opens an existing trajectory file to continue it.
   static std::unique_ptr<TrajectoryFile> open(const std::string& path,
                                               const std::vector<std::string>& elements);
   ~TrajectoryFile() override;
 
   void append(std::int64_t step, double time_ps, const md::Positions& positions_bohr,
-              const md::Positions& velocities_atomic, double potential_hartree, double kinetic_hartree,
-              double conserved_hartree, double temperature_K) override;
+              const md::Positions& velocities_atomic, const md::Positions& forces_hartree_per_bohr,
+              double potential_hartree, double kinetic_hartree, double conserved_hartree,
+              double temperature_K) override;
   void keep_through(std::int64_t step) override { writer_->keep_through(step); }
   void flush() override;
 

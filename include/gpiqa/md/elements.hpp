@@ -7,6 +7,8 @@ namespace gpiqa::md {
 
 /// Atomic mass in Dalton; throws InputError for an element gpiqa does not know.
 double atomic_mass_dalton(const std::string& element);
+/// Atomic number (proton count); throws InputError for an unknown element.
+int atomic_number(const std::string& element);
 /// Covalent radius in Angstrom; throws InputError for an unknown element.
 double covalent_radius_angstrom(const std::string& element);
 
