@@ -232,7 +232,7 @@ def test_start_settings_read_the_campaign_start():
     here = os.path.join(os.path.dirname(ANALYSIS), "campaigns")
     assert start_settings(open(os.path.join(here, "quickstart.yaml")).read()) == {"displace_angstrom": 0.1}
     assert start_settings(open(os.path.join(here, "mean-function-study.yaml")).read()) == {
-        "displace_angstrom": 0.25, "displace_mode": "sphere"}
+        "displace_mode": "sphere", "energy_above_minimum_kcal_mol": [20.0, 60.0, 100.0]}
     block = "name: x\nstart:\n  energy_above_minimum_kcal_mol:   # a sweep\n    - 5\n    - 20\nstability: {}\n"
     assert start_settings(block) == {"energy_above_minimum_kcal_mol": [5.0, 20.0]}
     assert start_settings("start: {frames: 'a #1.xyz', displace_angstrom: 0.1}  # start: {x: 1}\n") == {

@@ -63,7 +63,8 @@ LocalPosition local_position(const Alf& alf, int B, const Eigen::VectorXd& f) {
 
 void add_chain(const LocalPosition& atom, const Vec3& dq_dp, Eigen::MatrixXd& jacobian, int row) {
   for (int k = 0; k < atom.count; ++k)
-    jacobian(row, atom.feature[static_cast<std::size_t>(k)]) += dq_dp.dot(atom.d[static_cast<std::size_t>(k)]);
+    jacobian(row, atom.feature[static_cast<std::size_t>(k)]) +=
+        dq_dp.dot(atom.d[static_cast<std::size_t>(k)]);
 }
 
 }  // namespace
@@ -73,7 +74,8 @@ BondedMean::BondedMean(const Alf& alf, int n, const std::vector<std::pair<int, i
     : alf_(alf), atoms_(n), offset_(std::move(offset)), scale_(std::move(scale)) {
   std::vector<std::set<int>> neighbours(static_cast<std::size_t>(n));
   for (const auto& [i, j] : bonds) {
-    if (i < 0 || j < 0 || i >= n || j >= n || i == j) throw std::invalid_argument("bond outside the molecule");
+    if (i < 0 || j < 0 || i >= n || j >= n || i == j)
+      throw std::invalid_argument("bond outside the molecule");
     neighbours[static_cast<std::size_t>(i)].insert(j);
     neighbours[static_cast<std::size_t>(j)].insert(i);
   }
@@ -89,7 +91,8 @@ BondedMean::BondedMean(const Alf& alf, int n, const std::vector<std::pair<int, i
 
 Eigen::VectorXd BondedMean::coordinates(const Eigen::Ref<const Eigen::VectorXd>& x,
                                         Eigen::MatrixXd* jacobian) const {
-  const Eigen::VectorXd f = offset_.size() ? Eigen::VectorXd(offset_ + scale_.cwiseProduct(x)) : Eigen::VectorXd(x);
+  const Eigen::VectorXd f =
+      offset_.size() ? Eigen::VectorXd(offset_ + scale_.cwiseProduct(x)) : Eigen::VectorXd(x);
   std::vector<LocalPosition> local(static_cast<std::size_t>(atoms_));
   std::vector<bool> made(static_cast<std::size_t>(atoms_), false);
   auto at = [&](int B) -> const LocalPosition& {

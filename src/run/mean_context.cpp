@@ -60,11 +60,12 @@ model::MeanContext mean_context(const model::MeanSpec& spec, const model::Molecu
   }
   if (molecule.empty() && xyz.empty()) molecule = build_json_molecule(models_dir);
   if (molecule.empty() && xyz.empty())
-    throw InputError(where, spec.kind == model::MeanSpec::Kind::kMmffBonded
-                                ? "needs the molecule's MMFF94 reference: give mmff-bonded:FILE.mol (or "
-                                  "SMILES), or a model set whose BUILD.json names its molecule"
-                                : "needs the molecule's equilibrium geometry: give bonded+:FILE.xyz (or .mol), "
-                                  "or a model set whose BUILD.json names its molecule");
+    throw InputError(where,
+                     spec.kind == model::MeanSpec::Kind::kMmffBonded
+                         ? "needs the molecule's MMFF94 reference: give mmff-bonded:FILE.mol (or "
+                           "SMILES), or a model set whose BUILD.json names its molecule"
+                         : "needs the molecule's equilibrium geometry: give bonded+:FILE.xyz (or .mol), "
+                           "or a model set whose BUILD.json names its molecule");
   if (!xyz.empty()) {
     const io::XyzFrame frame = io::read_xyz(xyz).front();
     set.check_matches(frame.elements, xyz);

@@ -68,6 +68,33 @@ TEST(CampaignStarts, EveryModelOfATaskKeyStartsAtTheTargetEnergyFromTheSameGeome
   }
 }
 
+TEST(CampaignStarts, AListOfStartEnergiesIsAnAxisSharingEachSeedsDirection) {
+  const CampaignSpec spec = load_campaign(
+      write(test::temp_dir("starts-sweep"), yaml_with_start("{energy_above_minimum_kcal_mol: [6, 18], "
+                                                            "displace_mode: sphere}")));
+  const std::vector<Task> tasks = expand_tasks(spec, {1.0});
+  ASSERT_EQ(tasks.size(), 3u * 2 * 2 * 3);  // models x temperatures x start energies x seeds
+  EXPECT_EQ(tasks[3].label, "water/as-trained/300K/18kcal/seed1");
+  check_starts(spec, tasks);
+  TaskRunner runner(spec, "", 0, "here");
+  for (const Task& task : tasks) {
+    if (task.model != 2 || task.temperature != 0) continue;  // the reference at 300 K
+    const TaskRow row = runner.run(task, [] { return true; }).row;
+    const double target = task.start == 0 ? 6.0 : 18.0;
+    EXPECT_EQ(row.start_energy_target_kcal_mol, target) << task.label;
+    EXPECT_NEAR(row.outcome.start_energy_above_minimum_kcal_mol, target, 0.01 * target) << task.label;
+    EXPECT_EQ(trajectory_spec(spec, task).start_energy_above_minimum_kcal_mol, target);
+  }
+  // one seed, both energies: the same key (one direction, two scales)
+  EXPECT_EQ(tasks[0].key, tasks[3].key);
+  EXPECT_THROW(load_campaign(write(test::temp_dir("starts-dup"),
+                                   yaml_with_start("{energy_above_minimum_kcal_mol: [6, 6]}"))),
+               InputError);
+  EXPECT_THROW(load_campaign(write(test::temp_dir("starts-empty"),
+                                   yaml_with_start("{energy_above_minimum_kcal_mol: []}"))),
+               InputError);
+}
+
 TEST(CampaignStarts, SeedIStartsFromFrameI) {
   const std::string dir = test::temp_dir("starts-frames");
   const io::XyzFrame water = io::read_xyz(kRepo + "/molecules/water.xyz").front();

@@ -67,12 +67,15 @@ TEST_P(BondedMeanTest, ZeroGradientAtEquilibriumAndForcesMatchCentralDifferences
     for (int d = 0; d < 3; ++d) {
       Positions plus = p, minus = p;
       plus(d, a) += h, minus(d, a) -= h;
-      const double fd = -(v.compute(plus, nullptr, nullptr, nullptr) - v.compute(minus, nullptr, nullptr, nullptr)) / (2 * h);
+      const double fd =
+          -(v.compute(plus, nullptr, nullptr, nullptr) - v.compute(minus, nullptr, nullptr, nullptr)) /
+          (2 * h);
       EXPECT_NEAR(analytic(d, a), fd, 1e-6 * std::max(1.0, std::abs(fd))) << "atom " << a << " dim " << d;
       double ep = 0, em = 0;
       v.prior_mean(plus, ep, nullptr);
       v.prior_mean(minus, em, nullptr);
-      EXPECT_NEAR(prior_analytic(d, a), -(ep - em) / (2 * h), 1e-6 * std::max(1.0, std::abs(ep - em) / (2 * h)));
+      EXPECT_NEAR(prior_analytic(d, a), -(ep - em) / (2 * h),
+                  1e-6 * std::max(1.0, std::abs(ep - em) / (2 * h)));
     }
 }
 

@@ -109,15 +109,15 @@ TEST_P(CommittedSet, MmffBondedPriorIsRDKitsBondedTermsSharedEqually) {
   ASSERT_TRUE(c.cartesian_prior);
   reference::MmffReference full(reference::Molecule::load(reference::builtin_molfile(name)));
   for (const model::AtomModel& m : set.atoms()) {
-    const Eigen::VectorXd prior = model::cartesian_prior_at_training(m, *c.cartesian_prior) *
-                                  (m.scaling().y ? m.scaling().y_std : 1.0);
+    const Eigen::VectorXd prior =
+        model::cartesian_prior_at_training(m, *c.cartesian_prior) * (m.scaling().y ? m.scaling().y_std : 1.0);
     for (Eigen::Index i = 0; i < m.training_size(); i += 7) {
-      const model::Positions g = model::positions_from_features(m.alf(), m.training_x().row(i).transpose(),
-                                                                set.atom_count());
+      const model::Positions g =
+          model::positions_from_features(m.alf(), m.training_x().row(i).transpose(), set.atom_count());
       Eigen::VectorXd atomic;
       full.compute(g, nullptr, &atomic, nullptr);
-      EXPECT_NEAR(prior(i) * units::kKcalPerMolPerHartree, atomic(m.alf().central) * units::kKcalPerMolPerHartree,
-                  1e-9)
+      EXPECT_NEAR(prior(i) * units::kKcalPerMolPerHartree,
+                  atomic(m.alf().central) * units::kKcalPerMolPerHartree, 1e-9)
           << m.label() << " point " << i;
     }
   }
@@ -134,7 +134,8 @@ TEST(MmffBonded, SharesSumToRDKitsOwnBondedForceField) {
   RDKit::MMFF::MMFFMolProperties props(copy);
   props.setMMFFVdWTerm(false);
   props.setMMFFEleTerm(false);
-  std::unique_ptr<ForceFields::ForceField> field(RDKit::MMFF::constructForceField(copy, &props, 100.0, -1, false));
+  std::unique_ptr<ForceFields::ForceField> field(
+      RDKit::MMFF::constructForceField(copy, &props, 100.0, -1, false));
   field->initialize();
   model::Positions p = mol.positions_bohr();
   for (int trial = 0; trial < 4; ++trial) {
@@ -172,7 +173,8 @@ TEST(MeanContext, MissingMoleculeIsOneClearError) {
   // a molecule with other atoms
   EXPECT_THROW(mean_context(model::MeanSpec::parse("mmff-bonded:N"), set, dir), InputError);
   // and the argument wins over BUILD.json
-  const model::MeanContext c = mean_context(model::MeanSpec::parse("bonded+:" + source_path("molecules/water.xyz")), set, "/x");
+  const model::MeanContext c =
+      mean_context(model::MeanSpec::parse("bonded+:" + source_path("molecules/water.xyz")), set, "/x");
   ASSERT_TRUE(c.equilibrium_bohr);
   EXPECT_EQ(c.bonds.size(), 2u);
 }

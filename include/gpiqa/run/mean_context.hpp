@@ -6,7 +6,8 @@
 //   1. the spec's own argument: bonded+:FILE (.xyz: geometry, bonds by covalent radii; .mol/.sdf: its
 //      coordinates and bond table), mmff-bonded:MOLECULE (a .mol/.sdf or SMILES);
 //   2. the caller's molecule (a campaign molecule's reference, else its geometry, for bonded+);
-//   3. the set's BUILD.json (gpiqa's default sets): the built-in molecule it names ("name"), else its "smiles".
+//   3. the set's BUILD.json (gpiqa's default sets): the built-in molecule it names ("name"), else its
+//   "smiles".
 // A SMILES is embedded and MMFF94-minimised (reference::Molecule), so its coordinates are the force field's
 // equilibrium. Every atom list is checked against the set's. Specs that need no context get an empty one.
 #include <string>
