@@ -79,7 +79,7 @@ TEST(CampaignStarts, AListOfStartEnergiesIsAnAxisSharingEachSeedsDirection) {
   TaskRunner runner(spec, "", 0, "here");
   for (const Task& task : tasks) {
     if (task.model != 2 || task.temperature != 0) continue;  // the reference at 300 K
-    const TaskRow row = runner.run(task, [] { return true; }).row;
+    const auto row = runner.run(task, [] { return true; }).row;
     const double target = task.start == 0 ? 6.0 : 18.0;
     EXPECT_EQ(row.start_energy_target_kcal_mol, target) << task.label;
     EXPECT_NEAR(row.outcome.start_energy_above_minimum_kcal_mol, target, 0.01 * target) << task.label;
