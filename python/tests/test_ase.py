@@ -132,7 +132,7 @@ def read_series(trajectory):
         position, velocity = f["particles/all/position"], f["particles/all/velocity"]
         units_seen = (position["value"].attrs["unit"], velocity["value"].attrs["unit"])
         units_seen = tuple(u.decode() if isinstance(u, bytes) else u for u in units_seen)
-        assert units_seen == ("angstrom", "angstrom/ps"), units_seen
+        assert units_seen == ("Angstrom", "Angstrom ps-1"), units_seen  # H5MD 1.1 units (io::FrameWriter)
         conserved = f["observables/conserved_energy"]
         return (position["value"][0], velocity["value"][0], conserved["time"][:], conserved["value"][:])
 
