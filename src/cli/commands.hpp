@@ -18,4 +18,7 @@ void add_models(CLI::App& app);
 void add_embed(CLI::App& app);
 void add_probe(CLI::App& app);
 
+/// `gpiqa summary FILE`'s table, on stdout (also after a `run` that found nothing to do).
+void print_summary(const std::string& path);
+
 }  // namespace gpiqa::cli

@@ -12,8 +12,9 @@ TrajectoryFile::~TrajectoryFile() {
 
 std::unique_ptr<TrajectoryFile> TrajectoryFile::create(const std::string& path,
                                                        const std::vector<std::string>& elements,
-                                                       const std::string& creator) {
+                                                       const std::string& creator, const Identity& identity) {
   h5::Handle file = h5::open_file(path, h5::Mode::kCreateNew);
+  for (const auto& [key, value] : identity) h5::set_attribute(file.id(), "identity." + key, value);
   {
     h5::Handle h5md = h5::group(file.id(), "h5md", true);
     h5::set_attribute(h5md.id(), "version", std::string("1.1"));

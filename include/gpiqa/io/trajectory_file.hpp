@@ -1,10 +1,13 @@
 #pragma once
 // A trajectory file of its own (`gpiqa md --out`): an HDF5 file with the H5MD header group
-// (/h5md: version 1.1, creator) and the frames of FrameWriter below its root, streamed frame by frame.
+// (/h5md: version 1.1, creator) and the frames of FrameWriter below its root, streamed frame by frame. The
+// root's attributes identity.<key> record the run (as a checkpoint's do), so that a restart continues only
+// its own trajectory (io/file_identity.hpp).
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "gpiqa/io/checkpoint.hpp"
 #include "gpiqa/io/frame_sink.hpp"
 #include "gpiqa/io/frame_writer.hpp"
 #include "gpiqa/io/hdf5.hpp"
@@ -13,10 +16,11 @@ namespace gpiqa::io {
 
 class TrajectoryFile : public FrameSink {
  public:
-  /// Creates `path` (InputError if it exists) for frames of `elements`, written by `creator`.
+  /// Creates `path` (InputError if it exists) for frames of `elements`, written by `creator` for the run
+  /// `identity`.
   static std::unique_ptr<TrajectoryFile> create(const std::string& path,
                                                 const std::vector<std::string>& elements,
-                                                const std::string& creator);
+                                                const std::string& creator, const Identity& identity = {});
   /// Opens an existing trajectory file to continue it.
   static std::unique_ptr<TrajectoryFile> open(const std::string& path,
                                               const std::vector<std::string>& elements);
