@@ -248,7 +248,8 @@ void ResultsJournal::append(const TaskRow& row, const FrameBuffer* frames) {
   if (fd_ < 0) throw InputError(path_, "journal not open");
   const std::int64_t n = frames ? static_cast<std::int64_t>(frames->size()) : 0;
   if (n > 0) {
-    const std::string file = (fs::path(frames_dir_) / ("frames-" + std::to_string(row.task_id) + ".h5")).string();
+    const std::string file =
+        (fs::path(frames_dir_) / ("frames-" + std::to_string(row.task_id) + ".h5")).string();
     const std::string tmp = file + ".tmp";
     std::error_code ec;
     fs::remove(tmp, ec);
@@ -381,7 +382,8 @@ std::vector<std::string> recover_results(const std::string& path) {
       } else if (!same_row(rows[i], want)) {
         missing.push_back(i);
         if (has_group) stray.push_back(want.task_id);
-      } else if (frame_count(f.id(), want.task_id) != (c->frames.count(want.task_id) ? c->frames.at(want.task_id) : 0)) {
+      } else if (frame_count(f.id(), want.task_id) !=
+                 (c->frames.count(want.task_id) ? c->frames.at(want.task_id) : 0)) {
         throw InputError(path, "the frames of task " + std::to_string(want.task_id) + " are incomplete");
       }
     }

@@ -34,17 +34,21 @@ std::string boot_id() {
   return first_line("/proc/sys/kernel/random/boot_id");
 }
 
-// Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat), 0 if unknown.
-long long process_start(long long pid) {
+// Field `number` (3: state, 22: start time in clock ticks since boot) of /proc/PID/stat; "" if unknown.
+std::string stat_field(long long pid, int number) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   const std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const auto close = stat.rfind(')');  // the command name may hold spaces and parentheses
-  if (close == std::string::npos) return 0;
+  if (close == std::string::npos) return "";
   std::istringstream fields(stat.substr(close + 1));
   std::string field;
-  for (int i = 3; i <= 22 && fields >> field; ++i)
-    if (i == 22) return std::atoll(field.c_str());
-  return 0;
+  for (int i = 3; i <= number && fields >> field; ++i)
+    if (i == number) return field;
+  return "";
+}
+
+long long process_start(long long pid) {
+  return std::atoll(stat_field(pid, 22).c_str());
 }
 
 std::string command_line() {
@@ -96,6 +100,8 @@ bool alive_here(const LockHolder& h) {
   if (!h.boot_id.empty() && !boot.empty() && h.boot_id != boot) return false;  // rebooted since
   if (h.pid <= 0) return false;
   if (kill(static_cast<pid_t>(h.pid), 0) != 0 && errno == ESRCH) return false;
+  const std::string state = stat_field(h.pid, 3);
+  if (state == "Z" || state == "X") return false;  // killed, not yet reaped (a container's init may never)
   if (h.process_start > 0) {
     const long long now = process_start(h.pid);
     if (now > 0 && now != h.process_start) return false;  // the pid was reused
@@ -121,7 +127,8 @@ FsLock try_lock(int fd) {
 
 // Whether `fd` is still the file named `path` (not removed or replaced meanwhile).
 bool names(int fd, const std::string& path) {
-  struct stat a {}, b {};
+  struct stat a {
+  }, b{};
   return fstat(fd, &a) == 0 && stat(path.c_str(), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
@@ -148,8 +155,8 @@ int write_private(const std::string& target, const std::string& path, const std:
   unlink(name.c_str());
   const int fd = open(name.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0644);
   if (fd < 0) fail(target, "cannot create the lock file " + path);
-  const bool written = write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
-                       fsync(fd) == 0;
+  const bool written =
+      write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) && fsync(fd) == 0;
   if (!written || try_lock(fd) == FsLock::kBusy) {
     const int e = errno;
     close(fd);
@@ -217,7 +224,8 @@ WriterLock::WriterLock(const std::string& target, const Options& options) : path
       fd = open(path_.c_str(), O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0644);
       if (fd >= 0) {
         try_lock(fd);
-        if (write(fd, content.data(), content.size()) != static_cast<ssize_t>(content.size()) || fsync(fd) != 0) {
+        if (write(fd, content.data(), content.size()) != static_cast<ssize_t>(content.size()) ||
+            fsync(fd) != 0) {
           const int e = errno;
           close(fd);
           unlink(path_.c_str());
@@ -250,7 +258,8 @@ WriterLock::WriterLock(const std::string& target, const Options& options) : path
                                       "); wait for it to end or stop it (lock file " + path_ + ")");
       throw LockedError(target, "is locked by a gpiqa on another host (" + describe(last) +
                                     "), which cannot be checked from here; if that run is gone, run again "
-                                    "with --break-lock (lock file " + path_ + ")");
+                                    "with --break-lock (lock file " +
+                                    path_ + ")");
     };
     if (state == FsLock::kBusy) {
       if ((here && !alive) || unreadable) {  // being taken over or written this moment: look again
@@ -308,7 +317,8 @@ WriterLock::~WriterLock() {
 
 void WriterLock::release() {
   if (fd_ < 0) return;
-  if (names(fd_, path_)) unlink(path_.c_str());  // before closing: nobody locks a file that still has the name
+  if (names(fd_, path_))
+    unlink(path_.c_str());  // before closing: nobody locks a file that still has the name
   close(fd_);
   fd_ = -1;
 }

@@ -10,8 +10,8 @@
 
 #include <chrono>
 #include <filesystem>
-#include <map>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <gtest/gtest.h>
@@ -76,9 +76,9 @@ TEST(WriterLock, ALockOfAProcessKilledWithSigkillIsTakenOverWithANote) {
     io::WriterLock lock(target, {});
     raise(SIGKILL);
   }
-  int status = 0;
-  waitpid(child, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status));
+  siginfo_t info{};
+  ASSERT_EQ(waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOWAIT), 0);  // dead, not reaped:
+  ASSERT_EQ(info.si_code, CLD_KILLED);  // a zombie, as a container whose init reaps nothing keeps it
   ASSERT_TRUE(fs::exists(io::lock_path(target))) << "a killed holder leaves its lock file";
   EXPECT_EQ(io::read_lock_holder(io::lock_path(target)).pid, child);
   std::ostringstream notes;
@@ -87,6 +87,7 @@ TEST(WriterLock, ALockOfAProcessKilledWithSigkillIsTakenOverWithANote) {
   EXPECT_NE(notes.str().find("took over the lock"), std::string::npos) << notes.str();
   EXPECT_NE(notes.str().find("pid " + std::to_string(child)), std::string::npos) << notes.str();
   EXPECT_EQ(io::read_lock_holder(io::lock_path(target)).pid, getpid());
+  waitpid(child, nullptr, 0);
 }
 
 // Where fcntl locks do not work, the file alone decides: a live process is the one named (same boot, same
@@ -184,8 +185,10 @@ TEST(WriterLock, ManyProcessesTakingOverOneStaleLockOneWins) {
     while (ended < 7 && std::chrono::steady_clock::now() < give_up) {
       int status = 0;
       const pid_t pid = waitpid(-1, &status, WNOHANG);
-      if (pid > 0 && waiting.count(pid)) collect(pid, status);
-      else usleep(1000);
+      if (pid > 0 && waiting.count(pid))
+        collect(pid, status);
+      else
+        usleep(1000);
     }
     close(done[1]);  // EOF: the holder lets go
     for (auto it = waiting.begin(); it != waiting.end();) {

@@ -1,8 +1,8 @@
 #pragma once
 // The journal of a campaign's results file: what makes a kill at any moment unable to lose or corrupt a
 // recorded task. HDF5 promises no crash consistency: a process killed inside a flush can leave a row half
-// written, or a group's metadata torn so that the file, or part of it, no longer reads. So every finished task
-// is first made durable here, and only then written into the HDF5 file:
+// written, or a group's metadata torn so that the file, or part of it, no longer reads. So every finished
+// task is first made durable here, and only then written into the HDF5 file:
 //   RESULTS.journal     append-only text, one JSON object per line, each line fsynced before the next step:
 //                         {"journal": "gpiqa-results", "version": 1, "header": {...}, "rows": [...]}
 //                             the first line: the results file's header and its whole table when the journal
@@ -30,7 +30,7 @@ class ResultsJournal {
  public:
   struct Contents {
     ResultsHeader header;
-    std::vector<TaskRow> rows;                     // the table: first line, then every row line applied
+    std::vector<TaskRow> rows;                    // the table: first line, then every row line applied
     std::map<std::int64_t, std::int64_t> frames;  // frame count of each journaled finished task
   };
 
@@ -63,9 +63,9 @@ class ResultsJournal {
 
 /// Run before a campaign reads its results file, under the writer lock: makes the file agree with its
 /// journal. Rows the journal holds that the file lacks, or holds partly, are written; a file HDF5 cannot
-/// read (or whose /tasks, or a recorded task's frames, cannot be read) is rebuilt from the journal, the damaged
-/// file kept as RESULTS.damaged. A journal whose results file is gone, or that belongs to another file, is
-/// removed. Returns one note per thing done (nothing done: none).
+/// read (or whose /tasks, or a recorded task's frames, cannot be read) is rebuilt from the journal, the
+/// damaged file kept as RESULTS.damaged. A journal whose results file is gone, or that belongs to another
+/// file, is removed. Returns one note per thing done (nothing done: none).
 std::vector<std::string> recover_results(const std::string& path);
 
 /// After the campaign's last task: fsyncs the results file and removes its journal.

@@ -15,12 +15,13 @@
 // Taking it:
 //   1. The lock file is written completely under a private name, fsynced, locked (an fcntl open-file-
 //      description lock, F_OFD_SETLK, held until the writer exits), and given its name by link(2), which is
-//      atomic also on NFS: when TARGET.lock appears it is whole and already locked, and of two writers only one
-//      link succeeds.
+//      atomic also on NFS: when TARGET.lock appears it is whole and already locked, and of two writers only
+//      one link succeeds.
 //   2. If TARGET.lock exists, the holder is alive when its fcntl lock is held (the kernel drops it when the
 //      process dies, even by SIGKILL), or, where the file system has no working fcntl locks, when it is on
 //      this host, the machine has not rebooted since (same boot_id), and /proc/PID exists with the same
-//      process_start. A live holder: refused (LockedError: one line naming host, pid, start and command).
+//      process_start and is no zombie. A live holder: refused (LockedError: one line naming host, pid, start
+//      and command).
 //   3. A holder on this host that is gone (killed, crashed, machine rebooted) is taken over with a note: the
 //      stale file is locked first, so that of two writers taking over at once only one succeeds, and is
 //      replaced (rename) by the new holder's file.
@@ -52,8 +53,8 @@ class LockedError : public InputError {
 class WriterLock {
  public:
   struct Options {
-    bool break_lock = false;   // take over a lock of another host (the user says that run is gone)
-    std::string command;       // recorded in the lock file, e.g. "gpiqa run campaign.yaml"
+    bool break_lock = false;        // take over a lock of another host (the user says that run is gone)
+    std::string command;            // recorded in the lock file, e.g. "gpiqa run campaign.yaml"
     std::ostream* notes = nullptr;  // where takeovers are noted ("gpiqa: note: ...")
   };
 
