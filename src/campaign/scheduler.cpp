@@ -151,6 +151,7 @@ class Coordinator {
         });
         --running_;
         finish(r);
+        record_finished();
         continue;
       }
       const bool workers_done =
@@ -204,6 +205,7 @@ class Coordinator {
         steps_ += msg["steps_this_run"].get<long long>();
       }
     }
+    record_finished();
     if (g_stop && !stop_sent_) {  // tell busy workers that did not get the signal themselves
       for (const auto& [rank, id] : active_) send(comm_, rank, kTagStopNow, "stop");
       stop_sent_ = true;
@@ -218,15 +220,24 @@ class Coordinator {
       return;
     }
     rows_[static_cast<std::size_t>(r.row.task_id)] = r.row;
-    std::map<std::int64_t, io::FrameBuffer> frames;
-    if (r.frames.size() > 0) frames[r.row.task_id] = r.frames;
-    const auto t0 = std::chrono::steady_clock::now();
-    writer_.record({r.row}, frames);
-    write_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::error_code ec;
-    fs::remove(checkpoint_path(checkpoint_dir_for(opt_.output), r.row.task_id), ec);
+    finished_rows_.push_back(r.row);
+    if (r.frames.size() > 0) finished_frames_[r.row.task_id] = r.frames;
     ++done_;
     ++counts_[r.row.outcome.status];
+  }
+
+  // Records the tasks finished since the last call in one write (one journal fsync for all: with many ranks
+  // and short tasks, results arrive together), then drops their checkpoints.
+  void record_finished() {
+    if (finished_rows_.empty()) return;
+    const auto t0 = std::chrono::steady_clock::now();
+    writer_.record(finished_rows_, finished_frames_);
+    write_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::error_code ec;
+    for (const io::TaskRow& row : finished_rows_)
+      fs::remove(checkpoint_path(checkpoint_dir_for(opt_.output), row.task_id), ec);
+    finished_rows_.clear();
+    finished_frames_.clear();
   }
 
   void report(bool final) {
@@ -265,6 +276,8 @@ class Coordinator {
   std::vector<io::TaskRow> rows_;
   TaskRunner runner_;
   io::ResultsWriter writer_;
+  std::vector<io::TaskRow> finished_rows_;  // finished, not yet recorded (record_finished)
+  std::map<std::int64_t, io::FrameBuffer> finished_frames_;
   std::deque<std::int64_t> queue_;
   std::map<int, std::int64_t> active_;
   std::map<int, bool> retired_;

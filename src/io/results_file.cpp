@@ -298,11 +298,8 @@ void ResultsWriter::record(const std::vector<TaskRow>& rows,
                            const std::map<std::int64_t, FrameBuffer>& frames) {
   Impl& w = *impl_;
   // 1. durable in the journal
-  for (const TaskRow& r : rows) {
-    const auto f = frames.find(r.task_id);
-    if (journal_) journal_->append(r, f == frames.end() ? nullptr : &f->second);
-    write_step();
-  }
+  if (journal_) journal_->append(rows, frames);
+  write_step();
   // 2. frames, 3. every column but the status, 4. the status, which commits the row
   for (const auto& [id, buffer] : frames) {
     if (buffer.size() == 0) continue;

@@ -244,24 +244,28 @@ void ResultsJournal::open_for_append() {
   if (ec) throw InputError(frames_dir_, "cannot create the journal's frames folder: " + ec.message());
 }
 
-void ResultsJournal::append(const TaskRow& row, const FrameBuffer* frames) {
+void ResultsJournal::append(const std::vector<TaskRow>& rows,
+                            const std::map<std::int64_t, FrameBuffer>& frames) {
   if (fd_ < 0) throw InputError(path_, "journal not open");
-  const std::int64_t n = frames ? static_cast<std::int64_t>(frames->size()) : 0;
-  if (n > 0) {
-    const std::string file =
-        (fs::path(frames_dir_) / ("frames-" + std::to_string(row.task_id) + ".h5")).string();
-    const std::string tmp = file + ".tmp";
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    {
-      h5::Handle f = h5::open_file(tmp, h5::Mode::kCreateNew);
-      frames->write(f.id());
+  std::string lines;
+  for (const TaskRow& row : rows) {
+    const auto f = frames.find(row.task_id);
+    const std::int64_t n = f == frames.end() ? 0 : static_cast<std::int64_t>(f->second.size());
+    if (n > 0) {
+      const std::string file =
+          (fs::path(frames_dir_) / ("frames-" + std::to_string(row.task_id) + ".h5")).string();
+      const std::string tmp = file + ".tmp";
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      {
+        h5::Handle h = h5::open_file(tmp, h5::Mode::kCreateNew);
+        f->second.write(h.id());
+      }
+      if (rename(tmp.c_str(), file.c_str()) != 0) fail(file, "cannot write the journal's frames");
     }
-    fsync_path(tmp);
-    if (rename(tmp.c_str(), file.c_str()) != 0) fail(file, "cannot write the journal's frames");
-    fsync_path(frames_dir_);
+    lines += line_of({{"row", row_json(row)}, {"frames", n}});
   }
-  write_all(fd_, line_of({{"row", row_json(row)}, {"frames", n}}), path_);
+  write_all(fd_, lines, path_);
   if (fdatasync(fd_) != 0) fail(path_, "cannot write the journal");
 }
 

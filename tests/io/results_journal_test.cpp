@@ -123,8 +123,7 @@ TEST(ResultsJournal, TheNextRunCompletesRowsTheJournalHasAndTheFileLacks) {
   {
     ResultsJournal journal(path);
     journal.begin(header(), pending_rows(3), {});
-    const FrameBuffer f = frames_of(3, 1.5);
-    journal.append(row, &f);
+    journal.append({row}, {{row.task_id, frames_of(3, 1.5)}});
   }
   // and a killed write left frames of task 0, whose row is still pending
   {

@@ -1,7 +1,8 @@
 #pragma once
 // Runs a campaign over MPI ranks (the only MPI code in gpiqa). Rank 0 coordinates: it keeps a dynamic work
 // queue ordered longest-expected-first, hands a task to each rank that asks, receives outcomes and frames as
-// messages and is the only writer of the results file, which it updates after every finished task. When the
+// messages and is the only writer of the results file, which it updates as tasks finish (several at once
+// when their results arrive together: one journal fsync for them all). When the
 // job is small (at most `coordinator_works_below` ranks) rank 0 runs trajectories too, servicing messages
 // between steps, so `mpirun -np 2` keeps both cores busy. Results do not depend on the number of ranks: every
 // task's random stream is keyed by the task itself.

@@ -10,8 +10,10 @@
 //                         {"row": {...}, "frames": N}   one per finished task (column name -> value; doubles
 //                             in shortest round-trip form, non-finite ones as "nan"/"inf"/"-inf"); N frames
 //   RESULTS.journal.d/  frames-<task_id>.h5: the frames of each journaled task (H5MD-style, as in the results
-//                       file), written whole under a temporary name, fsynced, then renamed: present means
-//                       complete.
+//                       file), written whole under a temporary name, then renamed: present means complete.
+//                       Not fsynced (one fsync per record, the row lines', costs some 6 ms on this machine's
+//                       disk; more would multiply it): a kill cannot lose them, a machine crash can, and then
+//                       the task whose frames are gone runs again, to the same result.
 // A line without its newline or that does not parse is a write the kill interrupted; it and anything after it
 // are ignored (and cut off before the next append). The journal ends when the campaign does: once every task
 // is recorded and the results file is fsynced, both are removed.
@@ -49,8 +51,9 @@ class ResultsJournal {
              const std::map<std::int64_t, std::int64_t>& frame_counts);
   /// Opens an existing journal for appending, cutting off an interrupted last line.
   void open_for_append();
-  /// Makes a finished task durable: its frames file (if any frames), then its row line, each fsynced.
-  void append(const TaskRow& row, const FrameBuffer* frames);
+  /// Makes finished tasks durable: their frames files (where they have frames), then their row lines, and
+  /// one fsync for them all (group commit: a coordinator that receives many results at once pays once).
+  void append(const std::vector<TaskRow>& rows, const std::map<std::int64_t, FrameBuffer>& frames);
   /// The journaled frames of `task_id` (nullopt if the journal has none for it).
   std::optional<FrameBuffer> frames(std::int64_t task_id) const;
   /// Removes the journal and its frames (after the results file is complete and fsynced).
