@@ -205,9 +205,11 @@ void run_md(const MdOptions& o) {
     if (!dir.empty() && !std::filesystem::is_directory(dir))
       throw InputError(*path, "directory does not exist");
   }
-  std::error_code ec;
+  std::error_code ec_out, ec_checkpoint;
   if (!o.out.empty() && !o.checkpoint.empty() &&
-      std::filesystem::weakly_canonical(o.out, ec) == std::filesystem::weakly_canonical(o.checkpoint, ec))
+      std::filesystem::weakly_canonical(o.out, ec_out) ==
+          std::filesystem::weakly_canonical(o.checkpoint, ec_checkpoint) &&
+      !ec_out && !ec_checkpoint)
     throw InputError(o.out, "is given as both --out and --checkpoint");
   const io::WriterLock::Options lock_options{o.break_lock, "", &std::cerr};
   io::WriterLock out_lock, checkpoint_lock;

@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "gpiqa/io/results_file.hpp"
+#include "gpiqa/io/results_journal.hpp"
 #include "gpiqa/io/writer_lock.hpp"
 #include "gpiqa/util/error.hpp"
 
@@ -82,6 +83,7 @@ void add_merge(CLI::App& app) {
       }
     }
     std::filesystem::rename(tmp, o->output);
+    io::ResultsJournal(o->output).remove();  // the journal of a file --force replaced is not this one's
     std::cout << fmt::format("merged {} shards: {} tasks, {} finished, {} pending -> {}\n", first.shard_count,
                              merged.size(), done.size(), pending, o->output);
     if (pending) std::cerr << "gpiqa: warning: " << pending << " tasks are still pending in the shards\n";

@@ -26,6 +26,7 @@ FileIdentity identify_file(const std::string& path) {
   H5Pset_file_locking(fapl.id(), false, true);
   const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.id());
   if (id < 0) {
+    f.kind = FileIdentity::Kind::kUnopenableHdf5;
     f.description = "an HDF5 file that cannot be opened";
     return f;
   }

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gpiqa/io/file_identity.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/text.hpp"
 
@@ -354,7 +355,15 @@ std::vector<std::string> recover_results(const std::string& path) {
     journal.remove();
     return {journal.path() + " cannot be read; ignored (a new journal begins)"};
   }
-  // Does the file read, and is it the journal's?
+  // Is it still a results file (not replaced, say by `md --out FILE --overwrite`), does it read, and is it
+  // the journal's? Only a file that is damaged, not one that is something else, is rebuilt.
+  const FileIdentity what = identify_file(path);
+  using Kind = FileIdentity::Kind;
+  if (what.kind == Kind::kTrajectory || what.kind == Kind::kCheckpoint || what.kind == Kind::kOtherHdf5) {
+    journal.remove();
+    return {journal.path() + " belongs to an earlier file than " + path + ", now " + what.description +
+            "; ignored"};
+  }
   ResultsHeader header;
   std::vector<TaskRow> rows;
   try {

@@ -168,6 +168,28 @@ TEST(ResultsJournal, AFileHdf5CannotReadIsRebuiltFromTheJournal) {
   EXPECT_TRUE(recover_results(path).empty()) << "the rebuilt file agrees with the journal";
 }
 
+// `gpiqa md --out FILE --overwrite` replaced the results file by a trajectory: not damage, nothing to
+// rebuild.
+TEST(ResultsJournal, AFileReplacedBySomethingElseIsLeftAndTheJournalDropped) {
+  const std::string path = new_results("journal-replaced", 2);
+  {
+    ResultsWriter writer(path, ResultsWriter::Journal::kOn);
+    writer.record({finished(pending_rows(2)[0], 1e-7)}, {});
+  }
+  fs::remove(path);
+  {
+    h5::Handle f = h5::open_file(path, h5::Mode::kCreateNew);
+    h5::group(f.id(), "h5md", true);
+  }
+  const auto before = fs::file_size(path);
+  const std::vector<std::string> notes = recover_results(path);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("now a trajectory file; ignored"), std::string::npos) << notes[0];
+  EXPECT_EQ(fs::file_size(path), before);
+  EXPECT_FALSE(fs::exists(path + ".damaged"));
+  EXPECT_FALSE(fs::exists(path + ".journal"));
+}
+
 TEST(ResultsJournal, AJournalWithoutItsFileIsDropped) {
   const std::string path = new_results("journal-orphan", 2);
   { ResultsWriter writer(path, ResultsWriter::Journal::kOn); }

@@ -10,7 +10,7 @@
 namespace gpiqa::io {
 
 struct FileIdentity {
-  enum class Kind { kMissing, kTrajectory, kCheckpoint, kResults, kOtherHdf5, kNotHdf5 };
+  enum class Kind { kMissing, kTrajectory, kCheckpoint, kResults, kOtherHdf5, kUnopenableHdf5, kNotHdf5 };
   Kind kind = Kind::kMissing;
   Identity identity;  // trajectory or checkpoint: the run's identity (empty: written before it was kept)
   std::string
