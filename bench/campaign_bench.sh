@@ -32,8 +32,8 @@ t2=$(seconds mpirun -n 2 "$gpiqa" run "$work/short.yaml" --output "$work/np2.h5"
 write_share=$(grep -o 'writing the results file .*' "$work/last.log")
 # the machine's own ceiling: the same work as two independent single-rank shards running side by side
 t0=$(date +%s.%N)
-mpirun --bind-to none -n 1 "$gpiqa" run "$work/short.yaml" --output "$work/pair.h5" --shard 0/2 >/dev/null 2>&1 &
-mpirun --bind-to none -n 1 "$gpiqa" run "$work/short.yaml" --output "$work/pair.h5" --shard 1/2 >/dev/null 2>&1
+mpirun --bind-to none -n 1 "$gpiqa" run "$work/short.yaml" --output "$work/pair-0.h5" --shard 0/2 >/dev/null 2>&1 &
+mpirun --bind-to none -n 1 "$gpiqa" run "$work/short.yaml" --output "$work/pair-1.h5" --shard 1/2 >/dev/null 2>&1
 wait
 tpair=$(echo "$(date +%s.%N) - $t0" | bc -l)
 printf 'short trajectories (240 tasks x 16000 steps): np=1 %.2f s, np=2 %.2f s -> parallel efficiency %.2f\n' \

@@ -55,7 +55,7 @@ class Reader {
   }
   double positive(const YAML::Node& n, const std::string& what) const {
     const double v = number(n, what);
-    if (!(v > 0)) fail(n, what + " must be positive");
+    if (!(v > 0)) fail(n, what + " must be positive, got " + util::trim(n.Scalar()));
     return v;
   }
   long long integer(const YAML::Node& n, const std::string& what) const {

@@ -20,6 +20,8 @@
 #include "gpiqa/campaign/task.hpp"
 #include "gpiqa/campaign/task_runner.hpp"
 #include "gpiqa/io/results_file.hpp"
+#include "gpiqa/io/results_journal.hpp"
+#include "gpiqa/io/writer_lock.hpp"
 #include "gpiqa/run/outcome_json.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/version.hpp"
@@ -127,7 +129,7 @@ class Coordinator {
         tasks_(std::move(tasks)),
         rows_(std::move(rows)),
         runner_(spec, checkpoint_dir_for(opt.output), 0, host_name()),
-        writer_(opt.output) {
+        writer_(opt.output, io::ResultsWriter::Journal::kOn) {
     MPI_Comm_size(comm_, &size_);
     std::vector<const Task*> todo;
     for (const Task& t : tasks_)
@@ -161,6 +163,7 @@ class Coordinator {
         });
         --running_;
         finish(r);
+        record_finished();
         continue;
       }
       const bool workers_done =
@@ -214,6 +217,7 @@ class Coordinator {
         steps_ += msg["steps_this_run"].get<long long>();
       }
     }
+    record_finished();
     if (g_stop && !stop_sent_) {  // tell busy workers that did not get the signal themselves
       for (const auto& [rank, id] : active_) send(comm_, rank, kTagStopNow, "stop");
       stop_sent_ = true;
@@ -228,15 +232,24 @@ class Coordinator {
       return;
     }
     rows_[static_cast<std::size_t>(r.row.task_id)] = r.row;
-    std::map<std::int64_t, io::FrameBuffer> frames;
-    if (r.frames.size() > 0) frames[r.row.task_id] = r.frames;
-    const auto t0 = std::chrono::steady_clock::now();
-    writer_.record({r.row}, frames);
-    write_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::error_code ec;
-    fs::remove(checkpoint_path(checkpoint_dir_for(opt_.output), r.row.task_id), ec);
+    finished_rows_.push_back(r.row);
+    if (r.frames.size() > 0) finished_frames_[r.row.task_id] = r.frames;
     ++done_;
     ++counts_[r.row.outcome.status];
+  }
+
+  // Records the tasks finished since the last call in one write (one journal fsync for all: with many ranks
+  // and short tasks, results arrive together), then drops their checkpoints.
+  void record_finished() {
+    if (finished_rows_.empty()) return;
+    const auto t0 = std::chrono::steady_clock::now();
+    writer_.record(finished_rows_, finished_frames_);
+    write_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::error_code ec;
+    for (const io::TaskRow& row : finished_rows_)
+      fs::remove(checkpoint_path(checkpoint_dir_for(opt_.output), row.task_id), ec);
+    finished_rows_.clear();
+    finished_frames_.clear();
   }
 
   void report(bool final) {
@@ -275,6 +288,8 @@ class Coordinator {
   std::vector<io::TaskRow> rows_;
   TaskRunner runner_;
   io::ResultsWriter writer_;
+  std::vector<io::TaskRow> finished_rows_;  // finished, not yet recorded (record_finished)
+  std::map<std::int64_t, io::FrameBuffer> finished_frames_;
   std::deque<std::int64_t> queue_;
   std::map<int, std::int64_t> active_;
   std::map<int, bool> retired_;
@@ -323,6 +338,9 @@ std::vector<io::TaskRow> prepare_results(const CampaignSpec& spec, const RunOpti
   std::vector<io::TaskRow> rows;
   for (const Task& t : tasks) rows.push_back(pending_row(spec, t));
   const std::string fingerprint = campaign_fingerprint(spec);
+  // what the last run's kill left half done, the journal completes (io/results_journal.hpp)
+  for (const std::string& note : io::recover_results(opt.output))
+    std::cerr << "gpiqa: note: " << note << "\n";
   if (fs::exists(opt.output)) {
     const io::ResultsHeader h = io::read_results_header(opt.output);
     if (h.campaign_fingerprint != fingerprint)
@@ -339,10 +357,6 @@ std::vector<io::TaskRow> prepare_results(const CampaignSpec& spec, const RunOpti
       throw InputError(opt.output, "has a different number of tasks than the campaign");
     return rows;
   }
-  std::error_code ec;
-  const fs::path dir = fs::path(opt.output).parent_path();
-  if (!dir.empty()) fs::create_directories(dir, ec);
-  if (ec) throw InputError(opt.output, "cannot create the results directory: " + ec.message());
   io::ResultsHeader h;
   h.campaign_name = spec.name;
   h.campaign_yaml = spec.text;
@@ -365,7 +379,7 @@ std::string shard_path(const std::string& output, int index, int count) {
       .string();
 }
 
-int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm) {
+int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm, RunReport* report) {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   std::signal(SIGTERM, on_signal);
@@ -373,23 +387,53 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm)
   std::vector<double> cost;
   for (const MoleculeEntry& m : spec.molecules) cost.push_back(m.cost_per_step);
   const std::vector<Task> costed = expand_tasks(spec, cost);
-  // Rank 0 checks the results file before any rank starts; the verdict is broadcast so that a refused
-  // campaign ends every rank cleanly.
+  // Rank 0 takes the writer lock and checks the results file before any rank starts; the verdict is
+  // broadcast so that a refused campaign (or one with nothing left to do) ends every rank cleanly.
+  enum Verdict : int { kRun = 0, kNothingToDo = 1, kRefused = 2, kLocked = 4 };
   std::vector<io::TaskRow> rows;
-  std::string error;
+  io::WriterLock lock;
+  std::exception_ptr error;
+  int verdict = kRun;
+  std::size_t recorded = 0;
   if (rank == 0) {
     try {
+      std::error_code ec;
+      const fs::path dir = fs::path(opt.output).parent_path();
+      if (!dir.empty()) fs::create_directories(dir, ec);
+      if (ec) throw InputError(opt.output, "cannot create the results directory: " + ec.message());
+      lock = io::WriterLock(opt.output, {opt.break_lock, "", &std::cerr});
       check_starts(spec, costed);
       rows = prepare_results(spec, opt, costed);
-    } catch (const InputError& e) {
-      error = e.what();
+      std::size_t mine = 0;
+      for (const io::TaskRow& r : rows)
+        if (r.task_id % opt.shard_count == opt.shard_index)
+          ++mine, recorded += r.outcome.status != stability::Status::kPending;
+      if (recorded == mine) verdict = kNothingToDo;
+      // checkpoints of tasks the journal completed (io/results_journal.hpp) are spent
+      for (const io::TaskRow& r : rows)
+        if (r.outcome.status != stability::Status::kPending)
+          fs::remove(checkpoint_path(checkpoint_dir_for(opt.output), r.task_id), ec);
+    } catch (const io::LockedError&) {
+      error = std::current_exception();
+      verdict = kLocked;
+    } catch (const std::exception&) {
+      error = std::current_exception();
+      verdict = kRefused;
     }
   }
-  int ok = error.empty() ? 1 : 0;
-  MPI_Bcast(&ok, 1, MPI_INT, 0, comm);
-  if (!ok) {
-    if (rank == 0) throw InputError(error);
-    return 2;
+  MPI_Bcast(&verdict, 1, MPI_INT, 0, comm);
+  if (verdict == kLocked || verdict == kRefused) {
+    if (rank == 0) std::rethrow_exception(error);
+    return verdict;
+  }
+  if (verdict == kNothingToDo) {
+    if (rank == 0) {
+      std::cerr << "gpiqa: all " << recorded << " tasks" << (opt.shard_count > 1 ? " of this shard" : "")
+                << " already recorded in " << opt.output << "; nothing to do\n";
+      io::retire_journal(opt.output);
+      if (report) report->nothing_to_do = true;
+    }
+    return 0;
   }
   // From here on the ranks depend on each other: a rank that fails (an unreadable checkpoint, a full disk)
   // must not leave the others waiting for its messages forever. It says why and aborts the job; what is
@@ -405,6 +449,7 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm)
     fs::create_directories(checkpoint_dir_for(opt.output));
     Coordinator c(spec, opt, comm, costed, rows);
     const int code = c.run();
+    if (code == 0) io::retire_journal(opt.output);  // every task recorded: the journal has done its work
     std::error_code ec;
     if (code == 0 && fs::is_empty(checkpoint_dir_for(opt.output), ec))
       fs::remove(checkpoint_dir_for(opt.output), ec);
@@ -413,6 +458,7 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm)
     if (size == 1) throw;
     std::cerr << "gpiqa: error: rank " << rank << ": " << e.what()
               << " (aborting the job; run it again to resume)" << std::endl;
+    lock.release();  // rank 0's, before the abort kills it
     MPI_Abort(comm, 2);
     return 2;
   }

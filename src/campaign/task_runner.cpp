@@ -80,7 +80,7 @@ std::pair<model::Potential*, double> TaskRunner::start_reference(std::size_t m) 
   auto it = start_references_.find(m);
   if (it == start_references_.end()) {
     run::LoadedPotential reference = run::load_potential(
-        run::PotentialSource{"", "file", entry.reference.empty() ? entry.smiles : entry.reference});
+        run::PotentialSource{"", "file", entry.reference.empty() ? entry.smiles : entry.reference, {}});
     const double minimum = run::equilibrium_energy(*reference.potential, start_positions(m));
     it = start_references_.emplace(m, std::make_pair(std::move(reference), minimum)).first;
   }

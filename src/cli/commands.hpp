@@ -19,4 +19,7 @@ void add_embed(CLI::App& app);
 void add_probe(CLI::App& app);
 void add_export(CLI::App& app);
 
+/// `gpiqa summary FILE`'s table, on stdout (also after a `run` that found nothing to do).
+void print_summary(const std::string& path);
+
 }  // namespace gpiqa::cli

@@ -1,7 +1,10 @@
 // gpiqa: stability harness for GP-IQA potentials. Errors are one line on stderr: "gpiqa: error: ...".
+// Exit codes: 0 success, 2 bad input or usage (also no command: the help, on stderr), 4 the output is locked
+// by another writer (io/writer_lock.hpp); `run` also 3 (interrupted), `md` 128+signal.
 #include <iostream>
 
 #include "commands.hpp"
+#include "gpiqa/io/writer_lock.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/version.hpp"
 
@@ -23,6 +26,10 @@ int main(int argc, char** argv) {
   gpiqa::cli::add_sample(app);
   gpiqa::cli::add_models(app);
   gpiqa::cli::add_embed(app);
+  if (argc == 1) {  // no command: what there is to do, as a usage error
+    std::cerr << app.help();
+    return 2;
+  }
   if (argc > 1 && argv[1][0] != '-') {  // name an unknown command instead of "a subcommand is required"
     bool known = false;
     std::string names;
@@ -46,6 +53,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::cerr << "gpiqa: error: " << e.what() << " (see gpiqa --help)\n";
     return e.get_exit_code() ? e.get_exit_code() : 2;
+  } catch (const gpiqa::io::LockedError& e) {
+    std::cerr << "gpiqa: error: " << e.what() << "\n";
+    return 4;
   } catch (const gpiqa::InputError& e) {
     std::cerr << "gpiqa: error: " << e.what() << "\n";
     return 2;

@@ -1,11 +1,14 @@
 // gpiqa md (--models DIR [--mean SPEC] --xyz FILE | --reference MOL_OR_SMILES [--xyz FILE]) --temperature K
 //          --duration-ps T [--timestep-fs 0.5] [--thermostat nhc|csvr|langevin|nve] [--seed S]
 //          [--displace D [--displace-mode gaussian|sphere]] [--frames-every N] [--out traj.h5]
-//          [--checkpoint state.h5]
+//          [--checkpoint state.h5] [--overwrite] [--break-lock]
 // gpiqa md --restart state.h5 [--duration-ps T] [any option above, which must agree with the checkpoint]
 // Runs one trajectory through run::TrajectoryJob (or continues a saved one, from the checkpoint alone, to the
 // new duration), shows progress on a terminal and prints the result record as one JSON object. Every input is
-// checked before anything is written.
+// checked before anything is written. --out and --checkpoint are written under their writer locks
+// (io/writer_lock.hpp), and only into a file that is this run's own (io/file_identity.hpp): its trajectory
+// (continued with --restart) or checkpoint, the same run by its identity; anything else only with
+// --overwrite.
 #include <csignal>
 #include <filesystem>
 #include <iostream>
@@ -16,7 +19,9 @@
 
 #include "commands.hpp"
 #include "gpiqa/io/checkpoint.hpp"
+#include "gpiqa/io/file_identity.hpp"
 #include "gpiqa/io/trajectory_file.hpp"
+#include "gpiqa/io/writer_lock.hpp"
 #include "gpiqa/run/job.hpp"
 #include "gpiqa/run/outcome_json.hpp"
 #include "gpiqa/util/error.hpp"
@@ -43,7 +48,7 @@ struct MdOptions : PotentialChoice {
   int chain_length = 3;
   long long frames_every = 0;
   std::uint64_t seed = 1;
-  bool overwrite = false;
+  bool overwrite = false, break_lock = false;
   stability::MonitorConfig monitors;
 };
 
@@ -99,6 +104,38 @@ void check_potential(const std::string& checkpoint, const io::Identity& saved, c
                                        ", not " + now.at(key));
 }
 
+// Refuses to write `path` (given as `flag`) unless it is missing, this run's own file of kind `own` (the same
+// run identity but for the duration), or --overwrite says to replace whatever it is. A fresh run's trajectory
+// is new: its own earlier trajectory is continued with --restart, not written over. True: `path` is this
+// run's own file, to be continued.
+bool claim_output(const std::string& path, const char* flag, io::FileIdentity::Kind own,
+                  const io::Identity& identity, bool may_continue, bool overwrite) {
+  const io::FileIdentity file = io::identify_file(path);
+  if (file.kind == io::FileIdentity::Kind::kMissing) return false;
+  if (file.kind == own && !file.identity.empty() &&
+      io::identity_difference(file.identity, identity).empty() && may_continue)
+    return true;
+  if (overwrite) return false;
+  const char* mine = own == io::FileIdentity::Kind::kCheckpoint ? "checkpoint" : "trajectory";
+  const std::string refuse =
+      std::string(": refusing to write into it (choose another ") + flag + ", or --overwrite to replace it)";
+  if (file.kind != own)
+    throw InputError(
+        path, std::string(flag) + " exists and is " + file.description + ", not this run's " + mine + refuse);
+  if (file.identity.empty())
+    throw InputError(path, std::string(flag) + " exists and is " + file.description +
+                               " that does not record its run (older gpiqa)" + refuse);
+  const std::string difference = io::identity_difference(file.identity, identity);
+  if (!difference.empty())
+    throw InputError(path, std::string(flag) + " exists and is the " + mine + " of another run (" +
+                               difference + ")" + refuse);
+  if (!may_continue)
+    throw InputError(path, std::string(flag) +
+                               " already exists: this run's trajectory (continue it with --restart, or "
+                               "--overwrite to start it anew)");
+  return false;  // not reached
+}
+
 void run_md(const MdOptions& o) {
   if (o.frames_every < 0) throw InputError("--frames-every", "must be >= 0");
   if (o.frames_every > 0 && o.out.empty())
@@ -149,7 +186,7 @@ void run_md(const MdOptions& o) {
     start.equilibrium_bohr = loaded.start_bohr(o.xyz);
     run::LoadedPotential start_reference;
     if (!o.start_reference.empty()) {
-      start_reference = run::load_potential(run::PotentialSource{"", "file", o.start_reference});
+      start_reference = run::load_potential(run::PotentialSource{"", "file", o.start_reference, {}});
       start_reference.check_atoms(potential.elements(), "--start-reference " + o.start_reference);
       start.reference = start_reference.potential.get();
     } else if (loaded.molecule) {
@@ -161,21 +198,39 @@ void run_md(const MdOptions& o) {
       throw InputError("--start-energy", e.what());
     }
   }
-  // outputs: decided before anything is written
-  if (!o.out.empty() && !restart && std::filesystem::exists(o.out) && !o.overwrite)
-    throw InputError(o.out, "already exists (use --overwrite, or --restart to continue it)");
-  if (!o.checkpoint.empty()) {
-    const auto dir = std::filesystem::path(o.checkpoint).parent_path();
+  // outputs: decided before anything is written, each under its writer lock
+  for (const std::string* path : {&o.out, &o.checkpoint}) {
+    if (path->empty()) continue;
+    const auto dir = std::filesystem::path(*path).parent_path();
     if (!dir.empty() && !std::filesystem::is_directory(dir))
-      throw InputError(o.checkpoint, "directory does not exist");
+      throw InputError(*path, "directory does not exist");
+  }
+  std::error_code ec_out, ec_checkpoint;
+  if (!o.out.empty() && !o.checkpoint.empty() &&
+      std::filesystem::weakly_canonical(o.out, ec_out) ==
+          std::filesystem::weakly_canonical(o.checkpoint, ec_checkpoint) &&
+      !ec_out && !ec_checkpoint)
+    throw InputError(o.out, "is given as both --out and --checkpoint");
+  const io::WriterLock::Options lock_options{o.break_lock, "", &std::cerr};
+  io::WriterLock out_lock, checkpoint_lock;
+  bool continue_out = false;
+  if (!o.out.empty()) {
+    out_lock = io::WriterLock(o.out, lock_options);
+    continue_out = claim_output(o.out, "--out", io::FileIdentity::Kind::kTrajectory, settings.identity,
+                                restart, o.overwrite);
+  }
+  if (!o.checkpoint.empty()) {
+    checkpoint_lock = io::WriterLock(o.checkpoint, lock_options);
+    claim_output(o.checkpoint, "--checkpoint", io::FileIdentity::Kind::kCheckpoint, settings.identity, true,
+                 o.overwrite);
   }
   std::unique_ptr<io::TrajectoryFile> frames;
   if (!o.out.empty()) {
-    if (restart && std::filesystem::exists(o.out)) {
+    if (continue_out) {
       frames = io::TrajectoryFile::open(o.out, potential.elements());
     } else {
-      if (o.overwrite) std::filesystem::remove(o.out);
-      frames = io::TrajectoryFile::create(o.out, potential.elements());
+      std::filesystem::remove(o.out);  // missing, or --overwrite
+      frames = io::TrajectoryFile::create(o.out, potential.elements(), settings.identity);
     }
   }
 
@@ -200,6 +255,8 @@ void run_md(const MdOptions& o) {
   if (g_stop_signal) {
     std::cerr << "gpiqa: interrupted at step " << result.outcome.steps
               << (o.checkpoint.empty() ? "" : "; continue with --restart " + o.checkpoint) << "\n";
+    out_lock.release();  // std::exit skips the destructors
+    checkpoint_lock.release();
     std::exit(128 + g_stop_signal);
   }
 }
@@ -239,7 +296,11 @@ void add_md(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--out", o->out,
                   "Trajectory file (H5MD 1.1: MDAnalysis opens it; `gpiqa export` converts it)");
-  sub->add_flag("--overwrite", o->overwrite, "Replace an existing --out file");
+  sub->add_flag("--overwrite", o->overwrite,
+                "Replace an existing --out or --checkpoint file that is not this run's own");
+  sub->add_flag(
+      "--break-lock", o->break_lock,
+      "Take over the lock of --out or --checkpoint held by a run on another host (when it is gone)");
   sub->add_option("--checkpoint", o->checkpoint, "Save the dynamic state here (periodically and at the end)");
   sub->add_option("--checkpoint-every-s", o->checkpoint_every_s, "Seconds between checkpoints")
       ->capture_default_str();

@@ -1,6 +1,7 @@
 // gpiqa merge SHARD... -o FILE: joins the shard files of one campaign (gpiqa run --shard I/N) into one
 // results file with the same table and trajectories as a single run. Every shard 0..N-1 must be given exactly
-// once, all made by the same campaign; FILE must not exist (unless --force).
+// once, all made by the same campaign; FILE must not exist (unless --force). The merge holds FILE's writer
+// lock (io/writer_lock.hpp) while it writes; the shards are only read.
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -9,6 +10,8 @@
 
 #include "commands.hpp"
 #include "gpiqa/io/results_file.hpp"
+#include "gpiqa/io/results_journal.hpp"
+#include "gpiqa/io/writer_lock.hpp"
 #include "gpiqa/util/error.hpp"
 
 namespace gpiqa::cli {
@@ -17,13 +20,15 @@ void add_merge(CLI::App& app) {
   struct Options {
     std::vector<std::string> shards;
     std::string output;
-    bool force = false;
+    bool force = false, break_lock = false;
   };
   auto o = std::make_shared<Options>();
   CLI::App* sub = app.add_subcommand("merge", "Join the shard files of a campaign into one results file");
   sub->add_option("shards", o->shards, "Shard files (all N of them)")->required();
   sub->add_option("-o,--output", o->output, "Merged results file")->required();
   sub->add_flag("--force", o->force, "Replace an existing output file");
+  sub->add_flag("--break-lock", o->break_lock,
+                "Take over the output's lock held by a process on another host (when it is gone)");
   sub->callback([o] {
     std::map<std::int64_t, std::string> by_index;
     io::ResultsHeader first;
@@ -43,6 +48,7 @@ void add_merge(CLI::App& app) {
     for (std::int64_t i = 0; i < first.shard_count; ++i)
       if (!by_index.count(i))
         throw InputError(o->output, fmt::format("shard {} of {} is missing", i, first.shard_count));
+    const io::WriterLock lock(o->output, {o->break_lock, "", &std::cerr});
     if (std::filesystem::exists(o->output)) {
       if (!o->force) throw InputError(o->output, "already exists (use --force to replace it)");
       std::filesystem::remove(o->output);
@@ -77,6 +83,7 @@ void add_merge(CLI::App& app) {
       }
     }
     std::filesystem::rename(tmp, o->output);
+    io::ResultsJournal(o->output).remove();  // the journal of a file --force replaced is not this one's
     std::cout << fmt::format("merged {} shards: {} tasks, {} finished, {} pending -> {}\n", first.shard_count,
                              merged.size(), done.size(), pending, o->output);
     if (pending) std::cerr << "gpiqa: warning: " << pending << " tasks are still pending in the shards\n";

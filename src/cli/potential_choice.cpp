@@ -25,7 +25,7 @@ run::PotentialSource potential_source(const PotentialChoice& c) {
         "give exactly one of --models DIR (a GP-IQA model set) or --reference MOL_OR_SMILES (MMFF94)");
   if (!c.reference.empty() && c.mean_given)
     throw InputError("--mean", "applies to GP model sets (--models), not to --reference");
-  return run::PotentialSource{c.models, c.mean, c.reference};
+  return run::PotentialSource{c.models, c.mean, c.reference, {}};
 }
 
 run::LoadedPotential load_potential(const PotentialChoice& c) {

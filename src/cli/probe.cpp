@@ -44,7 +44,7 @@ void run_probe(const ProbeOptions& o) {
   const model::Positions r_eq = loaded.start_bohr(o.equilibrium);
   run::LoadedPotential reference;
   if (!o.compare_reference.empty()) {
-    reference = run::load_potential(run::PotentialSource{"", "file", o.compare_reference});
+    reference = run::load_potential(run::PotentialSource{"", "file", o.compare_reference, {}});
     reference.check_atoms(potential.elements(), "--compare-reference " + o.compare_reference);
   }
   model::Potential* ref =

@@ -1,7 +1,9 @@
-// gpiqa run CAMPAIGN [--output FILE] [--shard I/N]
+// gpiqa run CAMPAIGN [--output FILE] [--shard I/N] [--break-lock]
 // Runs (or resumes) a campaign under MPI: `mpirun -np N gpiqa run campaign.yaml`. With --shard (default from
 // SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT) it runs a deterministic share of the tasks into its own shard
 // file: --output FILE when given, else NAME.shard-I-of-N.h5 beside the campaign's output.file.
+// Exit codes: 0 every task of this shard recorded, 2 bad input, 3 interrupted (run again to resume), 4
+// another run holds the results file's writer lock.
 #include <mpi.h>
 
 #include <cstdlib>
@@ -10,6 +12,7 @@
 #include "commands.hpp"
 #include "gpiqa/campaign/campaign_spec.hpp"
 #include "gpiqa/campaign/scheduler.hpp"
+#include "gpiqa/io/writer_lock.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/text.hpp"
 
@@ -45,6 +48,7 @@ std::string shard_from_slurm() {
 void add_run(CLI::App& app) {
   struct Options {
     std::string campaign, output, shard;
+    bool break_lock = false;
   };
   auto o = std::make_shared<Options>();
   CLI::App* sub =
@@ -55,6 +59,8 @@ void add_run(CLI::App& app) {
   sub->add_option("--shard", o->shard,
                   "Run share I of N into its own shard file: --output, or else NAME.shard-I-of-N.h5 beside "
                   "output.file (default: from SLURM array variables)");
+  sub->add_flag("--break-lock", o->break_lock,
+                "Take over the results file's lock held by a run on another host (when that run is gone)");
   sub->callback([o] {
     int initialised = 0;
     MPI_Initialized(&initialised);
@@ -63,6 +69,8 @@ void add_run(CLI::App& app) {
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     int code = 0;
     std::string error;
+    campaign::RunReport report;
+    std::string output;
     try {
       // every rank parses the campaign; only rank 0 reports problems
       campaign::CampaignSpec spec = campaign::load_campaign(o->campaign);
@@ -76,7 +84,13 @@ void add_run(CLI::App& app) {
         if (o->output.empty())
           opt.output = campaign::shard_path(spec.output_file, opt.shard_index, opt.shard_count);
       }
-      code = campaign::run_campaign(spec, opt, MPI_COMM_WORLD);
+      opt.break_lock = o->break_lock;
+      output = opt.output;
+      code = campaign::run_campaign(spec, opt, MPI_COMM_WORLD, &report);
+      if (rank == 0 && report.nothing_to_do) print_summary(output);
+    } catch (const io::LockedError& e) {
+      error = e.what();
+      code = 4;
     } catch (const std::exception& e) {
       error = e.what();
       code = 2;

@@ -13,14 +13,10 @@
 
 namespace gpiqa::cli {
 
-void add_summary(CLI::App& app) {
-  auto path = std::make_shared<std::string>();
-  CLI::App* sub =
-      app.add_subcommand("summary", "Outcome counts per molecule x model x temperature of a results file");
-  sub->add_option("file", *path, "Results file (HDF5)")->required();
-  sub->callback([path] {
-    const io::ResultsHeader h = io::read_results_header(*path);
-    const std::vector<io::TaskRow> rows = io::read_results_rows(*path);
+void print_summary(const std::string& path) {
+  {
+    const io::ResultsHeader h = io::read_results_header(path);
+    const std::vector<io::TaskRow> rows = io::read_results_rows(path);
     // One column per status: failures first as they are listed in stability::kAllStatuses, pending last.
     std::vector<stability::Status> columns;
     for (stability::Status st : stability::kAllStatuses)
@@ -79,7 +75,15 @@ void add_summary(CLI::App& app) {
     std::cout << counts_line("total", "", "", total_runs, total, "");
     std::cout
         << "(median ttf: over the runs that failed; stable runs are censored, see analysis/gpiqa-report)\n";
-  });
+  }
+}
+
+void add_summary(CLI::App& app) {
+  auto path = std::make_shared<std::string>();
+  CLI::App* sub =
+      app.add_subcommand("summary", "Outcome counts per molecule x model x temperature of a results file");
+  sub->add_option("file", *path, "Results file (HDF5)")->required();
+  sub->callback([path] { print_summary(*path); });
 }
 
 }  // namespace gpiqa::cli

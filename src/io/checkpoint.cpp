@@ -126,19 +126,7 @@ Checkpoint read_checkpoint(hid_t g, Identity* identity) {
   }
   GPIQA_RUNNING_METRICS(GPIQA_READ)
 #undef GPIQA_READ
-  if (identity) {
-    identity->clear();
-    std::vector<std::string> names;
-    H5Aiterate2(
-        g, H5_INDEX_NAME, H5_ITER_INC, nullptr,
-        [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
-          static_cast<std::vector<std::string>*>(data)->emplace_back(name);
-          return 0;
-        },
-        &names);
-    for (const std::string& key : names)
-      if (key.rfind("identity.", 0) == 0) (*identity)[key.substr(9)] = h5::string_attribute(g, key);
-  }
+  if (identity) *identity = h5::prefixed_string_attributes(g, "identity.");
   return cp;
 }
 

@@ -120,6 +120,21 @@ bool has_attribute(hid_t obj, const std::string& name) {
   return H5Aexists(obj, name.c_str()) > 0;
 }
 
+std::map<std::string, std::string> prefixed_string_attributes(hid_t obj, const std::string& prefix) {
+  std::vector<std::string> names;
+  H5Aiterate2(
+      obj, H5_INDEX_NAME, H5_ITER_INC, nullptr,
+      [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
+        static_cast<std::vector<std::string>*>(data)->emplace_back(name);
+        return 0;
+      },
+      &names);
+  std::map<std::string, std::string> out;
+  for (const std::string& name : names)
+    if (name.rfind(prefix, 0) == 0) out[name.substr(prefix.size())] = string_attribute(obj, name);
+  return out;
+}
+
 void set_attribute(hid_t obj, const std::string& name, const std::string& value) {
   replace_attribute(obj, name);
   Handle type = vlen_string_type();

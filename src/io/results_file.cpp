@@ -1,16 +1,36 @@
 #include "gpiqa/io/results_file.hpp"
 
+#include <signal.h>
+
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
+#include <thread>
 #include <type_traits>
 
+#include "gpiqa/io/results_journal.hpp"
 #include "gpiqa/util/error.hpp"
 
 namespace gpiqa::io {
 namespace {
 
 constexpr std::size_t kReasonWidth = 256;
+
+// Test hook of the crash-storm test (tests/cli/crash_storm_test.cpp), called between the HDF5 calls of a
+// record: GPIQA_TEST_WRITE_PAUSE_MS=N sleeps N ms at each, so that a kill from outside lands inside the write
+// window; GPIQA_TEST_WRITE_KILL_AT=K sends SIGKILL to this process at the K-th. Unset (always, outside
+// tests): nothing.
+void write_step() {
+  static const long pause_ms =
+      std::getenv("GPIQA_TEST_WRITE_PAUSE_MS") ? std::atol(std::getenv("GPIQA_TEST_WRITE_PAUSE_MS")) : 0;
+  static const long kill_at =
+      std::getenv("GPIQA_TEST_WRITE_KILL_AT") ? std::atol(std::getenv("GPIQA_TEST_WRITE_KILL_AT")) : 0;
+  static long steps = 0;
+  if (kill_at > 0 && ++steps == kill_at) raise(SIGKILL);
+  if (pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
+}
 
 h5::Handle open_for_writing(const std::string& path) {
   // No file locking on the writer's side: h5py may open the file while the campaign runs.
@@ -206,7 +226,7 @@ std::vector<TaskRow> read_results_rows(const std::string& path) {
 }
 
 struct ResultsWriter::Impl {
-  h5::Handle file, tasks, string_type;
+  h5::Handle file, tasks;
   std::map<std::string, h5::Handle> datasets;  // opened once per run
 
   hid_t dataset(const char* name) {
@@ -238,7 +258,26 @@ struct ResultsWriter::Impl {
   }
 };
 
-ResultsWriter::ResultsWriter(const std::string& path) : impl_(std::make_unique<Impl>()) {
+ResultsWriter::ResultsWriter(const std::string& path, Journal journal) : impl_(std::make_unique<Impl>()) {
+  if (journal == Journal::kOn) {
+    // continue the file's journal, or begin one from the file as it is (a file from before journals, or one
+    // whose journal the last run retired)
+    journal_ = std::make_unique<ResultsJournal>(path);
+    const ResultsHeader header = read_results_header(path);
+    const std::optional<ResultsJournal::Contents> contents =
+        journal_->exists() ? journal_->read() : std::nullopt;
+    if (contents && contents->header.campaign_fingerprint == header.campaign_fingerprint &&
+        contents->header.created == header.created) {
+      journal_->open_for_append();
+    } else {
+      const std::vector<TaskRow> rows = read_results_rows(path);
+      std::map<std::int64_t, std::int64_t> frame_counts;
+      for (const TaskRow& r : rows)
+        if (r.outcome.status != stability::Status::kPending)
+          frame_counts[r.task_id] = static_cast<std::int64_t>(read_task_frames(path, r.task_id).size());
+      journal_->begin(header, rows, frame_counts);
+    }
+  }
   impl_->file = open_for_writing(path);
   impl_->tasks = h5::group(impl_->file.id(), "tasks", false);
   // A file from before a column was added gets it, with every row at the initial value.
@@ -249,9 +288,6 @@ ResultsWriter::ResultsWriter(const std::string& path) : impl_(std::make_unique<I
     if (!h5::exists(impl_->tasks.id(), field.name))
       create_column<T>(impl_->tasks.id(), field, std::vector<T>(n, member));
   });
-  impl_->string_type = h5::Handle(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(impl_->string_type.id(), H5T_VARIABLE);
-  H5Tset_cset(impl_->string_type.id(), H5T_CSET_UTF8);
 }
 
 ResultsWriter::~ResultsWriter() {
@@ -261,26 +297,50 @@ ResultsWriter::~ResultsWriter() {
 void ResultsWriter::record(const std::vector<TaskRow>& rows,
                            const std::map<std::int64_t, FrameBuffer>& frames) {
   Impl& w = *impl_;
-  for (const TaskRow& r : rows) {
-    const hsize_t i = static_cast<hsize_t>(r.task_id);
-    for_each_column(r, [&](const stability::FieldInfo& field, const auto& member) {
-      using T = std::decay_t<decltype(member)>;
-      if constexpr (std::is_same_v<T, double>)
-        w.write(field.name, i, H5T_NATIVE_DOUBLE, &member);
-      else if constexpr (std::is_same_v<T, std::int64_t>)
-        w.write(field.name, i, H5T_NATIVE_INT64, &member);
-      else
-        w.write_string(field.name, i, cell_text(member));
-    });
-  }
+  // 1. durable in the journal
+  if (journal_) journal_->append(rows, frames);
+  write_step();
+  // 2. frames, 3. every column but the status, 4. the status, which commits the row
   for (const auto& [id, buffer] : frames) {
     if (buffer.size() == 0) continue;
     const std::string name = "trajectories/" + std::to_string(id);
     if (h5::exists(w.file.id(), name)) H5Ldelete(w.file.id(), name.c_str(), H5P_DEFAULT);
+    write_step();
     h5::Handle g = h5::group(w.file.id(), name, true);
     buffer.write(g.id());
+    write_step();
   }
   h5::flush(w.file.id());
+  write_step();
+  auto write_columns = [&](bool status) {
+    for (const TaskRow& r : rows) {
+      const hsize_t i = static_cast<hsize_t>(r.task_id);
+      for_each_column(r, [&](const stability::FieldInfo& field, const auto& member) {
+        using T = std::decay_t<decltype(member)>;
+        if (std::is_same_v<T, stability::Status> != status) return;
+        if constexpr (std::is_same_v<T, double>)
+          w.write(field.name, i, H5T_NATIVE_DOUBLE, &member);
+        else if constexpr (std::is_same_v<T, std::int64_t>)
+          w.write(field.name, i, H5T_NATIVE_INT64, &member);
+        else
+          w.write_string(field.name, i, cell_text(member));
+        write_step();
+      });
+    }
+    h5::flush(w.file.id());
+    write_step();
+  };
+  write_columns(false);
+  write_columns(true);
+}
+
+void ResultsWriter::forget_frames(const std::vector<std::int64_t>& task_ids) {
+  for (std::int64_t id : task_ids) {
+    const std::string name = "trajectories/" + std::to_string(id);
+    if (h5::exists(impl_->file.id(), name) && H5Ldelete(impl_->file.id(), name.c_str(), H5P_DEFAULT) < 0)
+      throw InputError(h5::file_name(impl_->file.id()), "cannot remove /" + name);
+  }
+  h5::flush(impl_->file.id());
 }
 
 void record_results(const std::string& path, const std::vector<TaskRow>& rows,

@@ -11,9 +11,11 @@ TrajectoryFile::~TrajectoryFile() {
 }
 
 std::unique_ptr<TrajectoryFile> TrajectoryFile::create(const std::string& path,
-                                                       const std::vector<std::string>& elements) {
-  return std::unique_ptr<TrajectoryFile>(
-      new TrajectoryFile(h5::open_file(path, h5::Mode::kCreateNew), elements));
+                                                       const std::vector<std::string>& elements,
+                                                       const Identity& identity) {
+  h5::Handle file = h5::open_file(path, h5::Mode::kCreateNew);
+  for (const auto& [key, value] : identity) h5::set_attribute(file.id(), "identity." + key, value);
+  return std::unique_ptr<TrajectoryFile>(new TrajectoryFile(std::move(file), elements));
 }
 
 std::unique_ptr<TrajectoryFile> TrajectoryFile::open(const std::string& path,

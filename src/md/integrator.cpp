@@ -5,23 +5,27 @@
 #include <vector>
 
 #include "gpiqa/util/error.hpp"
+#include "gpiqa/util/text.hpp"
 #include "gpiqa/util/units.hpp"
 
 namespace gpiqa::md {
 
 void validate(const IntegratorConfig& c) {
+  // "temperature: must be positive, got -300 K": the setting named once, the number as given
+  auto positive = [](double v, const char* name, const char* unit) {
+    if (!(v > 0) || !std::isfinite(v))
+      throw InputError(name, "must be positive, got " + util::format_double(v) + unit);
+  };
   if (c.type != "nve" && c.type != "nhc" && c.type != "csvr" && c.type != "langevin")
     throw InputError("thermostat", "unknown thermostat '" + c.type + "' (nhc, csvr, langevin, nve)");
-  if (!(c.timestep_fs > 0) || !std::isfinite(c.timestep_fs))
-    throw InputError("timestep", "timestep must be positive, got " + std::to_string(c.timestep_fs) + " fs");
-  if (!(c.temperature_K > 0) || !std::isfinite(c.temperature_K))
-    throw InputError("temperature",
-                     "temperature must be positive, got " + std::to_string(c.temperature_K) + " K");
-  if (!(c.tau_fs > 0))
-    throw InputError("thermostat", "tau must be positive, got " + std::to_string(c.tau_fs) + " fs");
-  if (c.chain_length < 1) throw InputError("thermostat", "chain length must be at least 1");
-  if (c.nhc_substeps < 1) throw InputError("thermostat", "NHC sub-steps must be at least 1");
-  if (!(c.friction_per_ps > 0)) throw InputError("thermostat", "Langevin friction must be positive");
+  positive(c.timestep_fs, "timestep", " fs");
+  positive(c.temperature_K, "temperature", " K");
+  positive(c.tau_fs, "thermostat tau", " fs");
+  if (c.chain_length < 1)
+    throw InputError("thermostat chain length", "must be at least 1, got " + std::to_string(c.chain_length));
+  if (c.nhc_substeps < 1)
+    throw InputError("thermostat NHC sub-steps", "must be at least 1, got " + std::to_string(c.nhc_substeps));
+  positive(c.friction_per_ps, "Langevin friction", " 1/ps");
 }
 
 double Integrator::timestep_atomic() const {

@@ -11,6 +11,7 @@
 #include "gpiqa/md/minimiser.hpp"
 #include "gpiqa/stability/restoring.hpp"
 #include "gpiqa/util/error.hpp"
+#include "gpiqa/util/text.hpp"
 #include "gpiqa/util/units.hpp"
 
 namespace gpiqa::run {
@@ -19,11 +20,10 @@ void validate(const TrajectorySpec& spec) {
   validate(spec.integrator);
   stability::validate(spec.monitors);
   if (!(spec.duration_ps > 0) || !std::isfinite(spec.duration_ps))
-    throw InputError("duration",
-                     "duration must be positive, got " + std::to_string(spec.duration_ps) + " ps");
+    throw InputError("duration", "must be positive, got " + util::format_double(spec.duration_ps) + " ps");
   if (!(spec.displace_angstrom >= 0) || !std::isfinite(spec.displace_angstrom))
-    throw InputError("displace",
-                     "displacement sigma must be >= 0, got " + std::to_string(spec.displace_angstrom) + " A");
+    throw InputError("displacement",
+                     "must be >= 0, got " + util::format_double(spec.displace_angstrom) + " A");
   const double e = spec.start_energy_above_minimum_kcal_mol;
   if (!std::isnan(e)) {
     if (!(e > 0) || !std::isfinite(e))

@@ -135,12 +135,12 @@ TEST(MdCommand, BadInputIsOneLineNonZeroAndWritesNothing) {
   };
   const std::vector<Case> cases = {
       {"--models " + shared_data("models/ammonia-ichor") + " --xyz " + shared_data("geometries/ammonia.xyz") +
-           " --temperature 0 --duration-ps 1",
-       "temperature must be positive"},
-      {ammonia_args() + "--duration-ps -1", "duration must be positive"},
-      {ammonia_args() + "--duration-ps 1 --timestep-fs 0", "timestep must be positive"},
+           " --temperature -300 --duration-ps 1",
+       "gpiqa: error: temperature: must be positive, got -300 K\n"},
+      {ammonia_args() + "--duration-ps -1", "duration: must be positive, got -1 ps"},
+      {ammonia_args() + "--duration-ps 1 --timestep-fs 0", "timestep: must be positive, got 0 fs"},
       {ammonia_args() + "--duration-ps 1 --thermostat berendsen", "unknown thermostat 'berendsen'"},
-      {ammonia_args() + "--duration-ps 1 --displace -0.2", "displacement sigma must be >= 0"},
+      {ammonia_args() + "--duration-ps 1 --displace -0.2", "displacement: must be >= 0, got -0.2 A"},
       {water + " --temperature 300 --duration-ps 1", "4 atoms, but model set WATER"},
       {ammonia_args() + "--duration-ps 1 --mean lowest", "unknown mean spec"},
       {ammonia_args() + "--duration-ps 1 --restart " + dir + "/missing.h5", "does not exist"},

@@ -50,12 +50,6 @@ std::string write_campaign(const std::string& dir, const std::string& yaml) {
   return dir + "/campaign.yaml";
 }
 
-std::string mpirun(int np) {
-  setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
-  setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
-  return std::string(GPIQA_MPIEXEC) + " --oversubscribe -n " + std::to_string(np) + " " + gpiqa_binary();
-}
-
 int run_shell(const std::string& cmd) {
   const int status = std::system((cmd + " >/dev/null 2>&1").c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -88,8 +82,9 @@ TEST(RunCommand, SameTableAndFramesWithOneTwoAndFourRanks) {
   const std::string dir = temp_dir("ranks");
   const std::string c = write_campaign(dir, campaign_yaml(2, 200, 300));
   for (int np : {1, 2, 4})
-    ASSERT_EQ(run_shell(mpirun(np) + " run " + c + " --output " + dir + "/np" + std::to_string(np) + ".h5"),
-              0)
+    ASSERT_EQ(
+        run_shell(mpirun_gpiqa(np) + " run " + c + " --output " + dir + "/np" + std::to_string(np) + ".h5"),
+        0)
         << np;
   expect_same_tables(dir + "/np1.h5", dir + "/np2.h5");
   expect_same_tables(dir + "/np1.h5", dir + "/np4.h5");
@@ -106,45 +101,12 @@ TEST(RunCommand, SameTableAndFramesWithOneTwoAndFourRanks) {
   EXPECT_FALSE(fs::exists(dir + "/np2.h5.checkpoints")) << "checkpoints of finished tasks are cleaned up";
 }
 
-// kill -9 to every process of a session, until none is left: the whole job, as SLURM kills a job's cgroup at
-// its wall-time limit. (Killing mpirun's process group alone leaves the ranks running on, still writing
-// files.)
-void kill_session(pid_t session) {
-  for (int round = 0; round < 200; ++round) {
-    int alive = 0;
-    for (const auto& e : fs::directory_iterator("/proc")) {
-      const std::string name = e.path().filename().string();
-      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-      std::ifstream in(e.path() / "stat");
-      std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      const auto close = stat.rfind(')');  // fields after "pid (comm)": state ppid pgrp session
-      if (close == std::string::npos) continue;
-      std::istringstream fields(stat.substr(close + 2));
-      std::string state;
-      long ppid = 0, pgrp = 0, sid = 0;
-      fields >> state >> ppid >> pgrp >> sid;
-      if (sid != session || state == "Z") continue;
-      ++alive;
-      kill(static_cast<pid_t>(std::stol(name)), SIGKILL);
-    }
-    if (alive == 0) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  FAIL() << "processes of session " << session << " survive kill -9";
-}
-
 TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("kill");
   const std::string c = write_campaign(dir, campaign_yaml(30, 0, 0.1));
-  const pid_t pid = fork();
-  if (pid == 0) {
-    setsid();  // its own session, which mpirun's ranks (each in a process group of its own) stay in
-    const std::string cmd =
-        "exec " + mpirun(2) + " run " + c + " --output " + dir + "/killed.h5 >/dev/null 2>&1";
-    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  const pid_t pid =
+      start_in_session(mpirun_gpiqa(2) + " run " + c + " --output " + dir + "/killed.h5 >/dev/null 2>&1");
   // Kill as soon as the file shows a finished task (not after a fixed time: a loaded machine is slower).
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (std::chrono::steady_clock::now() < give_up) {
@@ -159,7 +121,6 @@ TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
     }
   }
   kill_session(pid);
-  waitpid(pid, nullptr, 0);
   ASSERT_TRUE(fs::exists(dir + "/killed.h5"));
   const auto partial = io::read_results_rows(dir + "/killed.h5");  // readable after SIGKILL
   const auto pending = std::count_if(partial.begin(), partial.end(), [](const io::TaskRow& r) {
@@ -167,8 +128,8 @@ TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
   });
   EXPECT_GT(pending, 0) << "the campaign finished before it was killed: the test proves nothing";
   EXPECT_LT(pending, static_cast<long>(partial.size())) << "nothing finished before the kill";
-  ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --output " + dir + "/killed.h5"), 0);
-  ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --output " + dir + "/straight.h5"), 0);
+  ASSERT_EQ(run_shell(mpirun_gpiqa(2) + " run " + c + " --output " + dir + "/killed.h5"), 0);
+  ASSERT_EQ(run_shell(mpirun_gpiqa(2) + " run " + c + " --output " + dir + "/straight.h5"), 0);
   expect_same_tables(dir + "/straight.h5", dir + "/killed.h5");
 }
 
@@ -182,7 +143,7 @@ TEST(RunCommand, ARankThatFailsAbortsTheJobInsteadOfHangingIt) {
   for (int id = 0; id < 16; ++id)
     std::ofstream(dir + "/results.h5.checkpoints/task-" + std::to_string(id) + ".h5") << "not HDF5\n";
   const auto t0 = std::chrono::steady_clock::now();
-  const int code = run_shell("{ timeout 120 " + mpirun(2) + " run " + c + " 2>" + dir + "/err.txt; }");
+  const int code = run_shell("{ timeout 120 " + mpirun_gpiqa(2) + " run " + c + " 2>" + dir + "/err.txt; }");
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 100)
       << "the job hung";
   EXPECT_NE(code, 0);
@@ -198,7 +159,7 @@ TEST(RunCommand, ShardsMergeIntoTheSingleRunTable) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("shards");
   const std::string c = write_campaign(dir, campaign_yaml(1, 400, 300));
-  ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --output " + dir + "/single.h5"), 0);
+  ASSERT_EQ(run_shell(mpirun_gpiqa(2) + " run " + c + " --output " + dir + "/single.h5"), 0);
   std::string shards;
   for (int i = 0; i < 3; ++i) {
     // an explicit --output is the shard file itself (#15)
@@ -242,16 +203,21 @@ TEST(RunCommand, ChangedCampaignIsRefusedAndTheFileIsUntouched) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("changed");
   const std::string c = write_campaign(dir, campaign_yaml(0.5, 0, 300));
-  ASSERT_EQ(run_shell(mpirun(1) + " run " + c), 0);
+  ASSERT_EQ(run_shell(mpirun_gpiqa(1) + " run " + c), 0);
   const auto before = fs::last_write_time(dir + "/results.h5");
   write_campaign(dir, campaign_yaml(0.6, 0, 300));
   const ProcessResult r = run_gpiqa("run " + c);
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("another campaign or an earlier version"), std::string::npos) << r.err;
   EXPECT_EQ(fs::last_write_time(dir + "/results.h5"), before);
-  // running the unchanged campaign again is a no-op resume
+  // running the unchanged campaign again is a no-op resume that says so, and shows the summary
   write_campaign(dir, campaign_yaml(0.5, 0, 300));
-  EXPECT_EQ(run_gpiqa("run " + c).exit_code, 0);
+  const ProcessResult again = run_gpiqa("run " + c);
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_EQ(again.err, "gpiqa: all 16 tasks already recorded in " + dir + "/results.h5; nothing to do\n");
+  EXPECT_NE(again.out.find("ranks (16 tasks"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("total"), std::string::npos) << again.out;
+  EXPECT_EQ(fs::last_write_time(dir + "/results.h5"), before) << "nothing written";
 }
 
 TEST(RunCommand, BadShardAndBadCampaignAreOneLineErrors) {
@@ -288,7 +254,7 @@ TEST(RunCommand, ReferenceVariantRunsBesideTheGpSet) {
                          "seeds: 2\n"
                          "md: {timestep_fs: 0.5, duration_ps: 0.2}\n"
                          "output: {file: results.h5, frames_every: 100}\n");
-  ASSERT_EQ(run_shell(mpirun(2) + " run " + c), 0);
+  ASSERT_EQ(run_shell(mpirun_gpiqa(2) + " run " + c), 0);
   const auto rows = io::read_results_rows(dir + "/results.h5");
   ASSERT_EQ(rows.size(), 4u);
   int reference_rows = 0;
@@ -336,7 +302,7 @@ TEST(RunCommand, QuickstartCampaignRunsOnTheCommittedDefaults) {
   ASSERT_NE(yaml.find("duration_ps: 100"), std::string::npos);
   yaml.replace(yaml.find("duration_ps: 100"), 16, "duration_ps: 1");
   yaml.replace(yaml.find("../results/quickstart.h5"), 24, "results.h5");
-  ASSERT_EQ(run_shell(mpirun(2) + " run " + write_campaign(dir, yaml)), 0);
+  ASSERT_EQ(run_shell(mpirun_gpiqa(2) + " run " + write_campaign(dir, yaml)), 0);
   const auto rows = io::read_results_rows(dir + "/results.h5");
   ASSERT_EQ(rows.size(), 160u);
   int reference_rows = 0;

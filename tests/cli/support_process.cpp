@@ -1,10 +1,17 @@
 #include "support_process.hpp"
 
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
 
 #include "support/test_data.hpp"
 
@@ -25,6 +32,49 @@ ProcessResult run_gpiqa(const std::string& args) {
   r.out = slurp(dir + "/out");
   r.err = slurp(dir + "/err");
   return r;
+}
+
+std::string mpirun_gpiqa(int np) {
+  setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
+  setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
+  return std::string(GPIQA_MPIEXEC) + " --oversubscribe -n " + std::to_string(np) + " " + gpiqa_binary();
+}
+
+pid_t start_in_session(const std::string& command) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    setsid();
+    const std::string cmd = "exec " + command;
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+void kill_session(pid_t session) {
+  namespace fs = std::filesystem;
+  for (int round = 0; round < 200; ++round) {
+    int alive = 0;
+    for (const auto& e : fs::directory_iterator("/proc")) {
+      const std::string name = e.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::ifstream in(e.path() / "stat");
+      std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const auto close = stat.rfind(')');  // fields after "pid (comm)": state ppid pgrp session
+      if (close == std::string::npos) continue;
+      std::istringstream fields(stat.substr(close + 2));
+      std::string state;
+      long ppid = 0, pgrp = 0, sid = 0;
+      fields >> state >> ppid >> pgrp >> sid;
+      if (sid != session || state == "Z") continue;
+      ++alive;
+      kill(static_cast<pid_t>(std::stol(name)), SIGKILL);
+    }
+    if (alive == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (round == 199) ADD_FAILURE() << "processes of session " << session << " survive kill -9";
+  }
+  waitpid(session, nullptr, 0);
 }
 
 }  // namespace gpiqa::test

@@ -53,7 +53,7 @@ TEST_P(CommittedSet, ForcesOfEveryNewMeanMatchCentralDifferences) {
   p(0, 0) += 0.06, p(1, 1) -= 0.05, p(2, 2) += 0.04;
   for (const char* mean : {"range:0", "range:1", "range:5", "bonded+", "mmff-bonded"}) {
     SCOPED_TRACE(mean);
-    LoadedPotential loaded = load_potential(PotentialSource{source_path("models/" + name), mean, ""});
+    LoadedPotential loaded = load_potential(PotentialSource{source_path("models/" + name), mean, "", {}});
     model::Potential& v = *loaded.potential;
     model::Positions analytic;
     Eigen::VectorXd atomic;

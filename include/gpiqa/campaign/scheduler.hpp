@@ -1,10 +1,15 @@
 #pragma once
 // Runs a campaign over MPI ranks (the only MPI code in gpiqa). Rank 0 coordinates: it keeps a dynamic work
 // queue ordered longest-expected-first, hands a task to each rank that asks, receives outcomes and frames as
-// messages and is the only writer of the results file, which it updates after every finished task. When the
+// messages and is the only writer of the results file, which it updates as tasks finish (several at once
+// when their results arrive together: one journal fsync for them all). When the
 // job is small (at most `coordinator_works_below` ranks) rank 0 runs trajectories too, servicing messages
 // between steps, so `mpirun -np 2` keeps both cores busy. Results do not depend on the number of ranks: every
 // task's random stream is keyed by the task itself.
+//
+// One writer per results file: rank 0 takes the file's writer lock (io/writer_lock.hpp) before it reads or
+// creates the file, and holds it to the end; a second run on the same output is refused on every rank at
+// once.
 //
 // Interruption: SIGTERM or SIGINT on any rank stops handing out work; running tasks checkpoint and stop; the
 // results file keeps every finished task. Re-running the same command resumes: finished tasks are kept, tasks
@@ -23,11 +28,20 @@ struct RunOptions {
   int shard_count = 1;
   int coordinator_works_below = 5;  // rank 0 also runs tasks when the job has fewer ranks than this
   double progress_interval_s = 30;  // batch-log progress lines (a terminal gets a live line)
+  bool break_lock = false;          // take over a lock held on another host (--break-lock)
+};
+
+/// What a run did, beyond its exit code (on rank 0).
+struct RunReport {
+  bool nothing_to_do = false;  // every task of this shard was already recorded: nothing ran
 };
 
 /// Runs (or resumes) the campaign; collective over `comm`. Returns the process exit code (0: all tasks of
-/// this shard finished, 3: interrupted). Throws InputError on rank 0 for bad input before anything runs.
-int run_campaign(const CampaignSpec& spec, const RunOptions& options, MPI_Comm comm);
+/// this shard finished, 3: interrupted, on ranks other than 0 also 2 and 4 as below). Throws on rank 0 before
+/// anything runs: io::LockedError when another writer holds the results file (exit code 4), InputError for
+/// bad input (2). `report`, when given, is filled on rank 0.
+int run_campaign(const CampaignSpec& spec, const RunOptions& options, MPI_Comm comm,
+                 RunReport* report = nullptr);
 
 /// Shard file name for `--shard I/N` without --output, and the files `gpiqa slurm` gives its shards:
 /// "<stem>.shard-I-of-N.h5" beside the output.

@@ -5,6 +5,7 @@
 #include <hdf5.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,8 @@ std::string string_attribute(hid_t obj, const std::string& name);
 double double_attribute(hid_t obj, const std::string& name);
 std::int64_t int_attribute(hid_t obj, const std::string& name);
 bool has_attribute(hid_t obj, const std::string& name);
+/// Every string attribute of `obj` whose name begins with `prefix`, by name without the prefix.
+std::map<std::string, std::string> prefixed_string_attributes(hid_t obj, const std::string& prefix);
 
 /// Writes a double dataset of the given shape (row-major), replacing nothing: fails if it exists.
 void write_doubles(hid_t loc, const std::string& name, const std::vector<double>& data,

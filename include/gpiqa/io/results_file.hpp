@@ -1,7 +1,11 @@
 #pragma once
-// The campaign results file (HDF5), written by one process (rank 0 or a shard), flushed and closed after
-// every batch of finished tasks so that h5py can read it while the campaign runs and a kill leaves a
-// consistent file.
+// The campaign results file (HDF5), written by one process (rank 0 or a shard, holding the writer lock:
+// io/writer_lock.hpp), flushed after every batch of finished tasks so that h5py can read it while the
+// campaign runs. A task's row is committed by its status, written last: frames first, then every other
+// column, then the status, each step flushed, so that a reader (or a resume) never sees a finished row whose
+// columns or frames are missing. A campaign's writer also journals each task before writing it
+// (io/results_journal.hpp), so that what a kill inside HDF5 damages is repaired, or the file rebuilt, by the
+// next run.
 //   /            attributes format="gpiqa-results", format_version, campaign_name, campaign_yaml,
 //                campaign_fingerprint, software_version, created (UTC ISO 8601), shard_index, shard_count
 //   /tasks/      equal-length 1-D datasets, one row per task in task_id order (see TaskRow), with `unit`
@@ -72,20 +76,27 @@ void create_results(const std::string& path, const ResultsHeader& header, const 
 /// Reads the header; throws InputError if the file is not a gpiqa results file of a supported version.
 ResultsHeader read_results_header(const std::string& path);
 std::vector<TaskRow> read_results_rows(const std::string& path);
+class ResultsJournal;
+
 /// Keeps a results file open for a run and records finished tasks, flushing after each call. The writer takes
-/// no file lock, so h5py can open the file at any time and sees the state of the last flush.
+/// no HDF5 file lock, so h5py can open the file at any time and sees the state of the last flush.
 class ResultsWriter {
  public:
-  explicit ResultsWriter(const std::string& path);
+  enum class Journal { kOff, kOn };
+  /// kOn: every recorded task goes to the file's journal first (continued, or begun from the file as it is).
+  explicit ResultsWriter(const std::string& path, Journal journal = Journal::kOff);
   ~ResultsWriter();
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
   /// Writes finished rows (by task_id = row index) and their frames, then flushes.
   void record(const std::vector<TaskRow>& rows, const std::map<std::int64_t, FrameBuffer>& frames);
+  /// Removes the frames of these tasks (written by a run killed before it committed their rows).
+  void forget_frames(const std::vector<std::int64_t>& task_ids);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  std::unique_ptr<ResultsJournal> journal_;
 };
 
 /// One-shot ResultsWriter: open, record, flush, close.

@@ -1,11 +1,13 @@
 #pragma once
 // A trajectory file of its own (`gpiqa md --out`): an HDF5 file whose root is the H5MD 1.1 structure of
 // FrameWriter (metadata, particles, observables), streamed frame by frame. MDAnalysis and other H5MD readers
-// open it as it is.
+// open it as it is. The root's attributes identity.<key> record the run (as a checkpoint's do), so that a
+// restart continues only its own trajectory (io/file_identity.hpp).
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "gpiqa/io/checkpoint.hpp"
 #include "gpiqa/io/frame_sink.hpp"
 #include "gpiqa/io/frame_writer.hpp"
 #include "gpiqa/io/hdf5.hpp"
@@ -14,9 +16,10 @@ namespace gpiqa::io {
 
 class TrajectoryFile : public FrameSink {
  public:
-  /// Creates `path` (InputError if it exists) for frames of `elements`.
+  /// Creates `path` (InputError if it exists) for frames of `elements`, written by the run `identity`.
   static std::unique_ptr<TrajectoryFile> create(const std::string& path,
-                                                const std::vector<std::string>& elements);
+                                                const std::vector<std::string>& elements,
+                                                const Identity& identity = {});
   /// Opens an existing trajectory file to continue it.
   static std::unique_ptr<TrajectoryFile> open(const std::string& path,
                                               const std::vector<std::string>& elements);
