@@ -16,11 +16,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "gpiqa/campaign/cost_estimate.hpp"
 #include "gpiqa/campaign/task.hpp"
 #include "gpiqa/campaign/task_runner.hpp"
 #include "gpiqa/io/results_file.hpp"
 #include "gpiqa/run/outcome_json.hpp"
 #include "gpiqa/util/error.hpp"
+#include "gpiqa/util/text.hpp"
 #include "gpiqa/version.hpp"
 
 namespace gpiqa::campaign {
@@ -368,9 +370,15 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm)
   if (rank == 0) {
     try {
       check_starts(spec, costed);
+      if (const std::string warning = run_cost_warning(spec); !warning.empty())
+        std::cerr << "gpiqa: warning: " << util::printable(warning) << std::endl;
       rows = prepare_results(spec, opt, costed);
     } catch (const InputError& e) {
       error = e.what();
+    } catch (const fs::filesystem_error& e) {  // e.g. a name the file system refuses: every rank still ends
+      error = InputError(opt.output, e.code().message()).what();
+    } catch (const std::exception& e) {
+      error = InputError(opt.output, e.what()).what();
     }
   }
   int ok = error.empty() ? 1 : 0;
@@ -399,7 +407,7 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm)
     return code;
   } catch (const std::exception& e) {
     if (size == 1) throw;
-    std::cerr << "gpiqa: error: rank " << rank << ": " << e.what()
+    std::cerr << "gpiqa: error: rank " << rank << ": " << util::printable(e.what())
               << " (aborting the job; run it again to resume)" << std::endl;
     MPI_Abort(comm, 2);
     return 2;

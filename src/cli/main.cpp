@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "gpiqa/util/error.hpp"
+#include "gpiqa/util/text.hpp"
 #include "gpiqa/version.hpp"
 
 int main(int argc, char** argv) {
@@ -30,7 +31,8 @@ int main(int argc, char** argv) {
       names += (names.empty() ? "" : ", ") + sub->get_name();
     }
     if (!known) {
-      std::cerr << "gpiqa: error: unknown command '" << argv[1] << "' (commands: " << names << ")\n";
+      std::cerr << "gpiqa: error: unknown command '" << gpiqa::util::printable(argv[1])
+                << "' (commands: " << names << ")\n";
       return 2;
     }
   }
@@ -43,7 +45,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "gpiqa: error: " << e.what() << " (see gpiqa --help)\n";
+    std::cerr << "gpiqa: error: " << gpiqa::util::printable(e.what()) << " (see gpiqa --help)\n";
     return e.get_exit_code() ? e.get_exit_code() : 2;
   } catch (const gpiqa::InputError& e) {
     std::cerr << "gpiqa: error: " << e.what() << "\n";
@@ -52,7 +54,7 @@ int main(int argc, char** argv) {
     std::cerr << "gpiqa: error: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "gpiqa: error: " << e.what() << "\n";
+    std::cerr << "gpiqa: error: " << gpiqa::util::printable(e.what()) << "\n";
     return 1;
   }
   return 0;

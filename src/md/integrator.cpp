@@ -4,6 +4,8 @@
 #include <numbers>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/units.hpp"
 
@@ -14,6 +16,12 @@ void validate(const IntegratorConfig& c) {
     throw InputError("thermostat", "unknown thermostat '" + c.type + "' (nhc, csvr, langevin, nve)");
   if (!(c.timestep_fs > 0) || !std::isfinite(c.timestep_fs))
     throw InputError("timestep", "timestep must be positive, got " + std::to_string(c.timestep_fs) + " fs");
+  if (c.timestep_fs < kMinTimestepFs || c.timestep_fs > kMaxTimestepFs)
+    throw InputError("timestep", fmt::format("timestep {} fs is outside {}..{} fs", c.timestep_fs,
+                                             kMinTimestepFs, kMaxTimestepFs));
+  if (c.chain_length > kMaxChainLength)
+    throw InputError("thermostat",
+                     fmt::format("chain length {} is more than {}", c.chain_length, kMaxChainLength));
   if (!(c.temperature_K > 0) || !std::isfinite(c.temperature_K))
     throw InputError("temperature",
                      "temperature must be positive, got " + std::to_string(c.temperature_K) + " K");
