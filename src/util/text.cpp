@@ -133,6 +133,8 @@ std::string printable(std::string_view text) {
     }
     if (b == '\n')
       out += "\\n";
+    else if (b == '\r')
+      out += "\\r";
     else if (b == '\t')
       out += "\\t";
     else

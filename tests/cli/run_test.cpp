@@ -86,7 +86,7 @@ void expect_same_tables(const std::string& a, const std::string& b) {
 TEST(RunCommand, SameTableAndFramesWithOneTwoAndFourRanks) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("ranks");
-  const std::string c = write_campaign(dir, campaign_yaml(2, 200, 300));
+  const std::string c = write_campaign(dir, campaign_yaml(2 * long_run_scale(), 200, 300));
   for (int np : {1, 2, 4})
     ASSERT_EQ(run_shell(mpirun(np) + " run " + c + " --output " + dir + "/np" + std::to_string(np) + ".h5"),
               0)
@@ -136,7 +136,7 @@ void kill_session(pid_t session) {
 TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("kill");
-  const std::string c = write_campaign(dir, campaign_yaml(30, 0, 0.1));
+  const std::string c = write_campaign(dir, campaign_yaml(30 * long_run_scale(), 0, 0.1));
   const pid_t pid = fork();
   if (pid == 0) {
     setsid();  // its own session, which mpirun's ranks (each in a process group of its own) stay in
@@ -326,15 +326,15 @@ TEST(RunCommand, ReferenceVariantRunsBesideTheGpSet) {
   }
 }
 
-// The main job's campaign, shortened to 1 ps: it runs on the committed default models alone (no ../shared),
-// every task finishes, and the MMFF94 control is stable at 300 K, as is every GP variant of water started
-// from the same geometries.
+// The main job's campaign, shortened to 1 ps (0.1 ps in a sanitizer build): it runs on the committed default
+// models alone (no ../shared), every task finishes, and the MMFF94 control is stable at 300 K, as is every GP
+// variant of water started from the same geometries.
 TEST(RunCommand, QuickstartCampaignRunsOnTheCommittedDefaults) {
   const std::string dir = temp_dir("run-quickstart");
   std::ifstream in(std::string(GPIQA_SOURCE_DIR) + "/campaigns/quickstart.yaml");
   std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   ASSERT_NE(yaml.find("duration_ps: 100"), std::string::npos);
-  yaml.replace(yaml.find("duration_ps: 100"), 16, "duration_ps: 1");
+  yaml.replace(yaml.find("duration_ps: 100"), 16, "duration_ps: " + std::to_string(long_run_scale()));
   yaml.replace(yaml.find("../results/quickstart.h5"), 24, "results.h5");
   ASSERT_EQ(run_shell(mpirun(2) + " run " + write_campaign(dir, yaml)), 0);
   const auto rows = io::read_results_rows(dir + "/results.h5");

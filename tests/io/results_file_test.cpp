@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "gpiqa/io/hdf5.hpp"
+#include "gpiqa/util/error.hpp"
 #include "support/test_data.hpp"
 
 namespace gpiqa::io {

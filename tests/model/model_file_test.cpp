@@ -256,7 +256,7 @@ TEST(ModelFile, FeatureCountTheRowsDoNotHoldIsAnErrorNotAnAllocation) {
     parse_model_file(text, "huge.model");
     FAIL() << "accepted";
   } catch (const InputError& e) {
-    EXPECT_EQ(e.line(), 42) << e.what();
+    EXPECT_EQ(e.line(), 41) << e.what();
     EXPECT_NE(std::string(e.what()).find("training point has 3 features, expected 100000000"),
               std::string::npos)
         << e.what();

@@ -61,7 +61,7 @@ TEST(Trajectory, NveConservesEnergyOnAmmonia) {
   spec.integrator.type = "nve";
   spec.integrator.timestep_fs = 0.25;
   spec.integrator.temperature_K = 300;  // initial velocities
-  spec.duration_ps = 10 * test::statistics_length();
+  spec.duration_ps = 10;                // full length in every build: the slope's noise grows as T^-3/2
   Trajectory t(a.model, a.start, spec);
   const double H0 = t.conserved_hartree();
   double worst = 0;

@@ -45,7 +45,7 @@ bool sanitized_build() {
 #endif
 }
 
-double statistics_length() {
+double long_run_scale() {
   return sanitized_build() ? 0.1 : 1.0;
 }
 

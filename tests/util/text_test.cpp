@@ -14,7 +14,7 @@ TEST(Printable, EscapesControlBytesAndKeepsText) {
   EXPECT_EQ(printable("ALF 1 2 3 (O1) ~!@#$%^&*"), "ALF 1 2 3 (O1) ~!@#$%^&*");
   EXPECT_EQ(printable("a\x1b[31mb"), "a\\x1B[31mb");
   EXPECT_EQ(printable(std::string("a\0b", 3)), "a\\x00b");
-  EXPECT_EQ(printable("line\nnext\tcol\r\x07\x7f"), "line\\nnext\\tcol\\x0D\\x07\\x7F");
+  EXPECT_EQ(printable("line\nnext\tcol\r\x07\x7f"), "line\\nnext\\tcol\\r\\x07\\x7F");
 }
 
 TEST(Printable, KeepsValidUtf8AndEscapesTheRest) {
