@@ -24,45 +24,6 @@ pytest_status=$?
    /usr/bin/python3 -m pytest -q python/tests --junitxml "$reports/pytest-python.xml")
 pytest_python_status=$?
 echo
-# ctest: status "run" passed, "fail" failed; "notrun" is skipped when a test asked for it (SKIP_RETURN_CODE,
-# or GTEST_SKIP through the SKIP_REGULAR_EXPRESSION of gtest_discover_tests) and failed otherwise (a missing
-# executable or fixture, as ctest itself counts it); "disabled" is skipped. pytest: a <failure> or <error>
-# failed, <skipped> skipped. A runner that failed without writing its report counts as one failure.
-/usr/bin/python3 - "$reports/ctest.xml" "$ctest_status" "$reports/pytest.xml" "$pytest_status" \
-  "$reports/pytest-python.xml" "$pytest_python_status" <<'PY'
-import sys
-import xml.etree.ElementTree as ET
-
-def ctest_outcome(case):
-    status = case.get("status")
-    if status == "run":
-        return "passed"
-    if status == "disabled":
-        return "skipped"
-    skipped = case.find("skipped")
-    if status == "notrun" and skipped is not None and skipped.get("message", "").startswith("SKIP_"):
-        return "skipped"
-    return "failed"
-
-def pytest_outcome(case):
-    if case.find("failure") is not None or case.find("error") is not None:
-        return "failed"
-    if case.find("skipped") is not None:
-        return "skipped"
-    return "passed"
-
-counts = {"passed": 0, "failed": 0, "skipped": 0}
-reports = [(sys.argv[1], sys.argv[2], ctest_outcome)]
-reports += [(sys.argv[i], sys.argv[i + 1], pytest_outcome) for i in range(3, len(sys.argv), 2)]
-for path, status, outcome in reports:
-    try:
-        cases = ET.parse(path).getroot().iter("testcase")
-    except (OSError, ET.ParseError):
-        if status != "0":
-            counts["failed"] += 1
-        continue
-    for case in cases:
-        counts[outcome(case)] += 1
-print(f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
-PY
+/usr/bin/python3 "$root/scripts/junit_counts.py" ctest "$reports/ctest.xml" "$ctest_status" \
+  pytest "$reports/pytest.xml" "$pytest_status" pytest "$reports/pytest-python.xml" "$pytest_python_status"
 [ "$ctest_status" -eq 0 ] && [ "$pytest_status" -eq 0 ] && [ "$pytest_python_status" -eq 0 ]

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -81,6 +82,26 @@ class Reader {
     return fs::weakly_canonical(full).string();
   }
 
+  // yaml-cpp keeps the first of duplicate keys and converts only scalar keys: every key of every mapping must
+  // be a plain name, given once. Aliases are followed, so the walk is bounded in depth and in nodes.
+  void check_keys(const YAML::Node& n, int depth, long& nodes) const {
+    if (depth > 64) fail(n, "nested more than 64 deep");
+    if (++nodes > 1000000) fail(n, "more than 10^6 YAML nodes (aliases that expand without end?)");
+    if (n.IsSequence())
+      for (const YAML::Node& item : n) check_keys(item, depth + 1, nodes);
+    if (!n.IsMap()) return;
+    std::map<std::string, int> seen;  // key -> line
+    for (const auto& kv : n) {
+      if (!kv.first.IsScalar()) fail(kv.first, "a key must be a plain name, not a list, mapping or null");
+      const int line = kv.first.Mark().line + 1;
+      const auto [it, fresh] = seen.emplace(kv.first.Scalar(), line);
+      if (!fresh)
+        fail(kv.first,
+             "duplicate key '" + kv.first.Scalar() + "' (first at line " + std::to_string(it->second) + ")");
+      check_keys(kv.second, depth + 1, nodes);
+    }
+  }
+
   const std::string& source() const { return source_; }
 
  private:
@@ -91,8 +112,18 @@ class Reader {
 void parse_md(const Reader& r, const YAML::Node& md, CampaignSpec& c) {
   r.require_map(md, "md");
   r.only_keys(md, "md", {"timestep_fs", "duration_ps", "thermostat"});
-  if (md["timestep_fs"]) c.integrator.timestep_fs = r.positive(md["timestep_fs"], "md.timestep_fs");
+  if (md["timestep_fs"]) {
+    c.integrator.timestep_fs = r.positive(md["timestep_fs"], "md.timestep_fs");
+    if (c.integrator.timestep_fs < md::kMinTimestepFs || c.integrator.timestep_fs > md::kMaxTimestepFs)
+      r.fail(md["timestep_fs"],
+             fmt::format("md.timestep_fs must be {}..{} fs", md::kMinTimestepFs, md::kMaxTimestepFs));
+  }
   if (md["duration_ps"]) c.duration_ps = r.positive(md["duration_ps"], "md.duration_ps");
+  const double steps = c.duration_ps * 1000.0 / c.integrator.timestep_fs;
+  if (!(steps >= 0.5 && steps <= static_cast<double>(run::kMaxSteps)))
+    r.fail(md["duration_ps"] ? md["duration_ps"] : md,
+           fmt::format("md.duration_ps {} ps is {:.4g} steps of {} fs, outside 1..2^53", c.duration_ps, steps,
+                       c.integrator.timestep_fs));
   if (const YAML::Node t = md["thermostat"]) {
     if (t.IsScalar()) {
       c.integrator.type = t.Scalar();
@@ -103,7 +134,9 @@ void parse_md(const Reader& r, const YAML::Node& md, CampaignSpec& c) {
       if (t["tau_fs"]) c.integrator.tau_fs = r.positive(t["tau_fs"], "md.thermostat.tau_fs");
       if (t["chain_length"]) {
         const long long m = r.integer(t["chain_length"], "md.thermostat.chain_length");
-        if (m < 1 || m > 20) r.fail(t["chain_length"], "md.thermostat.chain_length must be 1..20");
+        if (m < 1 || m > md::kMaxChainLength)
+          r.fail(t["chain_length"],
+                 fmt::format("md.thermostat.chain_length must be 1..{}", md::kMaxChainLength));
         c.integrator.chain_length = static_cast<int>(m);
       }
       if (t["friction_per_ps"])
@@ -281,6 +314,8 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
   }
   if (!root.IsMap())
     throw InputError(source, "a campaign must be a YAML mapping (name, molecules, models, ...)");
+  long nodes = 0;
+  r.check_keys(root, 0, nodes);
   r.only_keys(
       root, "the campaign",
       {"name", "molecules", "models", "temperatures_K", "seeds", "md", "start", "stability", "output"});
@@ -333,7 +368,10 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
   const YAML::Node seeds = root["seeds"];
   if (seeds.IsScalar()) {
     const long long n = r.integer(seeds, "seeds");
-    if (n < 1 || n > 10000000) r.fail(seeds, "seeds must be a count >= 1 or a list of seeds");
+    if (n < 1) r.fail(seeds, "seeds must be a count >= 1 or a list of seeds");
+    if (n > kMaxSeeds)
+      r.fail(seeds, fmt::format("seeds: {} is more than {} trajectories per molecule, model and temperature",
+                                n, kMaxSeeds));
     for (long long s = 1; s <= n; ++s) c.seeds.push_back(static_cast<std::uint64_t>(s));
   } else if (seeds.IsSequence()) {
     for (const auto& s : seeds) {
@@ -342,6 +380,8 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
       c.seeds.push_back(static_cast<std::uint64_t>(v));
     }
     if (c.seeds.empty()) r.fail(seeds, "seeds is empty");
+    if (c.seeds.size() > static_cast<std::size_t>(kMaxSeeds))
+      r.fail(seeds, fmt::format("seeds lists {} seeds, more than {}", c.seeds.size(), kMaxSeeds));
     if (std::set<std::uint64_t>(c.seeds.begin(), c.seeds.end()).size() != c.seeds.size())
       r.fail(seeds, "seeds has duplicates");
   } else {

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "gpiqa/campaign/cost_estimate.hpp"
 #include "gpiqa/campaign/task.hpp"
 #include "gpiqa/campaign/task_runner.hpp"
 #include "gpiqa/io/results_file.hpp"
@@ -24,6 +25,7 @@
 #include "gpiqa/io/writer_lock.hpp"
 #include "gpiqa/run/outcome_json.hpp"
 #include "gpiqa/util/error.hpp"
+#include "gpiqa/util/text.hpp"
 #include "gpiqa/version.hpp"
 
 namespace gpiqa::campaign {
@@ -403,6 +405,8 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm,
       if (ec) throw InputError(opt.output, "cannot create the results directory: " + ec.message());
       lock = io::WriterLock(opt.output, {opt.break_lock, "", &std::cerr});
       check_starts(spec, costed);
+      if (const std::string warning = run_cost_warning(spec); !warning.empty())
+        std::cerr << "gpiqa: warning: " << util::printable(warning) << std::endl;
       rows = prepare_results(spec, opt, costed);
       std::size_t mine = 0;
       for (const io::TaskRow& r : rows)
@@ -416,8 +420,14 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm,
     } catch (const io::LockedError&) {
       error = std::current_exception();
       verdict = kLocked;
-    } catch (const std::exception&) {
+    } catch (const InputError&) {
       error = std::current_exception();
+      verdict = kRefused;
+    } catch (const fs::filesystem_error& e) {  // e.g. a name the file system refuses: every rank still ends
+      error = std::make_exception_ptr(InputError(opt.output, e.code().message()));
+      verdict = kRefused;
+    } catch (const std::exception& e) {
+      error = std::make_exception_ptr(InputError(opt.output, e.what()));
       verdict = kRefused;
     }
   }
@@ -456,7 +466,7 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm,
     return code;
   } catch (const std::exception& e) {
     if (size == 1) throw;
-    std::cerr << "gpiqa: error: rank " << rank << ": " << e.what()
+    std::cerr << "gpiqa: error: rank " << rank << ": " << util::printable(e.what())
               << " (aborting the job; run it again to resume)" << std::endl;
     lock.release();  // rank 0's, before the abort kills it
     MPI_Abort(comm, 2);

@@ -12,6 +12,7 @@
 #include "gpiqa/model/mean_variant.hpp"
 #include "gpiqa/model/model_file.hpp"
 #include "gpiqa/util/error.hpp"
+#include "gpiqa/util/text.hpp"
 
 namespace gpiqa::cli {
 namespace {
@@ -87,7 +88,7 @@ void add_check_model(CLI::App& app) {
         }
       } catch (const std::exception& e) {
         ++failures;
-        std::cerr << "gpiqa: error: " << e.what() << "\n";
+        std::cerr << "gpiqa: error: " << util::printable(e.what()) << "\n";
       }
     }
     std::cout.flush();

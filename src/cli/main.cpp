@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "gpiqa/io/writer_lock.hpp"
 #include "gpiqa/util/error.hpp"
+#include "gpiqa/util/text.hpp"
 #include "gpiqa/version.hpp"
 
 int main(int argc, char** argv) {
@@ -38,7 +39,8 @@ int main(int argc, char** argv) {
       names += (names.empty() ? "" : ", ") + sub->get_name();
     }
     if (!known) {
-      std::cerr << "gpiqa: error: unknown command '" << argv[1] << "' (commands: " << names << ")\n";
+      std::cerr << "gpiqa: error: unknown command '" << gpiqa::util::printable(argv[1])
+                << "' (commands: " << names << ")\n";
       return 2;
     }
   }
@@ -51,7 +53,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "gpiqa: error: " << e.what() << " (see gpiqa --help)\n";
+    std::cerr << "gpiqa: error: " << gpiqa::util::printable(e.what()) << " (see gpiqa --help)\n";
     return e.get_exit_code() ? e.get_exit_code() : 2;
   } catch (const gpiqa::io::LockedError& e) {
     std::cerr << "gpiqa: error: " << e.what() << "\n";
@@ -63,7 +65,7 @@ int main(int argc, char** argv) {
     std::cerr << "gpiqa: error: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "gpiqa: error: " << e.what() << "\n";
+    std::cerr << "gpiqa: error: " << gpiqa::util::printable(e.what()) << "\n";
     return 1;
   }
   return 0;

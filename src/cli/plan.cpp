@@ -9,9 +9,11 @@
 
 #include "commands.hpp"
 #include "gpiqa/campaign/campaign_spec.hpp"
+#include "gpiqa/campaign/cost_estimate.hpp"
 #include "gpiqa/campaign/task.hpp"
 #include "gpiqa/campaign/task_runner.hpp"
 #include "gpiqa/model/molecule_model.hpp"
+#include "gpiqa/util/text.hpp"
 
 namespace gpiqa::cli {
 
@@ -30,7 +32,8 @@ void add_plan(CLI::App& app) {
     const std::vector<campaign::Task> tasks = campaign::expand_tasks(spec, {});
     campaign::check_starts(spec, tasks);
     campaign::TaskRunner runner(spec, "", 0, "");
-    const double steps = spec.duration_ps * 1000.0 / spec.integrator.timestep_fs;
+    const campaign::CostEstimate cost = campaign::estimate_cost(spec, runner);
+    const double steps = cost.steps_per_task;
     std::cout << fmt::format(
         "campaign {}: {} tasks = {} molecules x {} models x {} temperatures x {}{} seeds\n", spec.name,
         tasks.size(), spec.molecules.size(), spec.models.size(), spec.temperatures_K.size(),
@@ -50,10 +53,8 @@ void add_plan(CLI::App& app) {
                              spec.duration_ps, spec.integrator.timestep_fs, steps, spec.integrator.type,
                              start,
                              spec.start_frames.empty() ? "" : ", from the frames of " + spec.start_frames);
-    double total_s = 0;
     std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12} {:>14} {:>16}\n", "molecule", "atoms", "train pts",
                              "us/step", "core-h (all)", "variance MB/rank");
-    const double tasks_per_variant = static_cast<double>(spec.temperatures_K.size() * spec.seeds.size());
     for (std::size_t m = 0; m < spec.molecules.size(); ++m) {
       std::string points = "-", factor_mb = "-";  // a reference-only campaign has no training points
       if (!spec.molecules[m].models.empty()) {
@@ -67,20 +68,15 @@ void add_plan(CLI::App& app) {
         points = std::to_string(n);
         factor_mb = fmt::format("{:.1f}", bytes / 1e6);
       }
-      double seconds = 0, per_step_sum = 0;
-      for (std::size_t v = 0; v < spec.models.size(); ++v) {
-        const double per_step = runner.seconds_per_step(m, v) * 1.1;  // ~10% integrator and monitor overhead
-        per_step_sum += per_step;
-        seconds += per_step * steps * tasks_per_variant;
-      }
-      total_s += seconds;
-      std::cout << fmt::format(
-          "{:<16} {:>6} {:>12} {:>12.2f} {:>14.3f} {:>16}\n", spec.molecules[m].name, runner.atom_count(m),
-          points, per_step_sum / static_cast<double>(spec.models.size()) * 1e6, seconds / 3600, factor_mb);
+      std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12.2f} {:>14.3f} {:>16}\n", spec.molecules[m].name,
+                               runner.atom_count(m), points, cost.seconds_per_step[m] * 1e6,
+                               cost.core_seconds[m] / 3600, factor_mb);
     }
     std::cout << fmt::format(
         "upper bound (every task runs to the end): {:.3f} core-hours; {:.1f} minutes on 2 cores\n",
-        total_s / 3600, total_s / 120);
+        cost.total_core_seconds / 3600, cost.total_core_seconds / 120);
+    if (const std::string warning = campaign::cost_warning(spec, cost); !warning.empty())
+      std::cerr << "gpiqa: warning: " << util::printable(warning) << "\n";
     std::cout << "results: " << spec.output_file << "\n";
     if (o->list)
       for (const campaign::Task& t : tasks) std::cout << t.id << "\t" << t.label << "\n";

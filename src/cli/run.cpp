@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <limits>
 
 #include "commands.hpp"
 #include "gpiqa/campaign/campaign_spec.hpp"
@@ -24,8 +25,9 @@ std::pair<int, int> parse_shard(const std::string& text) {
   const auto slash = text.find('/');
   long long i = -1, n = 0;
   if (slash == std::string::npos || !util::parse_integer(text.substr(0, slash), i) ||
-      !util::parse_integer(text.substr(slash + 1), n) || n < 1)
-    throw InputError("--shard", "expected I/N with N >= 1, got '" + text + "'");
+      !util::parse_integer(text.substr(slash + 1), n) || n < 1 || n > std::numeric_limits<int>::max())
+    throw InputError("--shard", "expected I/N with N in 1.." +
+                                    std::to_string(std::numeric_limits<int>::max()) + ", got '" + text + "'");
   if (i < 0 || i >= n)
     throw InputError("--shard",
                      "shard index " + std::to_string(i) + " is out of range 0.." + std::to_string(n - 1));
@@ -92,7 +94,7 @@ void add_run(CLI::App& app) {
       error = e.what();
       code = 4;
     } catch (const std::exception& e) {
-      error = e.what();
+      error = util::printable(e.what());
       code = 2;
     }
     if (rank == 0 && !error.empty()) std::cerr << "gpiqa: error: " << error << "\n";

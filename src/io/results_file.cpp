@@ -205,6 +205,11 @@ std::vector<TaskRow> read_results_rows(const std::string& path) {
   h5::Handle f = h5::open_file(path, h5::Mode::kReadOnly);
   h5::Handle tasks = h5::group(f.id(), "tasks", false);
   const std::vector<std::int64_t> ids = h5::read_ints(tasks.id(), "task_id");
+  // Row i is task i (writers index rows by task_id): anything else is a damaged or foreign file.
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (ids[i] != static_cast<std::int64_t>(i))
+      throw InputError(path, "/tasks/task_id[" + std::to_string(i) + "] is " + std::to_string(ids[i]) +
+                                 ", expected " + std::to_string(i) + " (row i holds task i)");
   std::vector<TaskRow> rows(ids.size());
   std::size_t index = 0;
   const TaskRow prototype;

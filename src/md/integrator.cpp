@@ -4,6 +4,8 @@
 #include <numbers>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/text.hpp"
 #include "gpiqa/util/units.hpp"
@@ -19,10 +21,16 @@ void validate(const IntegratorConfig& c) {
   if (c.type != "nve" && c.type != "nhc" && c.type != "csvr" && c.type != "langevin")
     throw InputError("thermostat", "unknown thermostat '" + c.type + "' (nhc, csvr, langevin, nve)");
   positive(c.timestep_fs, "timestep", " fs");
+  if (c.timestep_fs < kMinTimestepFs || c.timestep_fs > kMaxTimestepFs)
+    throw InputError(
+        "timestep", fmt::format("{} fs is outside {}..{} fs", c.timestep_fs, kMinTimestepFs, kMaxTimestepFs));
   positive(c.temperature_K, "temperature", " K");
   positive(c.tau_fs, "thermostat tau", " fs");
   if (c.chain_length < 1)
     throw InputError("thermostat chain length", "must be at least 1, got " + std::to_string(c.chain_length));
+  if (c.chain_length > kMaxChainLength)
+    throw InputError("thermostat chain length",
+                     fmt::format("{} is more than {}", c.chain_length, kMaxChainLength));
   if (c.nhc_substeps < 1)
     throw InputError("thermostat NHC sub-steps", "must be at least 1, got " + std::to_string(c.nhc_substeps));
   positive(c.friction_per_ps, "Langevin friction", " 1/ps");

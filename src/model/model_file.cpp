@@ -18,6 +18,11 @@ using util::format_double;
 using util::split_whitespace;
 using util::trim;
 
+// The largest count or 1-based index a file may state (atoms, features, points, kernels): far above any real
+// model, and small enough that products of them do not overflow. What a file claims is also checked against
+// what it holds before anything is allocated.
+constexpr long long kMaxCount = 100000000;
+
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -143,6 +148,14 @@ class Parser {
     if (!util::parse_integer(l.tokens[i], v)) fail(l.number, "'" + l.tokens[i] + "' is not an integer");
     return v;
   }
+  // An integer in [lowest, kMaxCount]; `what` names it in the message.
+  int bounded(const Line& l, std::size_t i, long long lowest, const std::string& what) const {
+    const long long v = integer(l, i);
+    if (v < lowest || v > kMaxCount)
+      fail(l.number, what + " " + l.tokens[i] + " is out of range " + std::to_string(lowest) + ".." +
+                         std::to_string(kMaxCount));
+    return static_cast<int>(v);
+  }
   Eigen::VectorXd numbers(const Line& l) const {
     Eigen::VectorXd v(static_cast<Eigen::Index>(l.tokens.size() - 1));
     for (std::size_t i = 1; i < l.tokens.size(); ++i) v(static_cast<Eigen::Index>(i - 1)) = number(l, i);
@@ -158,15 +171,16 @@ class Parser {
       const std::string& key = l.tokens[0];
       if (key == "name")
         file_.system_name = rest(l);
-      else if (key == "atom")
+      else if (key == "atom") {
         file_.atom_label = rest(l);
-      else if (key == "property")
+        check_atom_label(l);
+      } else if (key == "property")
         file_.property = rest(l);
       else if (key == "ALF" || key == "alf") {
         if (l.tokens.size() != 4) fail(l.number, "ALF needs three 1-based atom indices");
         alf_line_ = l.number;
-        file_.alf = {static_cast<int>(integer(l, 1)) - 1, static_cast<int>(integer(l, 2)) - 1,
-                     static_cast<int>(integer(l, 3)) - 1};
+        file_.alf = {bounded(l, 1, 1, "ALF index") - 1, bounded(l, 2, 1, "ALF index") - 1,
+                     bounded(l, 3, 1, "ALF index") - 1};
       } else
         file_.system_extra.emplace_back(key, rest(l));
     }
@@ -174,17 +188,32 @@ class Parser {
     if (alf_line_ == 0) fail(section_line_, "[system] has no 'ALF i j k' line");
   }
 
+  // An atom label is an element and, usually, the atom's 1-based number ("O1"); a number that does not fit
+  // would otherwise wrap around to another atom.
+  void check_atom_label(const Line& l) const {
+    const std::string& label = file_.atom_label;
+    std::size_t i = 0;
+    while (i < label.size() && std::isalpha(static_cast<unsigned char>(label[i]))) ++i;
+    const std::string digits = label.substr(i);
+    if (digits.empty() ||
+        !std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
+      return;
+    long long v = 0;
+    if (!util::parse_integer(digits, v) || v < 1 || v > kMaxCount)
+      fail(l.number, "atom label '" + label + "': atom number out of range 1.." + std::to_string(kMaxCount));
+  }
+
   void parse_dimensions() {
     for (const Line& l : section_lines()) {
       const std::string& key = l.tokens[0];
-      const long long v = integer(l, 1);
-      if (v < 0 || v > 100000000) fail(l.number, key + " out of range");
+      // a GP needs at least one training point and one feature
+      const int v = bounded(l, 1, key == "number_of_atoms" ? 0 : 1, key);
       if (key == "number_of_atoms")
-        file_.number_of_atoms = static_cast<int>(v), dim_lines_[0] = l.number;
+        file_.number_of_atoms = v, dim_lines_[0] = l.number;
       else if (key == "number_of_features")
-        file_.number_of_features = static_cast<int>(v), dim_lines_[1] = l.number;
+        file_.number_of_features = v, dim_lines_[1] = l.number;
       else if (key == "number_of_training_points")
-        file_.number_of_training_points = static_cast<int>(v), dim_lines_[2] = l.number;
+        file_.number_of_training_points = v, dim_lines_[2] = l.number;
       else
         fail(l.number, "unknown key '" + key + "' in [dimensions]");
     }
@@ -235,7 +264,7 @@ class Parser {
     for (const Line& l : section_lines()) {
       const std::string& key = l.tokens[0];
       if (key == "number_of_kernels")
-        declared_kernels_ = static_cast<int>(integer(l, 1)), kernels_line_ = l.number;
+        declared_kernels_ = bounded(l, 1, 1, "number_of_kernels"), kernels_line_ = l.number;
       else if (key == "composition")
         file_.composition = rest(l), composition_line_ = l.number;
       else
@@ -255,10 +284,10 @@ class Parser {
         k.type = lower(rest(l));
         if (k.type == "rbf-cylic" || k.type == "rbf_cyclic") k.type = "rbf-cyclic";  // FEREBUS 7.0 spelling
       } else if (key == "number_of_dimensions") {
-        dims = static_cast<int>(integer(l, 1));
+        dims = bounded(l, 1, 0, "number_of_dimensions");
       } else if (key == "active_dimensions") {
         for (std::size_t i = 1; i < l.tokens.size(); ++i)
-          k.active_dimensions.push_back(static_cast<int>(integer(l, i)) - 1);
+          k.active_dimensions.push_back(bounded(l, i, 1, "active dimension") - 1);
       } else if (key == "theta" || key == "thetas") {
         k.theta_key = key;
         line_theta = l.number;
@@ -294,12 +323,13 @@ class Parser {
     std::vector<Line> rows = section_lines();
     const int nf = file_.number_of_features;
     if (nf <= 0) fail(section_line_, "[training_data.x] before a valid [dimensions] section");
-    file_.x.resize(static_cast<Eigen::Index>(rows.size()), nf);
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      const Line& l = rows[i];
+    for (const Line& l : rows)  // what the file holds, before allocating what it claims
       if (static_cast<int>(l.tokens.size()) != nf)
         fail(l.number, "training point has " + std::to_string(l.tokens.size()) + " features, expected " +
                            std::to_string(nf));
+    file_.x.resize(static_cast<Eigen::Index>(rows.size()), nf);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const Line& l = rows[i];
       for (int h = 0; h < nf; ++h) {
         double v = 0;
         if (!util::parse_double(l.tokens[static_cast<std::size_t>(h)], v) || !std::isfinite(v))

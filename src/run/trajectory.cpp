@@ -21,6 +21,10 @@ void validate(const TrajectorySpec& spec) {
   stability::validate(spec.monitors);
   if (!(spec.duration_ps > 0) || !std::isfinite(spec.duration_ps))
     throw InputError("duration", "must be positive, got " + util::format_double(spec.duration_ps) + " ps");
+  const double steps = spec.duration_ps * 1000.0 / spec.integrator.timestep_fs;
+  if (!(steps >= 0.5 && steps <= static_cast<double>(kMaxSteps)))
+    throw InputError("duration", fmt::format("{} ps at {} fs per step is {:.4g} steps, outside 1..2^53",
+                                             spec.duration_ps, spec.integrator.timestep_fs, steps));
   if (!(spec.displace_angstrom >= 0) || !std::isfinite(spec.displace_angstrom))
     throw InputError("displacement",
                      "must be >= 0, got " + util::format_double(spec.displace_angstrom) + " A");
@@ -114,12 +118,25 @@ Trajectory::Trajectory(model::Potential& potential, Checkpoint cp, TrajectorySpe
   if (cp.state.positions.cols() != potential_.atom_count())
     throw InputError("checkpoint has " + std::to_string(cp.state.positions.cols()) + " atoms, the model " +
                      std::to_string(potential_.atom_count()));
+  if (cp.reference_bohr.cols() != cp.state.positions.cols())
+    throw InputError("checkpoint has " + std::to_string(cp.reference_bohr.cols()) + " reference atoms and " +
+                     std::to_string(cp.state.positions.cols()) + " atoms");
   state_ = std::move(cp.state);
   reference_ = std::move(cp.reference_bohr);
   metrics_ = cp.metrics;
   outcome_ = cp.outcome;
   integrator_ = Integrator::create(
       spec_.integrator, md::internal_degrees_of_freedom(reference_, state_.masses), potential_.atom_count());
+  // The thermostat variables must be the ones this integrator keeps (e.g. 2 per Nose-Hoover chain element).
+  md::MdState fresh;
+  integrator_->initialise(fresh);
+  if (fresh.thermostat.size() != state_.thermostat.size())
+    throw InputError(fmt::format("checkpoint has {} thermostat variables, the {} thermostat{} keeps {}",
+                                 state_.thermostat.size(), spec_.integrator.type,
+                                 spec_.integrator.type == "nhc"
+                                     ? fmt::format(" with chain length {}", spec_.integrator.chain_length)
+                                     : "",
+                                 fresh.thermostat.size()));
   make_monitor();
   // A run that reached its end continues when the new duration is longer; a failure is final.
   if (outcome_.status == stability::Status::kStable && state_.step < total_steps()) {

@@ -339,5 +339,94 @@ TEST(Tasks, FingerprintFollowsTheReference) {
       << "the molfile's bytes decide the fingerprint";
 }
 
+// A campaign on the committed water model set (no shared data needed), for the hostile-input cases below.
+std::string committed_water_yaml() {
+  const std::string root = GPIQA_SOURCE_DIR;
+  return "name: hostile\n"  // 1
+         "molecules:\n"     // 2
+         "  water: {geometry: " +
+         root + "/molecules/water.xyz, models: " + root +
+         "/models/water}\n"                             // 3
+         "models: {file: {mean: file}}\n"               // 4
+         "temperatures_K: [300]\n"                      // 5
+         "seeds: 2\n"                                   // 6
+         "md: {timestep_fs: 0.5, duration_ps: 0.1}\n";  // 7
+}
+
+void expect_refused(const std::string& dir, const std::string& yaml, int line, const std::string& fragment) {
+  try {
+    load_campaign(write(dir, yaml));
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+    EXPECT_EQ(e.file(), dir + "/campaign.yaml");
+    EXPECT_EQ(e.line(), line) << msg;
+    EXPECT_NE(msg.find(fragment), std::string::npos) << msg;
+  }
+}
+
+// yaml-cpp keeps the first of two equal keys and throws its own "bad conversion" (no file, no line) for a key
+// that is a list or a mapping: both are the campaign's errors, with the line.
+TEST(CampaignSpec, DuplicateAndComplexKeysAreRefusedWithTheLine) {
+  const std::string dir = test::temp_dir("spec-keys");
+  const std::string yaml = committed_water_yaml();
+  load_campaign(write(dir, yaml));  // the base is valid
+  expect_refused(dir, yaml + "seeds: 5\n", 8, "duplicate key 'seeds' (first at line 6)");
+  expect_refused(dir, replace(yaml, "{timestep_fs: 0.5,", "{timestep_fs: 0.5, timestep_fs: 2,"), 7,
+                 "duplicate key 'timestep_fs'");
+  expect_refused(dir, replace(yaml, "models: {file: {mean: file}}", "models: {file: {mean: file}, file: {}}"),
+                 4, "duplicate key 'file'");
+  expect_refused(dir, yaml + "[a, b]: 1\n", 8, "a key must be a plain name");
+  expect_refused(dir, replace(yaml, "models: {file:", "models: {{x: 1}: {}, file:"), 4,
+                 "a key must be a plain name");
+  expect_refused(dir, replace(yaml, "  water: {", "  [water]: {"), 3, "a key must be a plain name");
+}
+
+// Aliases are followed while checking keys: ten levels of ten-fold aliases (10^10 nodes) end with an error
+// instead of a walk without end.
+TEST(CampaignSpec, AliasesThatExpandWithoutEndAreRefused) {
+  const std::string dir = test::temp_dir("spec-laughs");
+  std::string yaml = committed_water_yaml() + "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 10; ++i) {
+    const std::string prev = "*l" + std::to_string(i - 1);
+    yaml += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [" + prev;
+    for (int k = 1; k < 10; ++k) yaml += ", " + prev;
+    yaml += "]\n";
+  }
+  try {
+    load_campaign(write(dir, yaml));
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("more than 10^6 YAML nodes"), std::string::npos) << e.what();
+  }
+}
+
+// `seeds: N` builds N tasks per cell: a count far beyond any study (the 10^7 of a typo) is refused at once
+// instead of building an enormous task table.
+TEST(CampaignSpec, SeedCountIsBounded) {
+  const std::string dir = test::temp_dir("spec-seeds");
+  expect_refused(dir, replace(committed_water_yaml(), "seeds: 2", "seeds: 10000000"), 6,
+                 "seeds: 10000000 is more than 10000");
+  const CampaignSpec c = load_campaign(
+      write(dir, replace(committed_water_yaml(), "seeds: 2", "seeds: " + std::to_string(kMaxSeeds))));
+  EXPECT_EQ(c.seeds.size(), static_cast<std::size_t>(kMaxSeeds));
+}
+
+// A time step of 1e-300 fs made 10^302 steps, which rounded to a negative count: rows were saved as stable
+// after 0 steps. The step and the step count are bounded.
+TEST(CampaignSpec, TimestepAndStepCountAreBounded) {
+  const std::string dir = test::temp_dir("spec-timestep");
+  const std::string yaml = committed_water_yaml();
+  expect_refused(dir, replace(yaml, "timestep_fs: 0.5", "timestep_fs: 1e-300"), 7,
+                 "md.timestep_fs must be 0.001..10 fs");
+  expect_refused(dir, replace(yaml, "timestep_fs: 0.5", "timestep_fs: 50"), 7, "md.timestep_fs must be");
+  expect_refused(dir, replace(yaml, "duration_ps: 0.1", "duration_ps: 1e300"), 7, "outside 1..2^53");
+  expect_refused(dir, replace(yaml, "duration_ps: 0.1", "duration_ps: 1e-9"), 7, "outside 1..2^53");
+  EXPECT_DOUBLE_EQ(
+      load_campaign(write(dir, replace(yaml, "duration_ps: 0.1", "duration_ps: 1e12"))).duration_ps,
+      1e12);  // long, but possible: `plan` and `run` warn with the expected cost
+}
+
 }  // namespace
 }  // namespace gpiqa::campaign

@@ -64,27 +64,36 @@ TEST(MdCommand, FramesFollowTheH5mdLayoutWithUnits) {
   EXPECT_TRUE(io::h5::exists(f.id(), "h5md/creator") && io::h5::exists(f.id(), "particles/all/box"));
 }
 
-// Runs `args` in the background, sends `sig` after `delay`, waits for it; returns the exit status.
-int run_and_signal(const std::string& args, int sig, std::chrono::milliseconds delay) {
+// Runs `args` in the background, sends `sig` `delay` after `ready_file` appears (however slow the build:
+// a sanitizer build starts and steps many times slower), waits for it; returns the exit status.
+int run_and_signal(const std::string& args, int sig, const std::string& ready_file,
+                   std::chrono::milliseconds delay) {
   const pid_t pid = fork();
   if (pid == 0) {
     const std::string cmd = "exec " + gpiqa_binary() + " " + args + " >/dev/null 2>&1";
     execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
+  int status = 0;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(300);
+  while (!fs::exists(ready_file) && std::chrono::steady_clock::now() < give_up)
+    if (waitpid(pid, &status, WNOHANG) == pid)
+      return status;  // ended before it was ready
+    else
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::this_thread::sleep_for(delay);
   kill(pid, sig);
-  int status = 0;
   waitpid(pid, &status, 0);
   return status;
 }
 
 void expect_resume_equals_straight_run(int sig) {
   const std::string dir = temp_dir("md-kill");
-  const std::string run = "md " + ammonia_args() + "--duration-ps 60 --thermostat nhc --frames-every 500 ";
+  const std::string run = "md " + ammonia_args() + "--duration-ps " + std::to_string(60 * long_run_scale()) +
+                          " --thermostat nhc --frames-every 500 ";
   const std::string killed =
       run + "--out " + dir + "/k.h5 --checkpoint " + dir + "/k.ckpt --checkpoint-every-s 0.2";
-  const int status = run_and_signal(killed, sig, std::chrono::milliseconds(900));
+  const int status = run_and_signal(killed, sig, dir + "/k.ckpt", std::chrono::milliseconds(300));
   ASSERT_TRUE(WIFSIGNALED(status) || WEXITSTATUS(status) == 128 + sig)
       << "the run finished before the signal";
   ASSERT_TRUE(fs::exists(dir + "/k.ckpt")) << "no checkpoint written before the signal";

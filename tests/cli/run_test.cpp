@@ -80,7 +80,7 @@ void expect_same_tables(const std::string& a, const std::string& b) {
 TEST(RunCommand, SameTableAndFramesWithOneTwoAndFourRanks) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("ranks");
-  const std::string c = write_campaign(dir, campaign_yaml(2, 200, 300));
+  const std::string c = write_campaign(dir, campaign_yaml(2 * long_run_scale(), 200, 300));
   for (int np : {1, 2, 4})
     ASSERT_EQ(
         run_shell(mpirun_gpiqa(np) + " run " + c + " --output " + dir + "/np" + std::to_string(np) + ".h5"),
@@ -104,7 +104,7 @@ TEST(RunCommand, SameTableAndFramesWithOneTwoAndFourRanks) {
 TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("kill");
-  const std::string c = write_campaign(dir, campaign_yaml(30, 0, 0.1));
+  const std::string c = write_campaign(dir, campaign_yaml(30 * long_run_scale(), 0, 0.1));
   const pid_t pid =
       start_in_session(mpirun_gpiqa(2) + " run " + c + " --output " + dir + "/killed.h5 >/dev/null 2>&1");
   // Kill as soon as the file shows a finished task (not after a fixed time: a loaded machine is slower).
@@ -292,15 +292,15 @@ TEST(RunCommand, ReferenceVariantRunsBesideTheGpSet) {
   }
 }
 
-// The main job's campaign, shortened to 1 ps: it runs on the committed default models alone (no ../shared),
-// every task finishes, and the MMFF94 control is stable at 300 K, as is every GP variant of water started
-// from the same geometries.
+// The main job's campaign, shortened to 1 ps (0.1 ps in a sanitizer build): it runs on the committed default
+// models alone (no ../shared), every task finishes, and the MMFF94 control is stable at 300 K, as is every GP
+// variant of water started from the same geometries.
 TEST(RunCommand, QuickstartCampaignRunsOnTheCommittedDefaults) {
   const std::string dir = temp_dir("run-quickstart");
   std::ifstream in(std::string(GPIQA_SOURCE_DIR) + "/campaigns/quickstart.yaml");
   std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   ASSERT_NE(yaml.find("duration_ps: 100"), std::string::npos);
-  yaml.replace(yaml.find("duration_ps: 100"), 16, "duration_ps: 1");
+  yaml.replace(yaml.find("duration_ps: 100"), 16, "duration_ps: " + std::to_string(long_run_scale()));
   yaml.replace(yaml.find("../results/quickstart.h5"), 24, "results.h5");
   ASSERT_EQ(run_shell(mpirun_gpiqa(2) + " run " + write_campaign(dir, yaml)), 0);
   const auto rows = io::read_results_rows(dir + "/results.h5");

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gpiqa/util/text.hpp"
 #include "support/test_data.hpp"
 
 namespace gpiqa::test {
@@ -75,6 +77,16 @@ void kill_session(pid_t session) {
     if (round == 199) ADD_FAILURE() << "processes of session " << session << " survive kill -9";
   }
   waitpid(session, nullptr, 0);
+}
+
+void expect_one_error_line(const ProcessResult& r, const std::string& fragment) {
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_LT(r.exit_code, 128) << "killed by a signal";
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find(fragment), std::string::npos) << r.err;
+  EXPECT_TRUE(std::none_of(r.err.begin(), r.err.end() - (r.err.empty() ? 0 : 1), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+  })) << util::printable(r.err);
 }
 
 }  // namespace gpiqa::test

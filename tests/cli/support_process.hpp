@@ -25,4 +25,8 @@ pid_t start_in_session(const std::string& command);
 /// files.) Reaps `session` itself.
 void kill_session(pid_t session);
 
+/// A refused input as the team wants it: one line on stderr with `fragment` in it, a non-zero exit that is
+/// not a signal's, and no control byte echoed (but the final newline).
+void expect_one_error_line(const ProcessResult& r, const std::string& fragment);
+
 }  // namespace gpiqa::test

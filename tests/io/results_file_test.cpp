@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "gpiqa/io/hdf5.hpp"
+#include "gpiqa/util/error.hpp"
 #include "support/test_data.hpp"
 
 namespace gpiqa::io {
@@ -96,6 +97,31 @@ TEST(ResultsFile, AFileFromBeforeAColumnExistedReadsAndIsExtended) {
   const std::vector<TaskRow> back = read_results_rows(path);
   EXPECT_EQ(back[0].outcome.start_temperature_K, 1.0 / 3.0);
   EXPECT_TRUE(std::isnan(back[1].outcome.start_temperature_K));
+}
+
+// Row i holds task i; every reader indexes tasks by task_id, so an id out of place (1000 of 3 tasks crashed
+// `gpiqa run`, -1 leaked) is a damaged file, refused with the row and the value.
+TEST(ResultsFile, TaskIdOutOfPlaceIsRefused) {
+  for (std::int64_t bad : {std::int64_t{1000}, std::int64_t{-1}, std::int64_t{0}}) {
+    SCOPED_TRACE(bad);
+    const std::string path = test::temp_dir("results-ids") + "/r.h5";
+    create_results(path, ResultsHeader{}, pending_rows(3));
+    {
+      h5::Handle f = h5::open_file(path, h5::Mode::kReadWrite);
+      ASSERT_GE(H5Ldelete(f.id(), "tasks/task_id", H5P_DEFAULT), 0);
+      h5::Handle tasks = h5::group(f.id(), "tasks", false);
+      h5::write_ints(tasks.id(), "task_id", {0, bad, 2});
+    }
+    try {
+      read_results_rows(path);
+      FAIL() << "accepted";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.file(), path);
+      EXPECT_NE(std::string(e.what()).find("/tasks/task_id[1] is " + std::to_string(bad) + ", expected 1"),
+                std::string::npos)
+          << e.what();
+    }
+  }
 }
 
 }  // namespace

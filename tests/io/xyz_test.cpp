@@ -43,5 +43,23 @@ TEST(Xyz, MalformedInputNamesTheLine) {
   }
 }
 
+// An atom count is checked against the lines that follow before positions are allocated for it: 10^10 atoms
+// asked for 240 GB, 2^63 - 1 threw std::bad_alloc.
+TEST(Xyz, AtomCountTheFileDoesNotHoldIsAnErrorNotAnAllocation) {
+  for (const char* count : {"10000000000", "9223372036854775807", "4"}) {
+    SCOPED_TRACE(count);
+    try {
+      parse_xyz(std::string(count) + "\nc\nO 0 0 0\nH 1 0 0\nH 0 1 0\n", "big.xyz");
+      FAIL();
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.line(), 5) << e.what();
+      EXPECT_NE(
+          std::string(e.what()).find("truncated frame: expected " + std::string(count) + " atoms, found 3"),
+          std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace gpiqa::io

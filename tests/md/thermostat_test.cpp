@@ -2,7 +2,8 @@
 // the target, and the relative variance of the kinetic energy equals the canonical (Gamma) value 2/N_f, both
 // within tolerances derived from the sampling noise (block averages: 4 standard errors). Bussi's own check:
 // with a tiny timestep and tau, the sampled kinetic energy follows the Gamma distribution
-// (Kolmogorov-Smirnov).
+// (Kolmogorov-Smirnov). A sanitizer build simulates a tenth of each trajectory (test::long_run_scale()):
+// the same code paths, tolerances from the fewer samples.
 #include <cmath>
 #include <numeric>
 
@@ -75,9 +76,9 @@ TEST_P(Canonical, AmmoniaKineticTemperatureAndFluctuationsAreCanonical) {
   spec.integrator.timestep_fs = 0.5;
   spec.integrator.tau_fs = 50;
   spec.integrator.friction_per_ps = 20;
-  spec.duration_ps = 100;
+  spec.duration_ps = 100 * test::long_run_scale();
   spec.seed = 42;
-  const Samples s = sample(m, start, spec, 10000);
+  const Samples s = sample(m, start, spec, std::llround(10000 * test::long_run_scale()));
   const auto [T, T_err] = block_estimate(s.temperature, 20, mean_of);
   EXPECT_LT(T_err, 0.05 * 300) << "too noisy to test";
   EXPECT_NEAR(T, 300.0, 4 * T_err) << "mean kinetic temperature";
@@ -106,7 +107,7 @@ TEST(BussiCsvr, TinyTimestepAndTauSampleTheCanonicalKineticEnergy) {
   spec.integrator.temperature_K = 300;
   spec.integrator.timestep_fs = 0.01;
   spec.integrator.tau_fs = 0.1;
-  spec.duration_ps = 4;  // 400000 steps; K decorrelates in ~tau = 10 steps
+  spec.duration_ps = 4 * test::long_run_scale();  // 400000 steps; K decorrelates in ~tau = 10 steps
   Trajectory t(m, start, spec);
   std::vector<double> K;
   t.run([&](const Trajectory& tr) {

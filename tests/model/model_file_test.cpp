@@ -212,5 +212,56 @@ TEST(ModelFile, MissingFileNamesThePath) {
   }
 }
 
+// Counts and indices a file states are bounded before they are used: integers beyond int once wrapped around
+// (ALF -2147483648 overflowed, O4294967297 was read as atom 1), a file with no training point aborted in the
+// kernel algebra, and a feature count the rows do not hold was allocated before the rows were read.
+TEST(ModelFile, ClaimedCountsAndIndicesAreCheckedBeforeUse) {
+  const std::vector<BadCase> cases = {
+      {"ALF below int", "ALF 2 1 3", "ALF -2147483648 2 3", 11, "ALF index -2147483648 is out of range"},
+      {"ALF above int", "ALF 2 1 3", "ALF 2147483648 2 3", 11, "ALF index 2147483648 is out of range"},
+      {"ALF wraps to 2", "ALF 2 1 3", "ALF 4294967298 1 3", 11, "ALF index 4294967298 is out of range"},
+      {"active dimension below int", "active_dimensions 1 2 3 ", "active_dimensions -2147483648 2 3", 31,
+       "active dimension -2147483648 is out of range"},
+      {"no training points", "number_of_training_points 3", "number_of_training_points 0", 16,
+       "number_of_training_points 0 is out of range 1.."},
+      {"no features", "number_of_features 3", "number_of_features 0", 15, "number_of_features 0 is out"},
+      {"atom number wraps to 2", "atom H2", "atom H4294967298", 9, "atom label 'H4294967298': atom number"},
+      {"kernel count wraps to 1", "number_of_kernels 1", "number_of_kernels 4294967297", 25,
+       "number_of_kernels 4294967297 is out of range"},
+      {"chain of dimensions", "number_of_dimensions 3", "number_of_dimensions 4294967299", 30,
+       "number_of_dimensions 4294967299 is out of range"},
+  };
+  for (const BadCase& c : cases) {
+    SCOPED_TRACE(c.what);
+    try {
+      (void)make_atom_model(parse_model_file(replace(ferebus_file(), c.from, c.to), "bad.model"));
+      FAIL() << "accepted: " << c.what;
+    } catch (const InputError& e) {
+      const std::string msg = e.what();
+      EXPECT_EQ(e.line(), c.line) << msg;
+      EXPECT_NE(msg.find(c.message), std::string::npos) << msg;
+    }
+  }
+}
+
+// 10^8 features claimed over 2000 rows of 3: allocating the claim first asked for 1.6 TB (std::bad_alloc, an
+// out-of-memory crash under the sanitizers). The rows are checked against the claim before anything is sized.
+TEST(ModelFile, FeatureCountTheRowsDoNotHoldIsAnErrorNotAnAllocation) {
+  std::string text = replace(ferebus_file(), "number_of_features 3", "number_of_features 100000000");
+  text = replace(text, "number_of_training_points 3", "number_of_training_points 2000");
+  std::string rows;
+  for (int i = 0; i < 2000; ++i) rows += "1.8 1.9 1.7\n";
+  text = replace(text, "1.8 1.9 1.7 \n1.9 1.8 1.8 \n1.7 2.0 1.6 \n", rows);
+  try {
+    parse_model_file(text, "huge.model");
+    FAIL() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.line(), 41) << e.what();
+    EXPECT_NE(std::string(e.what()).find("training point has 3 features, expected 100000000"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace gpiqa::model

@@ -31,6 +31,24 @@ std::string gpiqa_binary() {
   return GPIQA_BINARY;
 }
 
+bool sanitized_build() {
+#if defined(__SANITIZE_ADDRESS__)  // GCC's macro for -fsanitize=address
+  return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)  // clang's
+  return true;
+#else
+  return false;
+#endif
+#else
+  return false;
+#endif
+}
+
+double long_run_scale() {
+  return sanitized_build() ? 0.1 : 1.0;
+}
+
 std::string temp_dir(const std::string& tag) {
   std::random_device rd;
   const fs::path p = fs::temp_directory_path() / ("gpiqa-test-" + tag + "-" + std::to_string(rd()));

@@ -18,6 +18,12 @@ model::Positions shared_geometry_bohr(const std::string& relative);
 std::string gpiqa_binary();
 /// A fresh empty directory under the system temp directory.
 std::string temp_dir(const std::string& tag);
+/// Whether this is a sanitizer build (the debug preset: AddressSanitizer, UBSan, no optimisation), where MD
+/// runs 20-50 times slower than in the release build.
+bool sanitized_build();
+/// How much of its full length a long trajectory in a test simulates: 1, or 1/10 in a sanitizer build. Every
+/// code path still runs; tolerances derived from the sampling noise of the samples taken stay honest.
+double long_run_scale();
 
 }  // namespace gpiqa::test
 

@@ -66,6 +66,10 @@ struct ModelVariant {
   bool is_reference() const { return kind == ModelKind::kReference; }
 };
 
+/// The most seeds a campaign may have (`seeds: N` or a list): a survival fraction from 10^4 trajectories per
+/// cell is known to +-1%; far more is a typo that would only build an enormous task table.
+inline constexpr long long kMaxSeeds = 10000;
+
 struct CampaignSpec {
   std::string source;  // path of the YAML file
   std::string text;    // the YAML text, stored in the results file

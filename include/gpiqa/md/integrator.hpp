@@ -22,6 +22,13 @@
 
 namespace gpiqa::md {
 
+/// The time steps gpiqa accepts, fs: below an attosecond nothing moves in any run one could afford; above
+/// 10 fs no bond vibration of a molecule is resolved.
+inline constexpr double kMinTimestepFs = 1e-3;
+inline constexpr double kMaxTimestepFs = 10.0;
+/// Nose-Hoover chains longer than this add nothing (MTK use 3-5); a typo would size the chain's arrays.
+inline constexpr int kMaxChainLength = 20;
+
 struct IntegratorConfig {
   std::string type = "nhc";  // nve | nhc | csvr | langevin
   double timestep_fs = 0.5;
@@ -32,7 +39,8 @@ struct IntegratorConfig {
   double friction_per_ps = 10.0;  // langevin: gamma
 };
 
-/// Throws InputError("--thermostat", ...) / ("timestep", ...) for invalid settings.
+/// Throws InputError("--thermostat", ...) / ("timestep", ...) for invalid settings (a time step outside
+/// kMinTimestepFs..kMaxTimestepFs among them).
 void validate(const IntegratorConfig& config);
 
 class Integrator {

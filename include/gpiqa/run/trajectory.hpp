@@ -51,8 +51,11 @@ struct TrajectorySpec {
 /// be evaluated (a degenerate local frame).
 double equilibrium_energy(model::Potential& potential, const Positions& start_bohr);
 
-/// Throws InputError for a non-positive duration, a negative displacement, or bad integrator/monitor
-/// settings.
+/// The most steps one trajectory may have: 2^53, where step counts stop being exact as doubles (times).
+inline constexpr std::int64_t kMaxSteps = std::int64_t{1} << 53;
+
+/// Throws InputError for a non-positive duration, one shorter than a time step or longer than kMaxSteps
+/// steps, a negative displacement, or bad integrator/monitor settings.
 void validate(const TrajectorySpec& spec);
 
 using Checkpoint = io::Checkpoint;

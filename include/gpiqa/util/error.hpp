@@ -1,5 +1,6 @@
 #pragma once
-// Errors gpiqa reports to users. Every bad input becomes one line: "FILE:LINE: problem" (LINE when known).
+// Errors gpiqa reports to users. Every bad input becomes one line: "FILE:LINE: problem" (LINE when known),
+// with any control byte or invalid UTF-8 echoed from the input escaped (util::printable).
 #include <stdexcept>
 #include <string>
 

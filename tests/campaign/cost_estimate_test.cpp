@@ -1,0 +1,48 @@
+// The cost estimate of `plan` and `run`: a duration whose tasks would each run for longer than a day on this
+// machine is named with its steps and core-hours (duration_ps: 1e12 was accepted without a word); an ordinary
+// campaign is not, and `run` does not even measure it.
+#include "gpiqa/campaign/cost_estimate.hpp"
+
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "support/test_data.hpp"
+
+namespace gpiqa::campaign {
+namespace {
+
+CampaignSpec water_campaign(const std::string& md) {
+  const std::string root = GPIQA_SOURCE_DIR, dir = test::temp_dir("cost");
+  std::ofstream(dir + "/c.yaml") << "name: c\nmolecules:\n  water: {geometry: " + root +
+                                        "/molecules/water.xyz, models: " + root +
+                                        "/models/water}\nmodels: {file: {}, MIN: {mean: min}}\n"
+                                        "temperatures_K: [300, 500]\nseeds: 3\nmd: " + md + "\n";
+  return load_campaign(dir + "/c.yaml");
+}
+
+TEST(CostEstimate, StepsAndCoreSecondsFollowTheCampaign) {
+  const CampaignSpec spec = water_campaign("{timestep_fs: 0.5, duration_ps: 10}");
+  TaskRunner runner(spec, "", 0, "");
+  const CostEstimate c = estimate_cost(spec, runner);
+  EXPECT_DOUBLE_EQ(c.steps_per_task, 20000);
+  ASSERT_EQ(c.seconds_per_step.size(), 1u);
+  EXPECT_GT(c.seconds_per_step[0], 0);
+  // 2 variants x 2 temperatures x 3 seeds of 20000 steps
+  EXPECT_NEAR(c.total_core_seconds, 12 * 20000 * c.seconds_per_step[0], 1e-9 * c.total_core_seconds);
+  EXPECT_EQ(cost_warning(spec, c), "");
+  EXPECT_EQ(run_cost_warning(spec), "");
+}
+
+TEST(CostEstimate, ATaskLongerThanADayIsNamedWithItsCost) {
+  const CampaignSpec spec = water_campaign("{duration_ps: 1e12}");
+  const std::string warning = run_cost_warning(spec);
+  EXPECT_NE(warning.find(spec.source + ": md.duration_ps 1000000000000 ps at md.timestep_fs 0.5 is 2e+15 steps "
+                                       "per task"),
+            std::string::npos)
+      << warning;
+  EXPECT_NE(warning.find("core-hours"), std::string::npos) << warning;
+}
+
+}  // namespace
+}  // namespace gpiqa::campaign
