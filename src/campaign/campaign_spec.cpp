@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -79,6 +80,26 @@ class Reader {
         fail(n, what + " '" + full.string() + "' is not a directory");
     }
     return fs::weakly_canonical(full).string();
+  }
+
+  // yaml-cpp keeps the first of duplicate keys and converts only scalar keys: every key of every mapping must
+  // be a plain name, given once. Aliases are followed, so the walk is bounded in depth and in nodes.
+  void check_keys(const YAML::Node& n, int depth, long& nodes) const {
+    if (depth > 64) fail(n, "nested more than 64 deep");
+    if (++nodes > 1000000) fail(n, "more than 10^6 YAML nodes (aliases that expand without end?)");
+    if (n.IsSequence())
+      for (const YAML::Node& item : n) check_keys(item, depth + 1, nodes);
+    if (!n.IsMap()) return;
+    std::map<std::string, int> seen;  // key -> line
+    for (const auto& kv : n) {
+      if (!kv.first.IsScalar()) fail(kv.first, "a key must be a plain name, not a list, mapping or null");
+      const int line = kv.first.Mark().line + 1;
+      const auto [it, fresh] = seen.emplace(kv.first.Scalar(), line);
+      if (!fresh)
+        fail(kv.first,
+             "duplicate key '" + kv.first.Scalar() + "' (first at line " + std::to_string(it->second) + ")");
+      check_keys(kv.second, depth + 1, nodes);
+    }
   }
 
   const std::string& source() const { return source_; }
@@ -281,6 +302,8 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
   }
   if (!root.IsMap())
     throw InputError(source, "a campaign must be a YAML mapping (name, molecules, models, ...)");
+  long nodes = 0;
+  r.check_keys(root, 0, nodes);
   r.only_keys(
       root, "the campaign",
       {"name", "molecules", "models", "temperatures_K", "seeds", "md", "start", "stability", "output"});

@@ -37,15 +37,17 @@ std::vector<XyzFrame> parse_xyz(const std::string& text, const std::string& name
                        "expected the atom count of a frame, found '" + util::trim(lines[i]) + "'");
     if (i + 1 >= lines.size())
       throw InputError(name, line_no(i), "truncated frame: the comment line and atoms are missing");
+    // The count a file claims is checked against the lines it has before anything is allocated.
+    const std::size_t available = lines.size() - (i + 2);
+    if (static_cast<unsigned long long>(count) > available)
+      throw InputError(name, line_no(lines.size() - 1),
+                       "truncated frame: expected " + std::to_string(count) + " atoms, found " +
+                           std::to_string(available));
     XyzFrame frame;
     frame.comment = lines[i + 1];
     frame.positions_angstrom.resize(3, count);
     for (long long a = 0; a < count; ++a) {
       const std::size_t li = i + 2 + static_cast<std::size_t>(a);
-      if (li >= lines.size())
-        throw InputError(
-            name, line_no(lines.size() - 1),
-            "truncated frame: expected " + std::to_string(count) + " atoms, found " + std::to_string(a));
       std::vector<std::string> tok = util::split_whitespace(lines[li]);
       if (tok.size() < 4)
         throw InputError(name, line_no(li),
