@@ -37,12 +37,12 @@ std::vector<XyzFrame> parse_xyz(const std::string& text, const std::string& name
                        "expected the atom count of a frame, found '" + util::trim(lines[i]) + "'");
     if (i + 1 >= lines.size())
       throw InputError(name, line_no(i), "truncated frame: the comment line and atoms are missing");
-    // The count a file claims is checked against the lines it has before anything is allocated.
-    const std::size_t available = lines.size() - (i + 2);
-    if (static_cast<unsigned long long>(count) > available)
+    // what the file holds, before allocating what it claims
+    const auto atom_lines = static_cast<long long>(lines.size() - i - 2);
+    if (count > atom_lines)
       throw InputError(name, line_no(lines.size() - 1),
                        "truncated frame: expected " + std::to_string(count) + " atoms, found " +
-                           std::to_string(available));
+                           std::to_string(atom_lines));
     XyzFrame frame;
     frame.comment = lines[i + 1];
     frame.positions_angstrom.resize(3, count);
