@@ -46,8 +46,8 @@ int main(int argc, char** argv) {
     io::FrameBuffer frames;
     frames.elements = {"O", "H", "H"};
     for (std::int64_t step : {0, 20, 40})
-      frames.append(step, 0.0005 * double(step), nhc.state.positions, nhc.state.velocities, -76.4, 0.004,
-                    -76.39, 300.0);
+      frames.append(step, 0.0005 * double(step), nhc.state.positions, nhc.state.velocities,
+                    -0.01 * nhc.state.positions, -76.4, 0.004, -76.39, 300.0);
     io::save_checkpoint((dir / "water-nhc-frames.h5").string(), nhc,
                         {{"system", "WATER"}, {"mean", "quadratic+"}, {"thermostat", "nhc"}}, &frames);
     io::save_checkpoint((dir / "water-nhc.h5").string(), nhc, {{"system", "WATER"}});
