@@ -3,7 +3,7 @@
 #   Debian/Ubuntu as root: installs what is missing with apt-get.
 #   Debian/Ubuntu as a user: names exactly what is missing and exits 1.
 #   Elsewhere (a cluster with environment modules): does nothing; CMake names what it cannot find.
-# Usage: scripts/ensure-deps.sh [build|test|analysis|slurm|format]...   (default: build)
+# Usage: scripts/ensure-deps.sh [build|test|analysis|slurm|format|fuzz]...   (default: build)
 set -euo pipefail
 
 build_pkgs=(cmake g++ make pkg-config libopenmpi-dev openmpi-bin libhdf5-dev libeigen3-dev libyaml-cpp-dev
@@ -16,6 +16,7 @@ analysis_pkgs=(python3 python3-numpy python3-h5py python3-pandas python3-matplot
                python3-statsmodels python3-pytest python3-mdanalysis python3-ase)
 slurm_pkgs=(slurm-wlm)
 format_pkgs=(clang-format)
+fuzz_pkgs=(clang-14 libclang-rt-14-dev)  # libFuzzer and the sanitizer runtimes (scripts/fuzz.sh)
 
 wanted=()
 for part in "${@:-build}"; do
@@ -25,7 +26,8 @@ for part in "${@:-build}"; do
     analysis) wanted+=("${analysis_pkgs[@]}") ;;
     slurm) wanted+=("${slurm_pkgs[@]}") ;;
     format) wanted+=("${format_pkgs[@]}") ;;
-    *) echo "ensure-deps: unknown part '$part' (build, test, analysis, slurm, format)" >&2; exit 2 ;;
+    fuzz) wanted+=("${fuzz_pkgs[@]}") ;;
+    *) echo "ensure-deps: unknown part '$part' (build, test, analysis, slurm, format, fuzz)" >&2; exit 2 ;;
   esac
 done
 

@@ -137,7 +137,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& cp, const Identi
   const std::string tmp = path + ".tmp";
   std::filesystem::remove(tmp);
   {
-    h5::Handle f = h5::open_file(tmp, h5::Mode::kCreateNew);
+    h5::Handle f = h5::open_file(tmp, h5::Mode::kCreateNewChecksummed);  // a corrupt checkpoint is refused
     write_checkpoint(f.id(), cp, identity);
     if (frames && frames->size() > 0) {
       h5::Handle g = h5::group(f.id(), "frames", true);

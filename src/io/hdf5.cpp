@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 
 #include "gpiqa/util/error.hpp"
 
@@ -44,10 +45,15 @@ Handle open_file(const std::string& path, Mode mode) {
   hid_t id = -1;
   switch (mode) {
     case Mode::kCreateNew:
+    case Mode::kCreateNewChecksummed: {
       if (std::filesystem::exists(path)) throw InputError(path, "already exists; refusing to overwrite it");
-      id = H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
+      Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+      if (mode == Mode::kCreateNewChecksummed)
+        H5Pset_libver_bounds(fapl.id(), H5F_LIBVER_V18, H5F_LIBVER_LATEST);
+      id = H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.id());
       if (id < 0) throw InputError(path, "cannot create HDF5 file (directory missing or not writable?)");
       break;
+    }
     case Mode::kReadOnly:
     case Mode::kReadWrite:
       if (!std::filesystem::exists(path)) throw InputError(path, "does not exist");
@@ -111,6 +117,13 @@ Handle vlen_string_type() {
   H5Tset_cset(t.id(), H5T_CSET_UTF8);
   return t;
 }
+// Whether obj's file was made with Mode::kCreateNewChecksummed (HDF5's 1.8+ format at least).
+bool checksummed_file(hid_t obj) {
+  Handle file(H5Iget_file_id(obj), H5Fclose);
+  Handle fapl(H5Fget_access_plist(file.id()), H5Pclose);
+  H5F_libver_t low = H5F_LIBVER_EARLIEST, high = H5F_LIBVER_LATEST;
+  return fapl && H5Pget_libver_bounds(fapl.id(), &low, &high) >= 0 && low >= H5F_LIBVER_V18;
+}
 void replace_attribute(hid_t obj, const std::string& name) {
   if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
 }
@@ -137,6 +150,19 @@ std::map<std::string, std::string> prefixed_string_attributes(hid_t obj, const s
 
 void set_attribute(hid_t obj, const std::string& name, const std::string& value) {
   replace_attribute(obj, name);
+  // Checksummed files keep their strings fixed-length: variable-length ones live in HDF5's global heap,
+  // the one piece of metadata without a checksum (and HDF5 1.10 hangs on some corrupt global heaps).
+  if (checksummed_file(obj)) {
+    Handle type = string_type(value.size());
+    H5Tset_strpad(type.id(), H5T_STR_NULLPAD);
+    Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    Handle attr(check(H5Acreate2(obj, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), obj,
+                      "cannot write attribute " + name),
+                H5Aclose);
+    const std::string padded = value.empty() ? std::string(1, '\0') : value;
+    if (H5Awrite(attr.id(), type.id(), padded.data()) < 0) fail(obj, "cannot write attribute " + name);
+    return;
+  }
   Handle type = vlen_string_type();
   Handle space(H5Screate(H5S_SCALAR), H5Sclose);
   Handle attr(check(H5Acreate2(obj, name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), obj,
@@ -208,13 +234,26 @@ void delete_attribute(hid_t obj, const std::string& name) {
   replace_attribute(obj, name);
 }
 
-std::string string_attribute(hid_t obj, const std::string& name) {
+namespace {
+// A single-valued attribute, the only kind gpiqa writes: reading one that holds more values (a file from
+// elsewhere) into one value would overflow the buffer.
+Handle open_scalar_attribute(hid_t obj, const std::string& name) {
   if (!has_attribute(obj, name)) fail(obj, "missing attribute '" + name + "'");
-  Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose);
+  Handle attr(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), obj, "cannot open attribute " + name), H5Aclose);
+  Handle space(H5Aget_space(attr.id()), H5Sclose);
+  const hssize_t n = H5Sget_simple_extent_npoints(space.id());
+  if (n != 1) fail(obj, "attribute '" + name + "' holds " + std::to_string(n) + " values, not one");
+  return attr;
+}
+}  // namespace
+
+std::string string_attribute(hid_t obj, const std::string& name) {
+  Handle attr = open_scalar_attribute(obj, name);
   Handle ftype(H5Aget_type(attr.id()), H5Tclose);
   if (H5Tget_class(ftype.id()) != H5T_STRING) fail(obj, "attribute '" + name + "' is not a string");
   if (H5Tis_variable_str(ftype.id()) > 0) {
     Handle type = vlen_string_type();
+    H5Tset_cset(type.id(), H5Tget_cset(ftype.id()));  // HDF5 converts no character sets (h5py: ASCII too)
     char* p = nullptr;
     if (H5Aread(attr.id(), type.id(), &p) < 0) fail(obj, "cannot read attribute " + name);
     std::string s = p ? p : "";
@@ -228,16 +267,14 @@ std::string string_attribute(hid_t obj, const std::string& name) {
 }
 
 double double_attribute(hid_t obj, const std::string& name) {
-  if (!has_attribute(obj, name)) fail(obj, "missing attribute '" + name + "'");
-  Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose);
+  Handle attr = open_scalar_attribute(obj, name);
   double v = 0;
   if (H5Aread(attr.id(), H5T_NATIVE_DOUBLE, &v) < 0) fail(obj, "cannot read attribute " + name);
   return v;
 }
 
 std::int64_t int_attribute(hid_t obj, const std::string& name) {
-  if (!has_attribute(obj, name)) fail(obj, "missing attribute '" + name + "'");
-  Handle attr(H5Aopen(obj, name.c_str(), H5P_DEFAULT), H5Aclose);
+  Handle attr = open_scalar_attribute(obj, name);
   std::int64_t v = 0;
   if (H5Aread(attr.id(), H5T_NATIVE_INT64, &v) < 0) fail(obj, "cannot read attribute " + name);
   return v;
@@ -256,14 +293,40 @@ Handle open_dataset(hid_t loc, const std::string& name, std::vector<hsize_t>* di
   Handle d(check(H5Dopen2(loc, name.c_str(), H5P_DEFAULT), loc, "cannot open dataset " + name), H5Dclose);
   if (dims) {
     Handle space(H5Dget_space(d.id()), H5Sclose);
-    dims->resize(static_cast<std::size_t>(H5Sget_simple_extent_ndims(space.id())));
+    const int rank = H5Sget_simple_extent_ndims(space.id());
+    if (rank < 0) fail(loc, "cannot read the shape of dataset " + name);
+    dims->resize(static_cast<std::size_t>(rank));
     H5Sget_simple_extent_dims(space.id(), dims->data(), nullptr);
   }
   return d;
 }
-hsize_t count(const std::vector<hsize_t>& dims) {
+// The number of values dataset `d` claims, checked against the bytes the file stores for it before anything
+// is allocated: a corrupt or foreign file may claim 2^40 values in a few bytes. gpiqa writes its datasets
+// whole and uncompressed; a growing (chunked) one may lack its last chunk after a kill, and a compressed one
+// (say, repacked by h5repack) holds at most ~1000 times its bytes (deflate's limit).
+hsize_t count(hid_t loc, hid_t d, const std::string& name, const std::vector<hsize_t>& dims) {
   hsize_t n = 1;
-  for (hsize_t d : dims) n *= d;
+  for (hsize_t x : dims) {
+    if (x != 0 && n > std::numeric_limits<hsize_t>::max() / x)
+      fail(loc, "dataset '" + name + "' claims more values than can be counted (corrupt file?)");
+    n *= x;
+  }
+  if (n == 0) return 0;
+  Handle type(H5Dget_type(d), H5Tclose);
+  Handle dcpl(H5Dget_create_plist(d), H5Pclose);
+  const double value_bytes = static_cast<double>(std::max<std::size_t>(H5Tget_size(type.id()), 1));
+  const hsize_t stored = H5Dget_storage_size(d);
+  double held = static_cast<double>(stored) * (H5Pget_nfilters(dcpl.id()) > 0 ? 1100.0 : 1.0);
+  if (H5Pget_layout(dcpl.id()) == H5D_CHUNKED) {
+    std::vector<hsize_t> chunk(dims.size(), 1);
+    double chunk_values = 1;
+    if (H5Pget_chunk(dcpl.id(), static_cast<int>(chunk.size()), chunk.data()) >= 0)
+      for (hsize_t c : chunk) chunk_values *= static_cast<double>(c);
+    held += chunk_values * value_bytes;
+  }
+  if (static_cast<double>(n) * value_bytes > held)
+    fail(loc, "dataset '" + name + "' claims " + std::to_string(n) + " values but the file holds " +
+                  std::to_string(stored) + " bytes for it (corrupt file?)");
   return n;
 }
 }  // namespace
@@ -278,7 +341,7 @@ void write_doubles(hid_t loc, const std::string& name, const std::vector<double>
 std::vector<double> read_doubles(hid_t loc, const std::string& name, std::vector<hsize_t>* dims_out) {
   std::vector<hsize_t> dims;
   Handle d = open_dataset(loc, name, &dims);
-  std::vector<double> v(count(dims));
+  std::vector<double> v(count(loc, d.id(), name, dims));
   if (!v.empty() && H5Dread(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
     fail(loc, "cannot read " + name);
   if (dims_out) *dims_out = dims;
@@ -293,7 +356,7 @@ void write_ints(hid_t loc, const std::string& name, const std::vector<std::int64
 std::vector<std::int64_t> read_ints(hid_t loc, const std::string& name) {
   std::vector<hsize_t> dims;
   Handle d = open_dataset(loc, name, &dims);
-  std::vector<std::int64_t> v(count(dims));
+  std::vector<std::int64_t> v(count(loc, d.id(), name, dims));
   if (!v.empty() && H5Dread(d.id(), H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
     fail(loc, "cannot read " + name);
   return v;
@@ -323,14 +386,15 @@ void write_fixed_strings(hid_t loc, const std::string& name, const std::vector<s
 std::vector<std::string> read_strings(hid_t loc, const std::string& name) {
   std::vector<hsize_t> dims;
   Handle d = open_dataset(loc, name, &dims);
+  const hsize_t n = count(loc, d.id(), name, dims);
   Handle ftype(H5Dget_type(d.id()), H5Tclose);
   if (H5Tget_class(ftype.id()) == H5T_STRING && H5Tis_variable_str(ftype.id()) <= 0) {
     const std::size_t width = H5Tget_size(ftype.id());
-    std::string buffer(count(dims) * width, '\0');
+    std::string buffer(n * width, '\0');
     if (!buffer.empty() && H5Dread(d.id(), ftype.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) < 0)
       fail(loc, "cannot read " + name);
     std::vector<std::string> out;
-    for (std::size_t i = 0; i < count(dims); ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
       std::string s = buffer.substr(i * width, width);
       s.resize(std::strlen(s.c_str()));
       out.push_back(std::move(s));
@@ -338,7 +402,7 @@ std::vector<std::string> read_strings(hid_t loc, const std::string& name) {
     return out;
   }
   Handle type = vlen_string_type();
-  std::vector<char*> p(count(dims), nullptr);
+  std::vector<char*> p(n, nullptr);
   if (!p.empty() && H5Dread(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()) < 0)
     fail(loc, "cannot read " + name);
   std::vector<std::string> out;

@@ -25,7 +25,11 @@ std::vector<std::string> split_csv(const std::string& line) {
 }  // namespace
 
 TrainingSet read_training_csv(const std::string& path, const std::string& target) {
-  const std::vector<std::string> lines = util::split_lines(util::read_text_file(path));
+  return parse_training_csv(util::read_text_file(path), path, target);
+}
+
+TrainingSet parse_training_csv(const std::string& text, const std::string& path, const std::string& target) {
+  const std::vector<std::string> lines = util::split_lines(text);
   if (lines.empty()) throw InputError(path, "empty file");
   const std::vector<std::string> header = split_csv(lines[0]);
   std::vector<int> feature_columns;

@@ -17,7 +17,8 @@ CampaignSpec water_campaign(const std::string& md) {
   std::ofstream(dir + "/c.yaml") << "name: c\nmolecules:\n  water: {geometry: " + root +
                                         "/molecules/water.xyz, models: " + root +
                                         "/models/water}\nmodels: {file: {}, MIN: {mean: min}}\n"
-                                        "temperatures_K: [300, 500]\nseeds: 3\nmd: " + md + "\n";
+                                        "temperatures_K: [300, 500]\nseeds: 3\nmd: " +
+                                        md + "\n";
   return load_campaign(dir + "/c.yaml");
 }
 
@@ -37,9 +38,10 @@ TEST(CostEstimate, StepsAndCoreSecondsFollowTheCampaign) {
 TEST(CostEstimate, ATaskLongerThanADayIsNamedWithItsCost) {
   const CampaignSpec spec = water_campaign("{duration_ps: 1e12}");
   const std::string warning = run_cost_warning(spec);
-  EXPECT_NE(warning.find(spec.source + ": md.duration_ps 1000000000000 ps at md.timestep_fs 0.5 is 2e+15 steps "
-                                       "per task"),
-            std::string::npos)
+  EXPECT_NE(
+      warning.find(spec.source + ": md.duration_ps 1000000000000 ps at md.timestep_fs 0.5 is 2e+15 steps "
+                                 "per task"),
+      std::string::npos)
       << warning;
   EXPECT_NE(warning.find("core-hours"), std::string::npos) << warning;
 }

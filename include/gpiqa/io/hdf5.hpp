@@ -28,9 +28,14 @@ class Handle {
   herr_t (*closer_)(hid_t) = nullptr;
 };
 
-enum class Mode { kCreateNew, kReadOnly, kReadWrite };
+/// kCreateNewChecksummed: a new file in HDF5's 1.8+ format, whose metadata (superblock, object headers,
+/// attribute and chunk indices) carry checksums, so that a corrupt file fails with an error instead of
+/// feeding garbage to HDF5's parsers (HDF5 1.10 crashes on some corrupt files of the older format); its
+/// string attributes are fixed-length, out of HDF5's global heap, which has no checksum. Readable by HDF5
+/// >= 1.10 (h5py included).
+enum class Mode { kCreateNew, kCreateNewChecksummed, kReadOnly, kReadWrite };
 
-/// Opens or creates a file. kCreateNew refuses to overwrite an existing file.
+/// Opens or creates a file. kCreateNew* refuse to overwrite an existing file.
 Handle open_file(const std::string& path, Mode mode);
 /// Group at `path` below `loc`, created (with parents) when missing and `create` is set.
 Handle group(hid_t loc, const std::string& path, bool create);

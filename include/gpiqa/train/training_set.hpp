@@ -16,6 +16,9 @@ struct TrainingSet {
 /// Reads a CSV; every problem (missing column, non-numeric value, NaN, ragged row) is an InputError naming
 /// the file and row. Throws when there are fewer points than features.
 TrainingSet read_training_csv(const std::string& path, const std::string& target = "iqa");
+/// The same from the CSV's text; `name` is used in error messages.
+TrainingSet parse_training_csv(const std::string& text, const std::string& name,
+                               const std::string& target = "iqa");
 /// Rows [begin, end) and the rest: a deterministic split (every k-th point to validation keeps both spread).
 void split_every(const TrainingSet& all, int every, TrainingSet& train, TrainingSet& validation);
 
