@@ -15,7 +15,8 @@ int build_retrained_sets(const CampaignSpec& spec, std::ostream* progress, int t
       auto say = [&](const std::string& line) {
         if (!progress) return;
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        *progress << fmt::format("gpiqa retrain [{:6.1f} s] {}/{}: {}", s, m.name, variant, line) << std::endl;
+        *progress << fmt::format("gpiqa retrain [{:6.1f} s] {}/{}: {}", s, m.name, variant, line)
+                  << std::endl;
       };
       if (train::build_retrained_set(request, threads, say)) ++built;
     }

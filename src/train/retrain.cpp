@@ -75,8 +75,8 @@ std::vector<AtomJob> jobs_from(const model::MoleculeModel& base, const std::stri
     job.training.source = f.source;
     job.training.x = f.x;
     job.training.y = f.y;
-    const fs::path validation = fs::path(base_directory) / "training" /
-                                (f.system_name + "_" + f.atom_label + "_VALIDATION_SET.csv");
+    const fs::path validation =
+        fs::path(base_directory) / "training" / (f.system_name + "_" + f.atom_label + "_VALIDATION_SET.csv");
     std::error_code ec;
     if (fs::is_regular_file(validation, ec)) {
       job.validation = read_training_csv(validation.string());
@@ -101,8 +101,9 @@ RetrainRequest plan_retrain(const model::MoleculeModel& base, const std::string&
   r.base = fs::absolute(base_directory).lexically_normal().string();
   r.mean = util::trim(mean);
   if (model::MeanSpec::parse(r.mean, "mean").is_file())
-    throw InputError("retrain: true trains the GP again for its prior mean, and mean 'file' has none to fit "
-                     "(it keeps the model files' own): give the mean to train for, e.g. quadratic+");
+    throw InputError(
+        "retrain: true trains the GP again for its prior mean, and mean 'file' has none to fit "
+        "(it keeps the model files' own): give the mean to train for, e.g. quadratic+");
   for (const model::ModelFile& f : base.files())
     if (f.x.rows() == 0 || f.x.rows() != f.y.size())
       throw InputError(f.source, "has no training data to train the set again from");

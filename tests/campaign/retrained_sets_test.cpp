@@ -26,15 +26,15 @@ std::string yaml_with(const std::string& variant) {
          "molecules:\n"       // 2
          "  water: {geometry: " +
          kRepo + "/molecules/water.xyz, models: " + kRepo +
-         "/models/water}\n"                  // 3
-         "models:\n"                         // 4
+         "/models/water}\n"                   // 3
+         "models:\n"                          // 4
          "  re-solved: {mean: quadratic+}\n"  // 5
          "  " +
          variant +
-         "\n"                           // 6
-         "temperatures_K: [300]\n"      // 7
-         "seeds: 1\n"                   // 8
-         "md: {duration_ps: 0.01}\n";   // 9
+         "\n"                          // 6
+         "temperatures_K: [300]\n"     // 7
+         "seeds: 1\n"                  // 8
+         "md: {duration_ps: 0.01}\n";  // 9
 }
 
 std::string write(const std::string& dir, const std::string& text) {
@@ -57,8 +57,8 @@ class TempCache {
 
 TEST(RetrainedSets, AVariantRunsOnTheSetTrainedForItsMeanBuiltOnFirstUse) {
   const TempCache cache;
-  const CampaignSpec spec =
-      load_campaign(write(test::temp_dir("retrain-spec"), yaml_with("trained: {mean: quadratic+, retrain: true}")));
+  const CampaignSpec spec = load_campaign(
+      write(test::temp_dir("retrain-spec"), yaml_with("trained: {mean: quadratic+, retrain: true}")));
   ASSERT_EQ(spec.models.size(), 2u);
   EXPECT_FALSE(spec.models[0].retrain);
   EXPECT_TRUE(spec.models[1].retrain);
@@ -120,9 +120,11 @@ TEST(RetrainedSets, BadRetrainSettingsNameTheLine) {
 TEST(RetrainedSets, FingerprintIncludesRetrain) {
   const TempCache cache;
   const std::string dir = test::temp_dir("retrain-fp");
-  const std::string plain = campaign_fingerprint(load_campaign(write(dir, yaml_with("trained: {mean: min}"))));
-  EXPECT_EQ(campaign_fingerprint(load_campaign(write(dir, yaml_with("trained: {mean: min, retrain: false}")))),
-            plain)
+  const std::string plain =
+      campaign_fingerprint(load_campaign(write(dir, yaml_with("trained: {mean: min}"))));
+  EXPECT_EQ(
+      campaign_fingerprint(load_campaign(write(dir, yaml_with("trained: {mean: min, retrain: false}")))),
+      plain)
       << "retrain: false is the default, and the same campaign";
   const std::string trained =
       campaign_fingerprint(load_campaign(write(dir, yaml_with("trained: {mean: min, retrain: true}"))));

@@ -37,7 +37,8 @@ TEST(Retrain, KeyFollowsTrainingDataMeanAndNothingElse) {
   const RetrainRequest a = plan_retrain(water, kWater, "quadratic+");
   EXPECT_EQ(a.key.size(), 16u);
   EXPECT_EQ(a.options.mean, "quadratic+");
-  EXPECT_EQ(std::filesystem::path(a.directory).parent_path(), std::filesystem::path(cache.dir()) / "retrained");
+  EXPECT_EQ(std::filesystem::path(a.directory).parent_path(),
+            std::filesystem::path(cache.dir()) / "retrained");
   EXPECT_FALSE(a.is_built());
   EXPECT_EQ(plan_retrain(water, kWater, " quadratic+ ").key, a.key);
   EXPECT_NE(plan_retrain(water, kWater, "quadratic").key, a.key);
@@ -85,8 +86,8 @@ TEST(Retrain, BuildsOnceAndTrainsForTheMean) {
     EXPECT_EQ(f.y, base.y);
     EXPECT_EQ(*f.metadata_value("mean_spec"), "quadratic+");
     EXPECT_EQ(f.mean.kind, model::MeanKind::kQuadratic);
-    const model::MeanFunction mean = model::fit_mean(model::MeanSpec::parse("quadratic+"),
-                                                     model::make_atom_model(base), base.element());
+    const model::MeanFunction mean =
+        model::fit_mean(model::MeanSpec::parse("quadratic+"), model::make_atom_model(base), base.element());
     EXPECT_EQ(f.mean.beta, mean.beta);
     auto likelihood = [&](const model::ModelFile& hyper) {
       const LikelihoodProblem p{model::Kernel(hyper.kernels, hyper.periodic_convention(), base.x),
