@@ -10,6 +10,7 @@
 #include "gpiqa/model/molecule_model.hpp"
 #include "gpiqa/reference/builtin.hpp"
 #include "gpiqa/run/trajectory.hpp"
+#include "gpiqa/train/recipe.hpp"
 #include "gpiqa/util/units.hpp"
 #include "support/synthetic_model.hpp"
 #include "support/test_data.hpp"
@@ -66,7 +67,7 @@ void variance_probe_cost(benchmark::State& state, const char* which) {
   const std::string name = which;
   if (name == "water" || name == "glycine" || name == "aspirin") {
     // the default set (glycine and aspirin: built by `gpiqa models build NAME`)
-    const std::string dir = reference::builtin_models_path(name);
+    const std::string dir = train::default_set_path(name);
     if (!std::filesystem::exists(dir))
       return state.SkipWithError(("default set not built (gpiqa models build " + name + ")").c_str());
     m = model::MoleculeModel::load(dir);

@@ -13,6 +13,7 @@
 #include "gpiqa/model/mean_variant.hpp"
 #include "gpiqa/model/molecule_model.hpp"
 #include "gpiqa/reference/builtin.hpp"
+#include "gpiqa/train/recipe.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/text.hpp"
 #include "gpiqa/util/units.hpp"
@@ -192,7 +193,7 @@ ModelVariant parse_variant(const Reader& r, const std::string& name, const YAML:
   if (n.IsNull()) return v;
   const std::string what = "model '" + name + "'";
   r.require_map(n, what);
-  r.only_keys(n, what, {"kind", "mean"});
+  r.only_keys(n, what, {"kind", "mean", "retrain"});
   if (const YAML::Node kind = n["kind"]) {
     const std::string k = r.string(kind, "kind of " + what);
     if (k == "reference") {
@@ -212,6 +213,17 @@ ModelVariant parse_variant(const Reader& r, const std::string& name, const YAML:
       r.fail(mean, e.problem());
     }
   }
+  if (const YAML::Node retrain = n["retrain"]) {
+    if (!retrain.IsScalar() || !YAML::convert<bool>::decode(retrain, v.retrain))
+      r.fail(retrain, "retrain of " + what + " must be true or false");
+    if (v.retrain && v.is_reference())
+      r.fail(retrain, what + " is the reference potential: retrain is for kind: gp");
+    if (v.retrain && model::MeanSpec::parse(v.mean).is_file())
+      r.fail(retrain, what +
+                          ": retrain: true trains the GP again for its prior mean, and mean 'file' has none "
+                          "to fit (it keeps the model files' own): give the mean to train for, e.g. "
+                          "quadratic+");
+  }
   return v;
 }
 
@@ -229,7 +241,7 @@ void resolve_builtin(const Reader& r, const YAML::Node& m, bool gp, MoleculeEntr
     reference::builtin_molecule(e.builtin);
     e.geometry = reference::builtin_geometry(e.builtin);
     e.reference = reference::builtin_molfile(e.builtin);
-    if (gp) e.models = reference::builtin_models(e.builtin);
+    if (gp) e.models = train::default_set(e.builtin);
   } catch (const InputError& err) {
     r.fail(b, what + ": " + err.problem());
   }
@@ -273,8 +285,9 @@ MoleculeEntry parse_molecule(const Reader& r, const std::string& name, const YAM
 }
 
 // The geometry, the reference and the GP model set of a molecule must have the same atoms in the same order;
-// the reference must be usable by MMFF94 and the model set must load. Sets the molecule's cost per step.
-void check_molecule(MoleculeEntry& m) {
+// the reference must be usable by MMFF94 and the model set must load. Sets the molecule's cost per step and
+// plans the retrained sets of the `retrain: true` variants.
+void check_molecule(MoleculeEntry& m, const std::vector<ModelVariant>& variants) {
   std::vector<std::string> elements;
   std::string elements_from;
   if (!m.geometry.empty()) {
@@ -298,6 +311,8 @@ void check_molecule(MoleculeEntry& m) {
     m.cost_per_step = 0;
     for (const auto& a : set.atoms())
       m.cost_per_step += static_cast<double>(a.training_size()) * a.feature_count();
+    for (const ModelVariant& v : variants)
+      if (v.retrain) m.retrained[v.name] = train::plan_retrain(set, m.models, v.mean);
   }
   m.elements = elements;
 }
@@ -458,7 +473,7 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
   // Every model set and reference must load and match its geometry, and the start frames every molecule.
   for (MoleculeEntry& m : c.molecules) {
     try {
-      check_molecule(m);
+      check_molecule(m, c.models);
       if (!c.start_frames.empty())
         for (const io::XyzFrame& frame : io::read_xyz(c.start_frames))
           io::check_elements(frame.elements, "start.frames " + c.start_frames, m.elements,
@@ -484,6 +499,12 @@ bool CampaignSpec::has_reference_variant() const {
   for (const ModelVariant& v : models)
     if (v.is_reference()) return true;
   return false;
+}
+
+const std::string& CampaignSpec::models_of(std::size_t molecule, std::size_t variant) const {
+  const MoleculeEntry& m = molecules.at(molecule);
+  const ModelVariant& v = models.at(variant);
+  return v.retrain ? m.retrained.at(v.name).directory : m.models;
 }
 
 reference::Molecule reference_molecule(const MoleculeEntry& m) {

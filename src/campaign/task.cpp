@@ -8,17 +8,10 @@
 
 #include <fmt/format.h>
 
+#include "gpiqa/util/hash.hpp"
 #include "gpiqa/util/text.hpp"
 
 namespace gpiqa::campaign {
-
-std::uint64_t fnv1a64(const std::string& data, std::uint64_t hash) {
-  for (unsigned char c : data) {
-    hash ^= c;
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
 
 std::vector<Task> expand_tasks(const CampaignSpec& spec, const std::vector<double>& cost_per_step) {
   std::vector<Task> tasks;
@@ -39,8 +32,8 @@ std::vector<Task> expand_tasks(const CampaignSpec& spec, const std::vector<doubl
             // Model variants share the key (common random numbers): the same molecule, temperature and seed
             // start every variant from the same geometry and velocities with the same thermostat noise, so
             // comparing prior means is a paired comparison.
-            task.key = fnv1a64(fmt::format("{}/{}K/seed{}", spec.molecules[m].name,
-                                           util::format_double(spec.temperatures_K[t]), spec.seeds[s]));
+            task.key = util::fnv1a64(fmt::format("{}/{}K/seed{}", spec.molecules[m].name,
+                                                 util::format_double(spec.temperatures_K[t]), spec.seeds[s]));
             task.expected_cost = (m < cost_per_step.size() ? cost_per_step[m] : 1.0) * spec.duration_ps;
             tasks.push_back(task);
           }
@@ -65,7 +58,7 @@ run::TrajectorySpec trajectory_spec(const CampaignSpec& spec, const Task& task) 
 std::string campaign_fingerprint(const CampaignSpec& c) {
   std::ostringstream s;
   s << "name=" << c.name << "\n";
-  auto file_hash = [](const std::string& path) { return fnv1a64(util::read_text_file(path)); };
+  auto file_hash = [](const std::string& path) { return util::fnv1a64(util::read_text_file(path)); };
   // A GP-only campaign renders as it always did, so its existing results files keep their fingerprint.
   for (const MoleculeEntry& m : c.molecules) {
     s << "molecule=" << m.name;
@@ -79,10 +72,13 @@ std::string campaign_fingerprint(const CampaignSpec& c) {
     }
     if (!m.reference.empty()) s << " reference=" << file_hash(m.reference);
     if (!m.smiles.empty()) s << " smiles=" << m.smiles;
+    // a retrained set's key hashes its base set's training data, its mean and the trainer's options
+    for (const auto& [variant, request] : m.retrained) s << " retrained:" << variant << "=" << request.key;
     s << "\n";
   }
   for (const ModelVariant& v : c.models)
-    s << "model=" << v.name << " mean=" << v.mean << (v.is_reference() ? " kind=reference" : "") << "\n";
+    s << "model=" << v.name << " mean=" << v.mean << (v.is_reference() ? " kind=reference" : "")
+      << (v.retrain ? " retrain=true" : "") << "\n";
   for (double t : c.temperatures_K) s << "T=" << util::format_double(t) << "\n";
   for (std::uint64_t seed : c.seeds) s << "seed=" << seed << "\n";
   const md::IntegratorConfig& i = c.integrator;
@@ -114,7 +110,7 @@ std::string campaign_fingerprint(const CampaignSpec& c) {
     << util::format_double(m.temperature_window_fs) << "," << util::format_double(m.extrapolation_every_fs)
     << "," << util::format_double(m.extrapolation_variance) << "\n";
   s << "frames_every=" << c.frames_every << "\n";
-  return fmt::format("{:016x}", fnv1a64(s.str()));
+  return util::hex64(util::fnv1a64(s.str()));
 }
 
 }  // namespace gpiqa::campaign

@@ -54,8 +54,9 @@ run::LoadedPotential& TaskRunner::potential(std::size_t m, std::size_t v) {
     if (spec_.models[v].is_reference())
       source.reference = entry.reference.empty() ? entry.smiles : entry.reference;
     else
-      source = {entry.models,
-                spec_.models[v].mean,
+      // A retrained set runs as trained: its files hold the fitted mean and the weights solved for it.
+      source = {spec_.models_of(m, v),
+                spec_.models[v].retrain ? "file" : spec_.models[v].mean,
                 "",
                 {entry.reference.empty() ? entry.smiles : entry.reference, entry.geometry}};
     it = potentials_.emplace(std::make_pair(m, v), run::load_potential(source)).first;

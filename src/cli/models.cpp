@@ -33,6 +33,13 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// With kernel auto: the likelihood of every kernel tried.
+nlohmann::ordered_json candidates_json(const train::AtomReport& r) {
+  nlohmann::ordered_json c = nlohmann::ordered_json::object();
+  for (const auto& [kernel, value] : r.candidates) c[kernel] = value;
+  return c;
+}
+
 nlohmann::ordered_json errors_json(const train::SetErrors& e) {
   return {{"geometries", e.geometries},
           {"energy_rmse_hartree", e.energy_rmse_hartree},
@@ -45,7 +52,7 @@ nlohmann::ordered_json errors_json(const train::SetErrors& e) {
 
 void build(const std::string& name, const std::string& out_override, bool force, int threads) {
   const reference::BuiltinMolecule& info = reference::builtin_molecule(name, "gpiqa models build");
-  const std::string dest = out_override.empty() ? reference::builtin_models_path(name) : out_override;
+  const std::string dest = out_override.empty() ? train::default_set_path(name) : out_override;
   std::error_code ec;
   if (fs::exists(fs::path(dest) / "BUILD.json", ec) && !force) {
     std::cerr << "gpiqa models: " << name << " is already built at " << dest << " (use --force to rebuild)\n";
@@ -107,10 +114,12 @@ void build(const std::string& name, const std::string& out_override, bool force,
                    {"training_points", sample.training.size()},
                    {"validation_points", sample.validation.size()},
                    {"seed", recipe.sample.seed}};
+  j["recipe_key"] = train::recipe_key(name);
   j["training"] = {{"kernel", recipe.training.kernel},
                    {"mean", recipe.training.mean},
                    {"optimise_noise", recipe.training.optimise_noise},
-                   {"starts", recipe.training.starts}};
+                   {"starts", recipe.training.starts},
+                   {"options", train::describe(recipe.training)}};
   nlohmann::ordered_json atoms = nlohmann::ordered_json::array();
   for (const train::AtomReport& r : reports)
     atoms.push_back({{"atom", r.atom},
@@ -118,6 +127,7 @@ void build(const std::string& name, const std::string& out_override, bool force,
                      {"features", r.features},
                      {"kernel", r.kernel},
                      {"log_likelihood", r.log_likelihood},
+                     {"kernel_likelihoods", candidates_json(r)},
                      {"noise", r.noise},
                      {"mean_length_scale", r.mean_length_scale},
                      {"seconds", r.seconds},
@@ -152,7 +162,7 @@ void add_models(CLI::App& app) {
       "list", "Built-in molecules, where their model sets live, and whether they are built");
   list->callback([] {
     for (const reference::BuiltinMolecule& m : reference::builtin_molecules()) {
-      const std::string dir = reference::builtin_models_path(m.name);
+      const std::string dir = train::default_set_path(m.name);
       std::error_code ec;
       const bool built = fs::exists(fs::path(dir) / "BUILD.json", ec);
       std::cout << fmt::format("{:<10} {:<26} {:<9} {}\n", m.name, m.smiles, built ? "built" : "not built",

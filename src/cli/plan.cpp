@@ -1,8 +1,10 @@
 // gpiqa plan CAMPAIGN: validates the campaign and prints the expanded task table (count, per-axis sizes) and
 // an estimate of its cost, from the measured speed of every molecule's potentials (each model variant's, GP
-// or reference; us/step is their mean) on this machine, without running anything.
+// or reference; us/step is their mean) on this machine, without running anything. The retrained sets of
+// `retrain: true` variants are built first if they are not yet (their first use).
 #include <cmath>
 #include <iostream>
+#include <thread>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -10,6 +12,7 @@
 #include "commands.hpp"
 #include "gpiqa/campaign/campaign_spec.hpp"
 #include "gpiqa/campaign/cost_estimate.hpp"
+#include "gpiqa/campaign/retrained_sets.hpp"
 #include "gpiqa/campaign/task.hpp"
 #include "gpiqa/campaign/task_runner.hpp"
 #include "gpiqa/model/molecule_model.hpp"
@@ -29,6 +32,9 @@ void add_plan(CLI::App& app) {
   sub->add_flag("--list", o->list, "List every task");
   sub->callback([o] {
     const campaign::CampaignSpec spec = campaign::load_campaign(o->campaign);
+    // retrain: true variants run on sets trained for their mean: built here on first use (progress on stderr)
+    campaign::build_retrained_sets(spec, &std::cerr,
+                                   static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     const std::vector<campaign::Task> tasks = campaign::expand_tasks(spec, {});
     campaign::check_starts(spec, tasks);
     campaign::TaskRunner runner(spec, "", 0, "");

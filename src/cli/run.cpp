@@ -9,9 +9,11 @@
 #include <cstdlib>
 #include <iostream>
 #include <limits>
+#include <thread>
 
 #include "commands.hpp"
 #include "gpiqa/campaign/campaign_spec.hpp"
+#include "gpiqa/campaign/retrained_sets.hpp"
 #include "gpiqa/campaign/scheduler.hpp"
 #include "gpiqa/io/writer_lock.hpp"
 #include "gpiqa/util/error.hpp"
@@ -76,6 +78,10 @@ void add_run(CLI::App& app) {
     try {
       // every rank parses the campaign; only rank 0 reports problems
       campaign::CampaignSpec spec = campaign::load_campaign(o->campaign);
+      // Sets of retrain: true variants not built yet are built now, their first use: every rank asks, one
+      // builds (progress on stderr), the others wait on the cache's lock and find it built.
+      campaign::build_retrained_sets(spec, &std::cerr,
+                                     static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
       campaign::RunOptions opt;
       opt.output = o->output.empty() ? spec.output_file : o->output;
       const std::string shard = o->shard.empty() ? shard_from_slurm() : o->shard;

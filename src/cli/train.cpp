@@ -1,5 +1,6 @@
 // gpiqa train --csv FILE|DIR --out FILE.model|DIR [--system NAME --atom LABEL --alf "i j k"]
-//             [--kernel rbf|rbf-cyclic] [--mean SPEC] [--noise X] [--fixed-noise] [--starts N]
+//             [--kernel auto|rbf|rbf-cyclic|rbf-periodic] [--mean SPEC] [--noise X] [--fixed-noise] [--starts
+//             N]
 //             [--validate-every K]
 // Fits one GP per atom on FEREBUS-layout CSVs (a directory trains every *_TRAINING_SET.csv in it into a model
 // set, atoms in parallel, with local frames from SYSTEM_ALF.txt and validation from *_VALIDATION_SET.csv when
@@ -29,7 +30,7 @@ namespace fs = std::filesystem;
 
 void add_train(CLI::App& app) {
   struct Options {
-    std::string csv, out, system, atom, alf, kernel = "rbf-cyclic", mean = "mean";
+    std::string csv, out, system, atom, alf, kernel = "auto", mean = "mean";
     double noise = 1e-10;
     bool fixed_noise = false;
     int starts = 4, validate_every = 0;
@@ -45,9 +46,12 @@ void add_train(CLI::App& app) {
   sub->add_option("--alf", o->alf,
                   "Local frame, 1-based \"i j k\" (default: the atom and the two lowest-numbered others)");
   sub->add_option("--kernel", o->kernel,
-                  "rbf, rbf-cyclic, or auto (both; the higher marginal likelihood kept)")
+                  "auto (rbf, rbf-cyclic and rbf-periodic; the highest marginal likelihood kept), rbf, "
+                  "rbf-cyclic, or rbf-periodic (rbf x periodic on the phi features)")
       ->capture_default_str();
-  sub->add_option("--mean", o->mean, "Prior mean spec fitted to the training data")->capture_default_str();
+  sub->add_option("--mean", o->mean,
+                  "Prior mean spec, fitted to the training data before the hyperparameters")
+      ->capture_default_str();
   sub->add_option("--noise", o->noise, "Nugget (fixed with --fixed-noise, else the optimiser's start)")
       ->capture_default_str();
   sub->add_flag("--fixed-noise", o->fixed_noise, "Do not optimise the noise");
@@ -65,6 +69,7 @@ void add_train(CLI::App& app) {
     opt.noise = o->noise;
     opt.optimise_noise = !o->fixed_noise;
     opt.starts = o->starts;
+    train::check_options(opt);
     // read and check everything before writing anything
     std::vector<train::AtomJob> jobs;
     const bool set = fs::is_directory(o->csv);
@@ -99,6 +104,11 @@ void add_train(CLI::App& app) {
           {"atom", r.atom},         {"model", r.model_path}, {"training_points", r.training_points},
           {"features", r.features}, {"kernel", r.kernel},    {"log_likelihood", r.log_likelihood},
           {"noise", r.noise},       {"seconds", r.seconds},  {"evaluations", r.evaluations}};
+      if (!r.candidates.empty()) {
+        nlohmann::ordered_json c;
+        for (const auto& [kernel, value] : r.candidates) c[kernel] = value;
+        j["kernel_likelihoods"] = c;
+      }
       if (r.validation_points > 0) {
         j["validation_points"] = r.validation_points;
         j["validation_rmse_hartree"] = r.validation_rmse_hartree;

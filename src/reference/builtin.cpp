@@ -55,21 +55,4 @@ std::string builtin_geometry(const std::string& name) {
   return (fs::path(data_dir()) / "molecules" / (builtin_molecule(name).name + ".xyz")).string();
 }
 
-std::string builtin_models_path(const std::string& name) {
-  const fs::path committed = fs::path(data_dir()) / "models" / builtin_molecule(name).name;
-  std::error_code ec;
-  if (fs::is_directory(committed, ec)) return committed.string();
-  return (fs::path(models_cache_dir()) / name).string();
-}
-
-std::string builtin_models(const std::string& name, const std::string& where) {
-  builtin_molecule(name, where);
-  const std::string dir = builtin_models_path(name);
-  std::error_code ec;
-  if (!fs::exists(fs::path(dir) / "BUILD.json", ec))
-    throw InputError(where, "the default models for " + name + " are not built yet (" + dir +
-                                "): run `gpiqa models build " + name + "` once");
-  return dir;
-}
-
 }  // namespace gpiqa::reference

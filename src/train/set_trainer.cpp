@@ -106,6 +106,7 @@ AtomReport report_fit(const AtomJob& job, const TrainResult& r, const std::strin
   rep.noise = r.file.noise();
   rep.seconds = r.seconds;
   rep.evaluations = r.evaluations;
+  rep.candidates = r.candidates;
   double log_sum = 0;
   int count = 0;
   for (const model::KernelFactor& factor : r.file.kernels) {
@@ -130,6 +131,8 @@ AtomReport report_fit(const AtomJob& job, const TrainResult& r, const std::strin
 std::vector<AtomReport> train_set(const std::vector<AtomJob>& jobs, const TrainOptions& options,
                                   const std::string& out_directory, int threads,
                                   const std::function<void(const AtomReport&)>& progress) {
+  check_options(options);
+  for (const AtomJob& job : jobs) fit_training_mean(job.training, job.identity, options.mean);
   fs::create_directories(out_directory);
   std::vector<AtomReport> reports(jobs.size());
   std::vector<std::exception_ptr> errors(jobs.size());

@@ -2,11 +2,13 @@
 
 #include <LBFGSB.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <random>
 
 #include <fmt/format.h>
@@ -58,46 +60,121 @@ model::Alf default_alf(const std::string& atom_label, int atoms, const std::stri
   return {static_cast<int>(number - 1), others[0], others[1]};
 }
 
-TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, const TrainOptions& opt) {
-  if (opt.kernel == "auto") {
-    // Bayesian model selection between the two kernels: the higher log marginal likelihood wins. The wrapped
-    // (rbf-cyclic) kernel is not positive definite on the whole circle, and where phi features are
-    // ill-defined (an atom near its local z axis, phi spread over all angles) it fits far worse than plain
-    // rbf.
-    TrainOptions o = opt;
-    o.kernel = "rbf-cyclic";
-    TrainResult cyclic = train_atom_model(data, id, o);
-    o.kernel = "rbf";
-    TrainResult plain = train_atom_model(data, id, o);
-    TrainResult& best = plain.log_likelihood > cyclic.log_likelihood ? plain : cyclic;
-    best.seconds = cyclic.seconds + plain.seconds;
-    best.evaluations = cyclic.evaluations + plain.evaluations;
-    return best;
+const std::vector<std::string>& kernel_choices() {
+  static const std::vector<std::string> all = {"rbf", "rbf-cyclic", "rbf-periodic", "auto"};
+  return all;
+}
+
+std::vector<model::KernelFactor> kernel_factors(const std::string& kernel, int features) {
+  auto factor = [](const std::string& name, const std::string& type, const std::vector<int>& dims) {
+    return model::KernelFactor{name, type, dims, std::vector<double>(dims.size(), 1.0)};
+  };
+  std::vector<int> all, plain, phi;
+  for (int h = 0; h < features; ++h) {
+    all.push_back(h);
+    (model::is_phi_feature(h) ? phi : plain).push_back(h);
   }
-  if (opt.kernel != "rbf" && opt.kernel != "rbf-cyclic")
-    throw InputError("--kernel", "unknown kernel '" + opt.kernel + "' (rbf, rbf-cyclic, auto)");
+  if (kernel == "rbf" || kernel == "rbf-cyclic") return {factor("k1", kernel, all)};
+  if (kernel == "rbf-periodic") {
+    if (phi.empty()) return {factor("k1", "rbf", all)};
+    return {factor("k1", "rbf", plain), factor("k2", "periodic", phi)};
+  }
+  throw InputError("--kernel", "unknown kernel '" + kernel + "' (rbf, rbf-cyclic, rbf-periodic, auto)");
+}
+
+std::vector<std::string> auto_candidates(int features) {
+  // Without phi features the three kernels are the same plain rbf.
+  if (features <= 5) return {"rbf"};
+  return {"rbf", "rbf-cyclic", "rbf-periodic"};
+}
+
+void check_options(const TrainOptions& opt) {
+  const auto& choices = kernel_choices();
+  if (std::find(choices.begin(), choices.end(), opt.kernel) == choices.end())
+    throw InputError("--kernel", "unknown kernel '" + opt.kernel + "' (rbf, rbf-cyclic, rbf-periodic, auto)");
   if (opt.starts < 1) throw InputError("--starts", "must be at least 1");
   if (!(opt.noise > 0)) throw InputError("--noise", "must be positive");
-  const auto t0 = std::chrono::steady_clock::now();
+  if (model::MeanSpec::parse(opt.mean, "--mean").is_file())
+    throw InputError("--mean",
+                     "'file' keeps a model file's own mean, and training has no file: give a mean to fit "
+                     "(mean, min, max, NUMBER, EL=NUM,..., linear, quadratic, quadratic+)");
+}
+
+std::string describe(const TrainOptions& o) {
+  return fmt::format(
+      "trainer_revision={} kernel={} mean={} optimise_noise={} concentrated={} noise={} noise_bounds={},{} "
+      "log_theta_bounds={},{} starts={} max_iterations={} seed={}",
+      kTrainerRevision, o.kernel, util::trim(o.mean), o.optimise_noise ? 1 : 0, o.concentrated ? 1 : 0,
+      util::format_double(o.noise), util::format_double(o.min_noise), util::format_double(o.max_noise),
+      util::format_double(o.min_log_theta), util::format_double(o.max_log_theta), o.starts, o.max_iterations,
+      o.seed);
+}
+
+model::MeanFunction fit_training_mean(const TrainingSet& data, const AtomIdentity& id,
+                                      const std::string& mean_spec) {
+  // The mean acts in the model's internal space; the trainer writes unscaled files, so that is the raw
+  // space. The kernel of the scaffold does not matter to any mean fitted from (X, y) alone.
+  const Eigen::Index n = data.x.rows();
+  const model::AtomModel scaffold(id.atom, id.alf, model::MeanFunction::make_constant(0),
+                                  kernel_factors("rbf", static_cast<int>(data.x.cols())),
+                                  model::PeriodicConvention::kFerebus, data.x, data.y,
+                                  Eigen::VectorXd::Zero(n), 1.0);
+  // The one place where training fits a prior mean: a spec that needs more than the training data (an
+  // equilibrium geometry, a reference molecule) receives that context here, through model::fit_mean.
+  return model::fit_mean(model::MeanSpec::parse(mean_spec, "--mean"), scaffold,
+                         model::element_of_label(id.atom));
+}
+
+TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, const TrainOptions& opt) {
+  check_options(opt);
   const Eigen::Index n = data.x.rows(), nf = data.x.cols();
+  if (opt.kernel == "auto") {
+    // Bayesian model selection between the kernels: the higher log marginal likelihood (same data, same
+    // mean) wins. The wrapped rbf-cyclic kernel is not positive definite on the whole circle, and where phi
+    // features are ill-defined (an atom near its local z axis, phi spread over all angles) it fits far
+    // worse than plain rbf or rbf x periodic.
+    std::optional<TrainResult> best;
+    std::vector<std::pair<std::string, double>> tried;
+    double seconds = 0;
+    int evaluations = 0;
+    std::string failures;
+    for (const std::string& kernel : auto_candidates(static_cast<int>(nf))) {
+      TrainOptions o = opt;
+      o.kernel = kernel;
+      try {
+        TrainResult r = train_atom_model(data, id, o);
+        seconds += r.seconds, evaluations += r.evaluations;
+        tried.emplace_back(kernel, r.log_likelihood);
+        if (!best || r.log_likelihood > best->log_likelihood) best = std::move(r);
+      } catch (const std::runtime_error& e) {
+        failures += std::string(failures.empty() ? "" : "; ") + kernel + ": " + e.what();
+      }
+    }
+    if (!best) throw std::runtime_error(failures);
+    best->seconds = seconds;
+    best->evaluations = evaluations;
+    best->candidates = std::move(tried);
+    std::string summary;
+    for (const auto& [kernel, value] : best->candidates)
+      summary += (summary.empty() ? "" : " ") + kernel + "=" + util::format_double(value);
+    best->file.set_metadata("kernel_selection", "auto " + summary);
+    return *best;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
 
   // The prior mean is fitted to the data first and stays fixed while the hyperparameters are optimised.
-  model::KernelFactor factor{"k1", opt.kernel, {}, std::vector<double>(static_cast<std::size_t>(nf), 1.0)};
-  for (int h = 0; h < nf; ++h) factor.active_dimensions.push_back(h);
-  const model::AtomModel scaffold(id.atom, id.alf, model::MeanFunction::make_constant(0), {factor},
-                                  model::PeriodicConvention::kFerebus, data.x, data.y,
-                                  Eigen::VectorXd::Zero(n), opt.noise);
-  const model::MeanFunction mean =
-      model::fit_mean(model::MeanSpec::parse(opt.mean, "--mean"), scaffold, model::element_of_label(id.atom));
+  std::vector<model::KernelFactor> factors = kernel_factors(opt.kernel, static_cast<int>(nf));
+  const model::MeanFunction mean = fit_training_mean(data, id, opt.mean);
+  const LikelihoodProblem problem{model::Kernel(factors, model::PeriodicConvention::kFerebus, data.x),
+                                  data.y - mean.values(data.x), opt.concentrated};
+  // One parameter per kernel term (factor by factor, in the order of their active dimensions), then noise.
+  const std::vector<model::KernelTerm>& terms = problem.kernel.terms();
+  const auto nt = static_cast<Eigen::Index>(terms.size());
 
-  // The scaffold's kernel over the training inputs; one parameter per feature (its terms are the factor's
-  // active dimensions 0..nf-1, in order).
-  const LikelihoodProblem problem{scaffold.kernel(), data.y - mean.values(data.x), opt.concentrated};
-
-  const Eigen::Index dim = nf + (opt.optimise_noise ? 1 : 0);
+  const Eigen::Index dim = nt + (opt.optimise_noise ? 1 : 0);
   Eigen::VectorXd lower = Eigen::VectorXd::Constant(dim, opt.min_log_theta);
   Eigen::VectorXd upper = Eigen::VectorXd::Constant(dim, opt.max_log_theta);
-  if (opt.optimise_noise) lower(nf) = std::log(opt.min_noise), upper(nf) = std::log(opt.max_noise);
+  if (opt.optimise_noise) lower(nt) = std::log(opt.min_noise), upper(nt) = std::log(opt.max_noise);
 
   int evaluations = 0;
   // The best point ever evaluated is kept, so a start whose line search gives up still counts.
@@ -118,21 +195,23 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
 
   // Starts: theta_h = 1 / (2 nf var(x_h)), so that for a typical pair (d_h^2 ~ 2 var_h) the exponent
   // sum_h theta_h d_h^2 is about 1 whatever the number of features (larger starts make K the identity and the
-  // likelihood flat); then random log offsets.
+  // likelihood flat); then random log offsets. A periodic term 4 theta sin^2(d/2) is theta d^2 for small d,
+  // so the same start fits it.
   Eigen::VectorXd base(dim);
-  for (Eigen::Index h = 0; h < nf; ++h) {
+  for (Eigen::Index t = 0; t < nt; ++t) {
+    const auto h = static_cast<Eigen::Index>(terms[static_cast<std::size_t>(t)].dimension);
     const double var = (data.x.col(h).array() - data.x.col(h).mean()).square().mean();
-    base(h) = std::clamp(std::log(0.5 / (static_cast<double>(nf) * std::max(var, 1e-12))), opt.min_log_theta,
+    base(t) = std::clamp(std::log(0.5 / (static_cast<double>(nf) * std::max(var, 1e-12))), opt.min_log_theta,
                          opt.max_log_theta);
   }
-  if (opt.optimise_noise) base(nf) = std::clamp(std::log(std::max(opt.noise, 1e-6)), lower(nf), upper(nf));
+  if (opt.optimise_noise) base(nt) = std::clamp(std::log(std::max(opt.noise, 1e-6)), lower(nt), upper(nt));
   // A start where K + noise I is numerically singular gives the optimiser nothing to follow: narrow the
   // kernel (and raise a fitted noise) until the Cholesky factorisation succeeds.
   auto make_feasible = [&](Eigen::VectorXd& phi) {
     Eigen::VectorXd g;
     for (int attempt = 0; attempt < 30 && objective(phi, g) >= 1e299; ++attempt) {
-      for (Eigen::Index k = 0; k < nf; ++k) phi(k) = std::min(phi(k) + std::log(2.0), upper(k));
-      if (opt.optimise_noise) phi(nf) = std::min(phi(nf) + std::log(3.0), upper(nf));
+      for (Eigen::Index k = 0; k < nt; ++k) phi(k) = std::min(phi(k) + std::log(2.0), upper(k));
+      if (opt.optimise_noise) phi(nt) = std::min(phi(nt) + std::log(3.0), upper(nt));
     }
   };
   std::mt19937_64 rng(opt.seed);
@@ -145,7 +224,7 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
   for (int s = 0; s < opt.starts; ++s) {
     Eigen::VectorXd phi = base;
     if (s > 0)
-      for (Eigen::Index k = 0; k < nf; ++k)
+      for (Eigen::Index k = 0; k < nt; ++k)
         phi(k) = std::clamp(base(k) + 1.5 * normal(rng), lower(k), upper(k));
     make_feasible(phi);
     // L-BFGS-B gives up when its line search fails (near a non-positive-definite region, say): restart it
@@ -166,8 +245,10 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
     throw std::runtime_error("no start gave a positive definite kernel matrix for " + data.source);
 
   // The model file, with weights solved at the optimum.
-  const double noise = opt.optimise_noise ? std::exp(best(nf)) : opt.noise;
-  for (Eigen::Index h = 0; h < nf; ++h) factor.theta[static_cast<std::size_t>(h)] = std::exp(best(h));
+  const double noise = opt.optimise_noise ? std::exp(best(nt)) : opt.noise;
+  Eigen::Index t = 0;
+  for (model::KernelFactor& factor : factors)
+    for (double& theta : factor.theta) theta = std::exp(best(t++));
   model::ModelFile f;
   f.source = data.source;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -177,7 +258,7 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
                 {"likelihood", util::format_double(-best_value)},
                 {"training_seconds", fmt::format("{:.3f}", seconds)},
                 {"training_set", std::filesystem::path(data.source).filename().string()},
-                {"mean_spec", opt.mean}};
+                {"mean_spec", util::trim(opt.mean)}};
   f.system_name = id.system;
   f.atom_label = id.atom;
   f.property = "iqa";
@@ -188,8 +269,9 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
   f.mean = mean;
   if (f.mean.kind != model::MeanKind::kConstant)
     f.mean_x_key = "xmin", f.mean_y_key = "ymin";  // FEREBUS spelling
-  f.composition = "k1";
-  f.kernels = {factor};
+  // FEREBUS and ICHOR spell a product of two factors "(k1*k2)".
+  f.composition = factors.size() == 1 ? "k1" : "(k1*k2)";
+  f.kernels = factors;
   std::string units;
   for (Eigen::Index h = 0; h < nf; ++h)
     units += (h ? " " : "") + std::string(model::is_angle_feature(static_cast<int>(h)) ? "radians" : "bohr");

@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "gpiqa/io/results_file.hpp"
+#include "gpiqa/util/text.hpp"
 #include "support/test_data.hpp"
 #include "support_process.hpp"
 
@@ -218,6 +219,46 @@ TEST(RunCommand, ChangedCampaignIsRefusedAndTheFileIsUntouched) {
   EXPECT_NE(again.out.find("ranks (16 tasks"), std::string::npos) << again.out;
   EXPECT_NE(again.out.find("total"), std::string::npos) << again.out;
   EXPECT_EQ(fs::last_write_time(dir + "/results.h5"), before) << "nothing written";
+}
+
+// A variant {mean: SPEC, retrain: true} on gpiqa's committed water set: `gpiqa run` under two ranks builds
+// the retrained set on first use exactly once (both ranks ask; one builds with progress on stderr, the other
+// waits on the cache's lock), runs it, and a later `gpiqa plan` finds it built.
+TEST(RunCommand, RetrainedVariantIsBuiltOnceOnFirstUse) {
+  const std::string dir = temp_dir("run-retrain");
+  const std::string repo = GPIQA_SOURCE_DIR;
+  setenv("GPIQA_MODELS_CACHE", (dir + "/cache").c_str(), 1);
+  const std::string c =
+      write_campaign(dir,
+                     "name: retrained\n"
+                     "molecules:\n"
+                     "  water: {geometry: " +
+                         repo + "/molecules/water.xyz, models: " + repo +
+                         "/models/water}\n"
+                         "models: {MIN: {mean: min}, MIN-trained: {mean: min, retrain: true}}\n"
+                         "temperatures_K: [300]\n"
+                         "seeds: 2\n"
+                         "md: {duration_ps: 0.05}\n"
+                         "output: {file: results.h5}\n");
+  const int status =
+      std::system((mpirun_gpiqa(2) + " run " + c + " >/dev/null 2>" + dir + "/err.txt").c_str());
+  const std::string err = util::read_text_file(dir + "/err.txt");
+  const ProcessResult plan = run_gpiqa("plan " + c);
+  unsetenv("GPIQA_MODELS_CACHE");
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << err;
+  auto count = [](const std::string& text, const std::string& piece) {
+    int n = 0;
+    for (auto at = text.find(piece); at != std::string::npos; at = text.find(piece, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count(err, "gpiqa retrain"), 5) << err;  // the start, 3 atoms, built
+  EXPECT_EQ(count(err, "water/MIN-trained: built " + dir + "/cache/retrained/water-min-"), 1) << err;
+  const auto rows = io::read_results_rows(dir + "/results.h5");
+  ASSERT_EQ(rows.size(), 4u);
+  for (const io::TaskRow& r : rows) EXPECT_EQ(r.outcome.status, stability::Status::kStable) << r.label;
+  EXPECT_EQ(rows[2].mean, "min");
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_EQ(plan.err.find("gpiqa retrain"), std::string::npos) << plan.err;
 }
 
 TEST(RunCommand, BadShardAndBadCampaignAreOneLineErrors) {

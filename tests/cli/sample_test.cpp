@@ -87,8 +87,10 @@ TEST(ModelsCommand, BuildsWaterEndToEndAndPredictReadsIt) {
   EXPECT_EQ(build["atoms"].size(), 3u);
   EXPECT_EQ(build["sampling"]["training_points"], 300);
   EXPECT_LT(build["whole_molecule_validation"]["energy_rmse_hartree"].get<double>(), 1e-4);
-  // The committed set was built by the same recipe: the two sets agree (to rounding: other CPUs may round
-  // differently) on the sampled validation geometries.
+  EXPECT_EQ(build["recipe_key"].get<std::string>().size(), 16u);
+  // The committed set was built by the same sampling and, for water's three features (no phi), the same fit
+  // (auto's one candidate, plain rbf, is the rbf-cyclic kernel of the earlier auto): the two sets agree (to
+  // rounding: other CPUs may round differently) on the sampled validation geometries.
   const std::string geometries = dir + "/water/training/WATER_VALIDATION.xyz";
   const ProcessResult fresh = run_gpiqa("predict --models " + dir + "/water --xyz " + geometries);
   const ProcessResult committed =

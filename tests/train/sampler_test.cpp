@@ -9,6 +9,7 @@
 #include "gpiqa/model/molecule_model.hpp"
 #include "gpiqa/reference/builtin.hpp"
 #include "gpiqa/reference/mmff_reference.hpp"
+#include "gpiqa/train/recipe.hpp"
 #include "gpiqa/train/set_trainer.hpp"
 #include "gpiqa/train/training_set.hpp"
 #include "gpiqa/util/error.hpp"
@@ -111,7 +112,7 @@ TEST(Sampler, CsvsCarryTheReferencePartitionAndTrainAnAccurateSet) {
 
 TEST(BuiltinModels, TheCommittedWaterSetGivesSensibleEnergiesOnTheSharedGeometry) {
   GPIQA_REQUIRE_SHARED_DATA();
-  model::MoleculeModel set = model::MoleculeModel::load(reference::builtin_models("water"));
+  model::MoleculeModel set = model::MoleculeModel::load(train::default_set("water"));
   reference::MmffReference ref(reference::Molecule::from_molfile(reference::builtin_molfile("water")));
   const model::Positions p = test::shared_geometry_bohr("geometries/water.xyz");
   model::Positions f_model, f_ref;

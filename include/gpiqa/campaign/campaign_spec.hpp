@@ -13,6 +13,7 @@
 //   models:                       # variants applied to every molecule
 //     as-trained: {mean: file}    # kind: gp (the default): the molecule's GP model set with this prior mean
 //     MIN:        {mean: min}
+//     MIN-trained: {mean: min, retrain: true}   # a set trained again for that mean (train/retrain.hpp)
 //     reference:  {kind: reference}   # the MMFF94 reference itself (no mean); results rows get mean
 //     "reference"
 //   temperatures_K: [300, 500]
@@ -27,8 +28,12 @@
 // `smiles:`, not both) only when it has a reference variant, and `geometry` only when it has no reference.
 // `builtin: NAME` (water, ammonia, methanol, glycine, serine, aspirin) stands alone; its model set is looked
 // up (and must have been built with `gpiqa models build NAME`) only when the campaign has a GP variant.
+// A `retrain: true` variant runs on the molecule's set trained again for the variant's mean (not `file`):
+// planned while validating (a content key into the model cache) and built on first use by
+// build_retrained_sets (retrained_sets.hpp).
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,6 +41,7 @@
 #include "gpiqa/reference/molecule.hpp"
 #include "gpiqa/run/trajectory.hpp"
 #include "gpiqa/stability/monitor.hpp"
+#include "gpiqa/train/retrain.hpp"
 
 namespace gpiqa::campaign {
 
@@ -52,6 +58,8 @@ struct MoleculeEntry {
   double cost_per_step = 1.0;
 
   std::vector<std::string> elements;  // the atoms in order (filled while validating)
+  /// The sets of the campaign's `retrain: true` variants, by variant name (planned while validating).
+  std::map<std::string, train::RetrainRequest> retrained;
 
   bool has_reference() const { return !reference.empty() || !smiles.empty(); }
 };
@@ -62,6 +70,7 @@ struct ModelVariant {
   std::string name;
   std::string mean = "file";  // prior-mean spec of a GP variant; "reference" for a reference variant
   ModelKind kind = ModelKind::kGp;
+  bool retrain = false;  // run on the set trained again for `mean` instead of re-solving the weights
 
   bool is_reference() const { return kind == ModelKind::kReference; }
 };
@@ -97,6 +106,8 @@ struct CampaignSpec {
 
   bool has_gp_variant() const;
   bool has_reference_variant() const;
+  /// The model set directory a GP variant of a molecule runs on: the molecule's set, or its retrained set.
+  const std::string& models_of(std::size_t molecule, std::size_t variant) const;
 };
 
 /// Parses and validates (including that every model set loads and matches its geometry). Throws InputError

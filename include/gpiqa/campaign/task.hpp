@@ -30,6 +30,5 @@ run::TrajectorySpec trajectory_spec(const CampaignSpec& spec, const Task& task);
 /// the bytes of the model, geometry and reference molfiles (or the reference SMILES): a changed campaign is
 /// refused by an existing results file.
 std::string campaign_fingerprint(const CampaignSpec& spec);
-std::uint64_t fnv1a64(const std::string& data, std::uint64_t hash = 14695981039346656037ull);
 
 }  // namespace gpiqa::campaign

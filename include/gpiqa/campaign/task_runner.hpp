@@ -1,8 +1,9 @@
 #pragma once
 // Runs campaign tasks on one process (no MPI here): a thin caller of run::TrajectoryJob. It loads each
-// molecule's potential per variant once (its GP model set with the variant's prior mean, or its own MMFF94
-// reference; never shared between runners) and keeps it, resumes a task from <checkpoint_dir>/task-<id>.h5
-// when that exists, and returns the finished row with its frames.
+// molecule's potential per variant once (its GP model set with the variant's prior mean, the set retrained
+// for that mean with `retrain: true`, or its own MMFF94 reference; never shared between runners) and keeps
+// it, resumes a task from <checkpoint_dir>/task-<id>.h5 when that exists, and returns the finished row with
+// its frames.
 #include <functional>
 #include <map>
 #include <memory>

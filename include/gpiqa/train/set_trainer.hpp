@@ -28,7 +28,8 @@ std::vector<AtomJob> read_training_directory(const std::string& directory,
 
 struct AtomReport {
   std::string atom, model_path;
-  std::string kernel;  // the fitted kernel ("rbf-cyclic"; with --kernel auto, the one kept)
+  std::string kernel;  // the fitted kernel ("rbf-cyclic", "rbf*periodic"; with --kernel auto, the one kept)
+  std::vector<std::pair<std::string, double>> candidates;  // kernel auto: every kernel tried, its likelihood
   long long training_points = 0, validation_points = 0;
   int features = 0, evaluations = 0;
   double log_likelihood = 0, noise = 0, seconds = 0;
@@ -41,7 +42,8 @@ struct AtomReport {
 AtomReport report_fit(const AtomJob& job, const TrainResult& result, const std::string& model_path);
 
 /// Trains every atom with up to `threads` atoms at once and writes SYSTEM_iqa_LABEL.model files into
-/// `out_directory` (created). Reports come back in atom order; `progress` is called after each atom.
+/// `out_directory` (created). The options and every atom's prior mean are checked before anything is
+/// trained or written (InputError). Reports come back in atom order; `progress` is called after each atom.
 std::vector<AtomReport> train_set(const std::vector<AtomJob>& jobs, const TrainOptions& options,
                                   const std::string& out_directory, int threads,
                                   const std::function<void(const AtomReport&)>& progress = {});
