@@ -223,6 +223,10 @@ ModelVariant parse_variant(const Reader& r, const std::string& name, const YAML:
                           ": retrain: true trains the GP again for its prior mean, and mean 'file' has none "
                           "to fit (it keeps the model files' own): give the mean to train for, e.g. "
                           "quadratic+");
+    if (v.retrain && model::MeanSpec::parse(v.mean).needs_context())
+      r.fail(retrain, what + ": retrain: true is not available for mean '" + v.mean +
+                          "' yet (its fitted form has no model-file representation); use retrain: false, "
+                          "which keeps the set's hyperparameters and re-solves the weights for the mean");
   }
   return v;
 }

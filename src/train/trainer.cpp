@@ -98,6 +98,10 @@ void check_options(const TrainOptions& opt) {
     throw InputError("--mean",
                      "'file' keeps a model file's own mean, and training has no file: give a mean to fit "
                      "(mean, min, max, NUMBER, EL=NUM,..., linear, quadratic, quadratic+)");
+  if (model::MeanSpec::parse(opt.mean, "--mean").needs_context())
+    throw InputError("--mean", "training for '" + util::trim(opt.mean) +
+                                   "' is not available yet (it needs the molecule and has no model-file "
+                                   "form): train with another mean and apply it with --mean at run time");
 }
 
 std::string describe(const TrainOptions& o) {

@@ -103,7 +103,9 @@ TEST(RetrainedSets, BadRetrainSettingsNameTheLine) {
   for (const Bad& b : {Bad{"trained: {mean: file, retrain: true}", "mean 'file' has none to fit"},
                        Bad{"trained: {retrain: true}", "mean 'file' has none to fit"},
                        Bad{"trained: {kind: reference, retrain: true}", "retrain is for kind: gp"},
-                       Bad{"trained: {mean: min, retrain: maybe}", "must be true or false"}}) {
+                       Bad{"trained: {mean: min, retrain: maybe}", "must be true or false"},
+                       Bad{"trained: {mean: bonded+, retrain: true}", "not available for mean 'bonded+'"},
+                       Bad{"trained: {mean: mmff-bonded, retrain: true}", "use retrain: false"}}) {
     SCOPED_TRACE(b.variant);
     try {
       load_campaign(write(dir, yaml_with(b.variant)));
