@@ -7,6 +7,7 @@
 
 #include "gpiqa/io/checkpoint.hpp"
 #include "gpiqa/run/job.hpp"
+#include "gpiqa/run/lockstep.hpp"
 #include "gpiqa/util/error.hpp"
 
 namespace gpiqa::campaign {
@@ -46,13 +47,23 @@ run::LoadedPotential& TaskRunner::potential(std::size_t m, std::size_t v) {
   auto it = potentials_.find({m, v});
   if (it == potentials_.end()) {
     const MoleculeEntry& entry = spec_.molecules[m];
-    run::PotentialSource source;
-    if (spec_.models[v].is_reference())
+    run::LoadedPotential loaded;
+    if (spec_.models[v].is_reference()) {
+      run::PotentialSource source;
       source.reference = entry.reference.empty() ? entry.smiles : entry.reference;
-    else
-      source = {entry.models, spec_.models[v].mean, ""};
-    it = potentials_.emplace(std::make_pair(m, v), run::load_potential(source)).first;
+      loaded = run::load_potential(source);
+    } else {
+      loaded = run::gp_variant(model_set(m), spec_.models[v].mean, entry.models);
+    }
+    it = potentials_.emplace(std::make_pair(m, v), std::move(loaded)).first;
   }
+  return it->second;
+}
+
+const model::MoleculeModel& TaskRunner::model_set(std::size_t m) {
+  auto it = model_sets_.find(m);
+  if (it == model_sets_.end())
+    it = model_sets_.emplace(m, model::MoleculeModel::load(spec_.molecules[m].models)).first;
   return it->second;
 }
 
@@ -111,42 +122,62 @@ double TaskRunner::seconds_per_step(std::size_t m, std::size_t v) {
 }
 
 TaskResult TaskRunner::run(const Task& task, const std::function<bool()>& keep_going) {
-  TaskResult result;
-  result.row = pending_row(spec_, task);
-  const run::LoadedPotential& loaded = potential(task.molecule, task.model);
-  run::TrajectorySpec tspec = trajectory_spec(spec_, task);
-  if (!std::isnan(tspec.monitors.energy_floor_margin_hartree)) {
-    auto eq = equilibrium_energies_.find({task.molecule, task.model});
-    if (eq == equilibrium_energies_.end())
-      eq = equilibrium_energies_
-               .emplace(std::make_pair(task.molecule, task.model),
-                        run::equilibrium_energy(*loaded.potential, start_positions(task.molecule)))
-               .first;
-    tspec.equilibrium_energy_hartree = eq->second;
-  }
-  run::JobSettings settings;
-  settings.frames_every = spec_.frames_every;
-  settings.checkpoint = checkpoint_dir_.empty() ? std::string() : checkpoint_path(checkpoint_dir_, task.id);
-  settings.checkpoint_every_s = spec_.checkpoint_every_s;
-  settings.checkpoint_at_end = false;  // the row is the result; the coordinator removes the checkpoint
-  settings.identity = run::job_identity(loaded.identity, tspec);
-  settings.identity["label"] = task.label;
-  run::TrajectoryJob job(*loaded.potential, tspec, settings);
-  io::FrameBuffer& frames = result.frames;
-  frames.elements = loaded.potential->elements();
-  if (!settings.checkpoint.empty() && fs::exists(settings.checkpoint)) {
-    job.resume(io::load_checkpoint(settings.checkpoint, nullptr, &frames));
+  return std::move(run_bundle({&task}, keep_going).front());
+}
+
+std::vector<TaskResult> TaskRunner::run_bundle(const std::vector<const Task*>& tasks,
+                                               const std::function<bool()>& keep_going,
+                                               const std::function<void(const TaskResult&)>& ended) {
+  std::vector<TaskResult> results(tasks.size());
+  std::vector<std::unique_ptr<run::TrajectoryJob>> jobs;
+  std::vector<run::TrajectoryJob*> job_pointers;
+  std::vector<io::FrameSink*> sinks;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const Task& task = *tasks[i];
+    TaskResult& result = results[i];
+    result.row = pending_row(spec_, task);
+    const run::LoadedPotential& loaded = potential(task.molecule, task.model);
+    run::TrajectorySpec tspec = trajectory_spec(spec_, task);
+    if (!std::isnan(tspec.monitors.energy_floor_margin_hartree)) {
+      auto eq = equilibrium_energies_.find({task.molecule, task.model});
+      if (eq == equilibrium_energies_.end())
+        eq = equilibrium_energies_
+                 .emplace(std::make_pair(task.molecule, task.model),
+                          run::equilibrium_energy(*loaded.potential, start_positions(task.molecule)))
+                 .first;
+      tspec.equilibrium_energy_hartree = eq->second;
+    }
+    run::JobSettings settings;
+    settings.frames_every = spec_.frames_every;
+    settings.checkpoint = checkpoint_dir_.empty() ? std::string() : checkpoint_path(checkpoint_dir_, task.id);
+    settings.checkpoint_every_s = spec_.checkpoint_every_s;
+    settings.checkpoint_at_end = false;  // the row is the result; the coordinator removes the checkpoint
+    settings.identity = run::job_identity(loaded.identity, tspec);
+    settings.identity["label"] = task.label;
+    jobs.push_back(std::make_unique<run::TrajectoryJob>(*loaded.potential, tspec, settings));
+    io::FrameBuffer& frames = result.frames;
     frames.elements = loaded.potential->elements();
-  } else {
-    job.start(start_geometry(task));
+    if (!settings.checkpoint.empty() && fs::exists(settings.checkpoint)) {
+      jobs.back()->resume(io::load_checkpoint(settings.checkpoint, nullptr, &frames));
+      frames.elements = loaded.potential->elements();
+    } else {
+      jobs.back()->start(start_geometry(task));
+    }
+    job_pointers.push_back(jobs.back().get());
+    sinks.push_back(&frames);
   }
-  const run::JobResult r = job.run(&frames, [&](const run::Trajectory&) { return keep_going(); });
-  result.steps_this_run = r.steps_this_run;
-  result.interrupted = r.interrupted;
-  result.row.outcome = r.outcome;
-  result.row.rank = rank_;
-  result.row.host = host_;
-  return result;
+  run::run_lockstep(
+      job_pointers, sinks, [&](const run::Trajectory&) { return keep_going(); },
+      [&](std::size_t i, const run::JobResult& r) {
+        TaskResult& result = results[i];
+        result.steps_this_run = r.steps_this_run;
+        result.interrupted = r.interrupted;
+        result.row.outcome = r.outcome;
+        result.row.rank = rank_;
+        result.row.host = host_;
+        if (ended) ended(result);
+      });
+  return results;
 }
 
 }  // namespace gpiqa::campaign

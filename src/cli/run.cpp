@@ -1,4 +1,4 @@
-// gpiqa run CAMPAIGN [--output FILE] [--shard I/N]
+// gpiqa run CAMPAIGN [--output FILE] [--shard I/N] [--bundle auto|N]
 // Runs (or resumes) a campaign under MPI: `mpirun -np N gpiqa run campaign.yaml`. With --shard (default from
 // SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT) it runs a deterministic share of the tasks into its own shard
 // file: --output FILE when given, else NAME.shard-I-of-N.h5 beside the campaign's output.file.
@@ -44,7 +44,7 @@ std::string shard_from_slurm() {
 
 void add_run(CLI::App& app) {
   struct Options {
-    std::string campaign, output, shard;
+    std::string campaign, output, shard, bundle;
   };
   auto o = std::make_shared<Options>();
   CLI::App* sub =
@@ -55,6 +55,10 @@ void add_run(CLI::App& app) {
   sub->add_option("--shard", o->shard,
                   "Run share I of N into its own shard file: --output, or else NAME.shard-I-of-N.h5 beside "
                   "output.file (default: from SLURM array variables)");
+  sub->add_option(
+      "--bundle", o->bundle,
+      "Tasks of one model set advanced in lockstep per rank: auto, N, or 1 (off); overrides md.bundle. "
+      "Results do not depend on it");
   sub->callback([o] {
     int initialised = 0;
     MPI_Initialized(&initialised);
@@ -76,6 +80,7 @@ void add_run(CLI::App& app) {
         if (o->output.empty())
           opt.output = campaign::shard_path(spec.output_file, opt.shard_index, opt.shard_count);
       }
+      if (!o->bundle.empty()) opt.bundle = campaign::parse_bundle(o->bundle, "--bundle");
       code = campaign::run_campaign(spec, opt, MPI_COMM_WORLD);
     } catch (const std::exception& e) {
       error = e.what();

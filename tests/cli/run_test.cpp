@@ -133,15 +133,18 @@ void kill_session(pid_t session) {
   FAIL() << "processes of session " << session << " survive kill -9";
 }
 
-TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
-  GPIQA_REQUIRE_SHARED_DATA();
-  const std::string dir = temp_dir("kill");
+// Runs the campaign under `mpirun -n 2` with `extra` options, kills the whole job with SIGKILL as soon as
+// the results file shows a finished task, resumes it, and expects the table of an uninterrupted run made
+// with `straight_extra`.
+void expect_killed_run_resumes(const std::string& tag, const std::string& extra,
+                               const std::string& straight_extra) {
+  const std::string dir = temp_dir(tag);
   const std::string c = write_campaign(dir, campaign_yaml(30, 0, 0.1));
   const pid_t pid = fork();
   if (pid == 0) {
     setsid();  // its own session, which mpirun's ranks (each in a process group of its own) stay in
     const std::string cmd =
-        "exec " + mpirun(2) + " run " + c + " --output " + dir + "/killed.h5 >/dev/null 2>&1";
+        "exec " + mpirun(2) + " run " + c + extra + " --output " + dir + "/killed.h5 >/dev/null 2>&1";
     execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
@@ -167,9 +170,43 @@ TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
   });
   EXPECT_GT(pending, 0) << "the campaign finished before it was killed: the test proves nothing";
   EXPECT_LT(pending, static_cast<long>(partial.size())) << "nothing finished before the kill";
-  ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --output " + dir + "/killed.h5"), 0);
-  ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --output " + dir + "/straight.h5"), 0);
+  ASSERT_EQ(run_shell(mpirun(2) + " run " + c + extra + " --output " + dir + "/killed.h5"), 0);
+  ASSERT_EQ(run_shell(mpirun(2) + " run " + c + straight_extra + " --output " + dir + "/straight.h5"), 0);
   expect_same_tables(dir + "/straight.h5", dir + "/killed.h5");
+}
+
+TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  expect_killed_run_resumes("kill", "", "");
+}
+
+// The same with bundles of 4 trajectories in lockstep, against an unbundled uninterrupted run.
+TEST(RunCommand, KilledBundledCampaignResumesToTheUnbundledTable) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  expect_killed_run_resumes("kill-bundled", " --bundle 4", " --bundle 1");
+}
+
+// Bundles change a campaign's speed, never its results: bundles of 4 and of 3 (mixed means, temperatures
+// and seeds in lockstep, members failing at 900 K leaving them) give the table and frames of unbundled runs,
+// at one and two ranks.
+TEST(RunCommand, BundledAndUnbundledRunsGiveTheSameTableAndFrames) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("bundles");
+  const std::string c = write_campaign(dir, campaign_yaml(2, 200, 300));
+  ASSERT_EQ(run_shell(mpirun(1) + " run " + c + " --bundle 1 --output " + dir + "/single.h5"), 0);
+  ASSERT_EQ(run_shell(mpirun(1) + " run " + c + " --bundle 4 --output " + dir + "/four.h5"), 0);
+  ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --bundle 3 --output " + dir + "/three.h5"), 0);
+  expect_same_tables(dir + "/single.h5", dir + "/four.h5");
+  expect_same_tables(dir + "/single.h5", dir + "/three.h5");
+  for (std::int64_t id = 0; id < 16; ++id) {
+    const io::FrameBuffer a = io::read_task_frames(dir + "/single.h5", id),
+                          b = io::read_task_frames(dir + "/four.h5", id);
+    EXPECT_GT(a.size(), 1u);
+    EXPECT_EQ(a.step, b.step) << id;
+    EXPECT_EQ(a.positions_angstrom, b.positions_angstrom) << id;
+    EXPECT_EQ(a.potential_hartree, b.potential_hartree) << id;
+  }
+  EXPECT_NE(run_shell(mpirun(1) + " run " + c + " --bundle 0 --output " + dir + "/bad.h5"), 0);
 }
 
 // A rank that fails mid-campaign (here: every task's checkpoint is garbage, so whichever rank takes a task

@@ -2,6 +2,9 @@
 // A GP-IQA model set: one AtomModel per atom of a molecule, read from a directory of NAME_iqa_ATOM.model
 // files.
 //   E = sum_A E_A(x_A(r)),   F_i = -sum_A sum_h dE_A/dx_Ah dx_Ah/dr_i   (x_A: atom A's ALF features)
+// compute() is compute_group() of one geometry: a batch of geometries under mean variants of one set
+// (compute_batch, potential.hpp) takes every atom's kernel sums for all of them in one pass
+// (AtomModel::evaluate_batch), and each geometry gets the bits compute() gives it alone.
 #include <ostream>
 #include <string>
 #include <vector>
@@ -28,6 +31,10 @@ class MoleculeModel : public Potential {
 
   double lowest_training_energy() const override;
   bool posterior_variance(const Positions& positions_bohr, Eigen::VectorXd& per_atom) override;
+  /// The set's identity: copies and mean variants (with_mean) share it.
+  const void* batch_key() const override;
+  void compute_group(std::span<BatchEntry* const> group) override;
+  void posterior_variance_group(std::span<BatchEntry* const> group) override;
   /// Makes every atom's Cholesky factor now, so that mean variants made from this set share them (one factor
   /// per set and process); returns their total size in bytes.
   std::size_t prepare_variance() const;
@@ -56,8 +63,23 @@ class MoleculeModel : public Potential {
   std::vector<AtomModel> atoms_;
   std::vector<ModelFile> files_;
   std::vector<std::string> elements_;
+  /// Working memory of group evaluations, reused between calls.
+  struct GroupScratch {
+    std::vector<BatchEntry*> live;  // entries still being evaluated
+    std::vector<const AtomModel*> models;
+    Eigen::MatrixXd features, gradients;
+    std::vector<AlfJacobian> jacobians;
+    Eigen::VectorXd energies, max_kernel, variances;
+    EvalScratch eval;
+  };
+  /// Starts a group: checks every geometry's atom count, sizes its outputs; `live` = those that can go on.
+  void begin_group(std::span<BatchEntry* const> group, bool energies);
+  /// Atom a's features of every live geometry into scratch_.features (and Jacobians when `jacobians`);
+  /// geometries with a degenerate frame leave `live` with their error. Returns the live count.
+  std::size_t group_features(int a, bool jacobians);
+
   // per-evaluation working memory
-  EvalScratch scratch_;
+  GroupScratch scratch_;
   Eigen::VectorXd features_, gradient_;
   AlfJacobian jacobian_;
 };
