@@ -3,12 +3,14 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <random>
 #include <set>
 
 #include "gpiqa/io/checkpoint.hpp"
 #include "gpiqa/run/job.hpp"
 #include "gpiqa/run/lockstep.hpp"
 #include "gpiqa/util/error.hpp"
+#include "gpiqa/util/units.hpp"
 
 namespace gpiqa::campaign {
 
@@ -119,6 +121,31 @@ double TaskRunner::seconds_per_step(std::size_t m, std::size_t v) {
     ++calls;
   }
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / calls;
+}
+
+double TaskRunner::seconds_per_step_bundled(std::size_t m, int bundle) {
+  std::vector<model::Potential*> variants;
+  for (std::size_t v = 0; v < spec_.models.size(); ++v)
+    if (!spec_.models[v].is_reference()) variants.push_back(potential(m, v).potential.get());
+  if (variants.empty()) return 0.0;
+  // distinct geometries around the start (0.02 A Gaussian noise, fixed), as the members of a bundle are
+  std::mt19937_64 rng(1);
+  std::normal_distribution<double> normal(0.0, 0.02 * units::kBohrPerAngstrom);
+  std::vector<md::Positions> r(static_cast<std::size_t>(bundle), start_positions(m)), forces(r.size());
+  std::vector<model::BatchEntry> batch(r.size());
+  for (std::size_t k = 0; k < r.size(); ++k) {
+    for (Eigen::Index i = 0; i < r[k].size(); ++i) r[k].data()[i] += normal(rng);
+    batch[k].potential = variants[k % variants.size()];
+    batch[k].positions_bohr = &r[k];
+    batch[k].forces = &forces[k];
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  int calls = 0;
+  while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(40) || calls < 3) {
+    model::compute_batch(batch);
+    ++calls;
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / calls / bundle;
 }
 
 TaskResult TaskRunner::run(const Task& task, const std::function<bool()>& keep_going) {

@@ -33,17 +33,20 @@ void alf_features(const Positions& pos, const Alf& alf, Eigen::Ref<Eigen::Vector
   const Vec3 vX = pos.col(X) - rA;
   const Vec3 vY = pos.col(Y) - rA;
   const double lX = vX.norm(), lY = vY.norm();
-  const std::string where = "local frame of atom " + atom_label(A) + " (atoms " + atom_label(A) + ", " +
-                            atom_label(X) + ", " + atom_label(Y) + ")";
+  // the frame's name, made only for an error (an MD step evaluates every atom's frame)
+  const auto where = [&] {
+    return "local frame of atom " + atom_label(A) + " (atoms " + atom_label(A) + ", " + atom_label(X) + ", " +
+           atom_label(Y) + ")";
+  };
   if (!(lX > 0.0) || !(lY > 0.0) || !std::isfinite(lX) || !std::isfinite(lY))
-    throw GeometryError("degenerate " + where + ": coincident or non-finite atoms");
+    throw GeometryError("degenerate " + where() + ": coincident or non-finite atoms");
 
   const Vec3 ex = vX / lX;
   const double a = vY.dot(ex);
   const Vec3 u = vY - a * ex;
   const double b = u.norm();
   if (!(b > kDegenerateFrameSine * lY))
-    throw GeometryError("degenerate " + where + ": the three atoms are collinear");
+    throw GeometryError("degenerate " + where() + ": the three atoms are collinear");
   const Vec3 ey = u / b;
   const Vec3 ez = ex.cross(ey);
 

@@ -6,6 +6,8 @@
 
 #include <Eigen/Cholesky>
 
+#include "gpiqa/util/forward_substitution.hpp"
+
 namespace gpiqa::model {
 
 Standardisation Standardisation::from_data(bool scale_x, bool scale_y, const Eigen::MatrixXd& X,
@@ -119,12 +121,10 @@ void AtomModel::posterior_variance_batch(std::span<const AtomModel* const> model
   for (Eigen::Index b = 0; b < B; ++b) scratch.x.col(b) = first.internal_features(x_raw.col(b));
   first.products_->values(scratch.x, scratch.products, scratch.kernel_values);
   const Eigen::Index n = first.products_->size();
-  Eigen::VectorXd z;
-  for (Eigen::Index b = 0; b < B; ++b) {
-    z = scratch.kernel_values.col(b).head(n);
-    models[static_cast<std::size_t>(b)]->factor().matrixL().solveInPlace(z);
-    variances(b) = std::clamp(1.0 - z.squaredNorm(), 0.0, 1.0);
-  }
+  // every variant of the set has this factor (the same kernel, inputs and noise)
+  auto z = scratch.kernel_values.topRows(n);
+  util::forward_substitute(first.factor().matrixLLT(), z);
+  for (Eigen::Index b = 0; b < B; ++b) variances(b) = std::clamp(1.0 - z.col(b).squaredNorm(), 0.0, 1.0);
 }
 
 double AtomModel::energy(const Eigen::Ref<const Eigen::VectorXd>& x) const {

@@ -21,6 +21,43 @@ constexpr double kInverseTwoPi = 1.0 / (2.0 * kPi);  // as kernel.cpp's wrapped(
 // wrap count k is 0 there (3 < pi leaves room for rounding).
 constexpr double kNoWrapReach = 3.0;
 
+#if defined(__AVX512F__)
+// exp(-s) for s >= 0 (NaN stays NaN), without the division of Eigen's pexp (the largest cost of a kernel
+// value after the products): 2^n p(r), n = round(-s / ln 2), r = -s - n ln 2 with ln 2 in two parts (Cody &
+// Waite 1980; n ln2_hi is exact), p the Taylor polynomial of exp to degree 13 (truncation below 1e-17 for
+// |r| <= ln2 / 2), 2^n applied exactly by vscalefpd, which underflows to 0 (s is capped at 800, beyond which
+// exp(-s) is 0 in double precision). Within 2 ulp of std::exp (kernel_products_test).
+Packet exp_of_negative(Packet s) {
+  // min's second operand is what a NaN gives back: s
+  const __m512d x = _mm512_sub_pd(_mm512_setzero_pd(), _mm512_min_pd(_mm512_set1_pd(800.0), s));
+  const __m512d n = _mm512_roundscale_pd(_mm512_mul_pd(x, _mm512_set1_pd(1.4426950408889634074)),
+                                         _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512d r = _mm512_fnmadd_pd(n, _mm512_set1_pd(6.93147180369123816490e-01), x);
+  r = _mm512_fnmadd_pd(n, _mm512_set1_pd(1.90821492927058770002e-10), r);
+  constexpr double kInverseFactorial[] = {1.0,
+                                          1.0,
+                                          1.0 / 2,
+                                          1.0 / 6,
+                                          1.0 / 24,
+                                          1.0 / 120,
+                                          1.0 / 720,
+                                          1.0 / 5040,
+                                          1.0 / 40320,
+                                          1.0 / 362880,
+                                          1.0 / 3628800,
+                                          1.0 / 39916800,
+                                          1.0 / 479001600,
+                                          1.0 / 6227020800};
+  __m512d p = _mm512_set1_pd(kInverseFactorial[13]);
+  for (int k = 12; k >= 0; --k) p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(kInverseFactorial[k]));
+  return _mm512_scalef_pd(p, n);
+}
+#else
+Packet exp_of_negative(Packet s) {
+  return ei::pexp(ei::pnegate(s));
+}
+#endif
+
 // The first product: S for a tile of BT queries x JT packets of points, accumulated in registers, then handed
 // to `finish(b, packet, S)`.
 struct ExponentPass {
@@ -156,7 +193,8 @@ void KernelProducts::prepare(Workspace& ws) const {
   const Eigen::Index B = ws.x.cols();
   ws.A.resize(m_, B);
   ws.r.resize(B);
-  ws.wraps.assign(static_cast<std::size_t>(B) * wraps_.size(), 0);
+  ws.wraps.clear();
+  ws.wrap_begin.assign(static_cast<std::size_t>(B) + 1, 0);
   for (Eigen::Index b = 0; b < B; ++b) {
     double r = 0.0;
     double* a = ws.A.col(b).data();
@@ -176,8 +214,9 @@ void KernelProducts::prepare(Workspace& ws) const {
     for (std::size_t w = 0; w < wraps_.size(); ++w) {
       const double x = ws.x(terms_[wraps_[w].term].dimension, b);
       const bool near = x - wraps_[w].lo <= kNoWrapReach && wraps_[w].hi - x <= kNoWrapReach;
-      ws.wraps[static_cast<std::size_t>(b) * wraps_.size() + w] = near ? 0 : 1;
+      if (!near) ws.wraps.push_back(w);
     }
+    ws.wrap_begin[static_cast<std::size_t>(b) + 1] = ws.wraps.size();
   }
 }
 
@@ -190,9 +229,9 @@ void KernelProducts::exponentiate(std::span<const double* const> weights, Worksp
   const Packet zero = ei::pset1<Packet>(0.0);
   // The wrap parts, exp, weights and maximum of one packet of one query: one code path for every packet.
   const auto finish = [&](Eigen::Index b, Eigen::Index jp, Packet s) {
-    const unsigned char* needs = ws.wraps.data() + static_cast<std::size_t>(b) * wraps_.size();
-    for (std::size_t w = 0; w < wraps_.size(); ++w) {
-      if (!needs[w]) continue;
+    for (std::size_t i = ws.wrap_begin[static_cast<std::size_t>(b)]; i < ws.wrap_begin[static_cast<std::size_t>(b) + 1];
+         ++i) {
+      const std::size_t w = ws.wraps[i];
       const Term& t = terms_[wraps_[w].term];
       const Packet d = ei::psub(ei::pset1<Packet>(ws.x(t.dimension, b)),
                                 ei::ploadu<Packet>(wraps_[w].training.data() + jp * kLanes));
@@ -201,7 +240,7 @@ void KernelProducts::exponentiate(std::span<const double* const> weights, Worksp
       s = ei::pmadd(ei::pmul(ei::pset1<Packet>(4.0 * kPi * t.coefficient), k),
                     ei::pmadd(ei::pset1<Packet>(kPi), k, ei::pnegate(d)), s);
     }
-    const Packet k = ei::pexp(ei::pnegate(ei::pmax(s, zero)));
+    const Packet k = exp_of_negative(ei::pmax(s, zero));
     Packet out = k;
     if (!weights.empty()) {
       const double* w = weights[static_cast<std::size_t>(b)] + jp * kLanes;
@@ -271,8 +310,9 @@ void KernelProducts::sums(const Eigen::Ref<const Eigen::MatrixXd>& x, std::span<
       }
     }
     // the wrap parts: + 4 pi theta sum_j v_bj k_bj, where a query needs them
-    for (std::size_t w = 0; w < wraps_.size(); ++w) {
-      if (!ws.wraps[static_cast<std::size_t>(b) * wraps_.size() + w]) continue;
+    for (std::size_t i = ws.wrap_begin[static_cast<std::size_t>(b)]; i < ws.wrap_begin[static_cast<std::size_t>(b) + 1];
+         ++i) {
+      const std::size_t w = ws.wraps[i];
       const Term& t = terms_[wraps_[w].term];
       const Packet xh = ei::pset1<Packet>(ws.x(t.dimension, b));
       Packet acc = ei::pset1<Packet>(0.0);

@@ -170,6 +170,31 @@ TEST(KernelProducts, AQueryGivesTheSameBitsAloneAndInAnyBatch) {
   }
 }
 
+// The kernel's exponential (a division-free one where the build has AVX-512): exp(-s) within 2 ulp of
+// std::exp over the whole range, s from 0 to past the underflow to 0. One training point at 0 and theta 1
+// make S = x^2 exactly representable (x a multiple of 2^-20).
+TEST(KernelProducts, KernelValuesAreExpOfMinusTheExponentToTwoUlp) {
+  const Kernel kernel({{"k1", "rbf", {0}, {1.0}}}, PeriodicConvention::kFerebus, Eigen::MatrixXd::Zero(1, 1));
+  const KernelProducts products(kernel);
+  Eigen::MatrixXd x(1, 40000);
+  for (Eigen::Index i = 0; i < x.cols(); ++i) x(0, i) = std::ldexp(std::round(std::ldexp(0.00069 * static_cast<double>(i), 20)), -20);
+  KernelProducts::Workspace ws;
+  Eigen::MatrixXd values;
+  products.values(x, ws, values);
+  double worst_ulp = 0;
+  for (Eigen::Index i = 0; i < x.cols(); ++i) {
+    const double s = x(0, i) * x(0, i), expected = std::exp(-s);
+    if (expected == 0.0) {
+      EXPECT_EQ(values(0, i), 0.0) << "s = " << s;
+      continue;
+    }
+    const double ulp = std::abs(values(0, i) - expected) / (std::nextafter(expected, 1.0) - expected);
+    worst_ulp = std::max(worst_ulp, ulp);
+  }
+  EXPECT_LE(worst_ulp, 2.0);
+  EXPECT_GT(x(0, x.cols() - 1) * x(0, x.cols() - 1), 750.0) << "the range reaches the underflow";
+}
+
 // A non-finite feature must give non-finite sums (the MD monitors catch those), not a clamped exponent.
 TEST(KernelProducts, ANonFiniteQueryGivesNonFiniteSums) {
   for (const Case& c : cases()) {

@@ -49,6 +49,9 @@ class TaskRunner {
   void check_start(const Task& task);
   /// Energy-and-forces time of a molecule's potential under a variant, seconds per call (for plan estimates).
   double seconds_per_step(std::size_t molecule, std::size_t variant);
+  /// The same per geometry when `bundle` geometries of the molecule's GP variants (in turn) are evaluated in
+  /// one batch, as a bundle in lockstep evaluates them.
+  double seconds_per_step_bundled(std::size_t molecule, int bundle);
   int atom_count(std::size_t molecule) { return static_cast<int>(start_positions(molecule).cols()); }
 
  private:

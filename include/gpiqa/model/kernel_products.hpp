@@ -47,7 +47,8 @@ class KernelProducts {
     Eigen::MatrixXd v;         // weighted kernel values, padded (n_pad x B)
     Eigen::MatrixXd products;  // v Y and V (M + 1 x B)
     Eigen::VectorXd max_kernel;
-    std::vector<unsigned char> wraps;  // per query and wrapped term: whether the wrap part is needed
+    std::vector<std::size_t> wraps;       // the wrapped terms whose wrap parts a query needs, query by query
+    std::vector<std::size_t> wrap_begin;  // query b's at wraps[wrap_begin[b] .. wrap_begin[b + 1])
   };
 
   KernelProducts() = default;

@@ -1,0 +1,68 @@
+#pragma once
+// Runs campaign tasks on one process (no MPI here): a thin caller of run::TrajectoryJob. It loads each
+// molecule's potential per variant once (its GP model set with the variant's prior mean, or its own MMFF94
+// reference; never shared between runners) and keeps it, resumes a task from <checkpoint_dir>/task-<id>.h5
+// when that exists, and returns the finished row with its frames.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "gpiqa/campaign/campaign_spec.hpp"
+#include "gpiqa/campaign/task.hpp"
+#include "gpiqa/io/frame_buffer.hpp"
+#include "gpiqa/io/results_file.hpp"
+#include "gpiqa/run/job.hpp"
+#include "gpiqa/run/potential_source.hpp"
+
+namespace gpiqa::campaign {
+
+struct TaskResult {
+  io::TaskRow row;
+  io::FrameBuffer frames;
+  bool interrupted = false;  // stopped early; the checkpoint file holds the state
+  std::int64_t steps_this_run = 0;
+};
+
+/// The /tasks row of a task before it has run (status pending).
+io::TaskRow pending_row(const CampaignSpec& spec, const Task& task);
+std::string checkpoint_path(const std::string& checkpoint_dir, std::int64_t task_id);
+
+/// Checks, before anything runs, that every task's controlled start (start.energy_above_minimum_kcal_mol) can
+/// be made: one InputError naming the campaign and the first task that cannot. Nothing to do without one.
+void check_starts(const CampaignSpec& spec, const std::vector<Task>& tasks);
+
+class TaskRunner {
+ public:
+  TaskRunner(const CampaignSpec& spec, std::string checkpoint_dir, int rank, std::string host);
+  /// `keep_going` is called every few hundred steps; returning false stops the task (checkpointed,
+  /// interrupted).
+  TaskResult run(const Task& task, const std::function<bool()>& keep_going);
+  /// Makes the task's start without running it: InputError when a controlled start cannot be reached.
+  void check_start(const Task& task);
+  /// Energy-and-forces time of a molecule's potential under a variant, seconds per call (for plan estimates).
+  double seconds_per_step(std::size_t molecule, std::size_t variant);
+  int atom_count(std::size_t molecule) { return static_cast<int>(start_positions(molecule).cols()); }
+
+ private:
+  run::LoadedPotential& potential(std::size_t molecule, std::size_t variant);
+  run::StartGeometry start_geometry(const Task& task);
+  /// The molecule's start geometry, Bohr: its geometry file, else its reference's coordinates.
+  const model::Positions& start_positions(std::size_t molecule);
+  /// The molecule's MMFF94 reference and its energy at its minimum near the start (loaded once); null without
+  /// one.
+  std::pair<model::Potential*, double> start_reference(std::size_t molecule);
+
+  const CampaignSpec& spec_;
+  std::string checkpoint_dir_;
+  int rank_;
+  std::string host_;
+  std::map<std::pair<std::size_t, std::size_t>, run::LoadedPotential> potentials_;
+  std::map<std::size_t, model::MoleculeModel>
+      model_sets_;  // one per molecule: its variants share its factors
+  std::map<std::pair<std::size_t, std::size_t>, double> equilibrium_energies_;  // Hartree, found once
+  std::map<std::size_t, model::Positions> starts_;
+  std::map<std::size_t, std::pair<run::LoadedPotential, double>> start_references_;
+};
+
+}  // namespace gpiqa::campaign

@@ -1,0 +1,90 @@
+// gpiqa plan CAMPAIGN: validates the campaign and prints the expanded task table (count, per-axis sizes) and
+// an estimate of its cost, from the measured speed of every molecule's potentials (each model variant's, GP
+// or reference; us/step is their mean) on this machine, without running anything.
+#include <cmath>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "commands.hpp"
+#include "gpiqa/campaign/campaign_spec.hpp"
+#include "gpiqa/campaign/task.hpp"
+#include "gpiqa/campaign/task_runner.hpp"
+#include "gpiqa/model/molecule_model.hpp"
+
+namespace gpiqa::cli {
+
+void add_plan(CLI::App& app) {
+  struct Options {
+    std::string campaign;
+    bool list = false;
+  };
+  auto o = std::make_shared<Options>();
+  CLI::App* sub = app.add_subcommand(
+      "plan", "Validate a campaign and show its tasks and estimated cost, without running");
+  sub->add_option("campaign", o->campaign, "Campaign YAML file")->required();
+  sub->add_flag("--list", o->list, "List every task");
+  sub->callback([o] {
+    const campaign::CampaignSpec spec = campaign::load_campaign(o->campaign);
+    const std::vector<campaign::Task> tasks = campaign::expand_tasks(spec, {});
+    campaign::check_starts(spec, tasks);
+    campaign::TaskRunner runner(spec, "", 0, "");
+    const double steps = spec.duration_ps * 1000.0 / spec.integrator.timestep_fs;
+    std::cout << fmt::format(
+        "campaign {}: {} tasks = {} molecules x {} models x {} temperatures x {}{} seeds\n", spec.name,
+        tasks.size(), spec.molecules.size(), spec.models.size(), spec.temperatures_K.size(),
+        spec.start_energies_kcal_mol.size() > 1
+            ? fmt::format("{} start energies x ", spec.start_energies_kcal_mol.size())
+            : std::string(),
+        spec.seeds.size());
+    const std::string direction = spec.displace_mode == run::DisplaceMode::kSphere
+                                      ? "every atom, random direction"
+                                      : "Gaussian sigma per coordinate";
+    const std::string start =
+        spec.controlled_start()
+            ? fmt::format("start {} kcal/mol above the minimum by the reference ({})",
+                          fmt::join(spec.start_energies_kcal_mol, ", "), direction)
+            : fmt::format("start displaced by {} A ({})", spec.displace_angstrom, direction);
+    std::cout << fmt::format("each task: {} ps at {} fs = {:.0f} steps, thermostat {}, {}{}\n",
+                             spec.duration_ps, spec.integrator.timestep_fs, steps, spec.integrator.type,
+                             start,
+                             spec.start_frames.empty() ? "" : ", from the frames of " + spec.start_frames);
+    double total_s = 0;
+    std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12} {:>14} {:>16}\n", "molecule", "atoms", "train pts",
+                             "us/step", "core-h (all)", "variance MB/rank");
+    const double tasks_per_variant = static_cast<double>(spec.temperatures_K.size() * spec.seeds.size());
+    for (std::size_t m = 0; m < spec.molecules.size(); ++m) {
+      std::string points = "-", factor_mb = "-";  // a reference-only campaign has no training points
+      if (!spec.molecules[m].models.empty()) {
+        const model::MoleculeModel set = model::MoleculeModel::load(spec.molecules[m].models);
+        int n = 0;
+        double bytes = 0;  // the posterior-variance factors: n^2 doubles per atom, once per set and rank
+        for (const auto& a : set.atoms()) {
+          n += a.training_size();
+          bytes += 8.0 * a.training_size() * a.training_size();
+        }
+        points = std::to_string(n);
+        factor_mb = fmt::format("{:.1f}", bytes / 1e6);
+      }
+      double seconds = 0, per_step_sum = 0;
+      for (std::size_t v = 0; v < spec.models.size(); ++v) {
+        const double per_step = runner.seconds_per_step(m, v) * 1.1;  // ~10% integrator and monitor overhead
+        per_step_sum += per_step;
+        seconds += per_step * steps * tasks_per_variant;
+      }
+      total_s += seconds;
+      std::cout << fmt::format(
+          "{:<16} {:>6} {:>12} {:>12.2f} {:>14.3f} {:>16}\n", spec.molecules[m].name, runner.atom_count(m),
+          points, per_step_sum / static_cast<double>(spec.models.size()) * 1e6, seconds / 3600, factor_mb);
+    }
+    std::cout << fmt::format(
+        "upper bound (every task runs to the end): {:.3f} core-hours; {:.1f} minutes on 2 cores\n",
+        total_s / 3600, total_s / 120);
+    std::cout << "results: " << spec.output_file << "\n";
+    if (o->list)
+      for (const campaign::Task& t : tasks) std::cout << t.id << "\t" << t.label << "\n";
+  });
+}
+
+}  // namespace gpiqa::cli

@@ -1,0 +1,147 @@
+#include "gpiqa/io/frame_writer.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <limits>
+
+#include "gpiqa/md/elements.hpp"
+#include "gpiqa/version.hpp"
+
+namespace gpiqa::io {
+namespace {
+
+// The person behind the run: the password database's full name (GECOS up to the first comma), else the login
+// name, else "unknown".
+std::string author_name() {
+  if (const passwd* pw = getpwuid(getuid())) {
+    std::string gecos = pw->pw_gecos ? pw->pw_gecos : "";
+    gecos = gecos.substr(0, gecos.find(','));
+    if (!gecos.empty()) return gecos;
+    if (pw->pw_name && *pw->pw_name) return pw->pw_name;
+  }
+  for (const char* var : {"USER", "LOGNAME"})
+    if (const char* v = std::getenv(var); v && *v) return v;
+  return "unknown";
+}
+
+}  // namespace
+
+void append_rows(const md::Positions& m, double factor, Eigen::Index atoms, std::vector<double>& out) {
+  if (m.rows() != 3 || m.cols() != atoms) {
+    out.insert(out.end(), static_cast<std::size_t>(3 * atoms), std::numeric_limits<double>::quiet_NaN());
+    return;
+  }
+  for (Eigen::Index a = 0; a < atoms; ++a)
+    for (int k = 0; k < 3; ++k) out.push_back(m(k, a) * factor);
+}
+
+void write_h5md_metadata(hid_t root) {
+  h5::Handle h5md = h5::group(root, "h5md", true);
+  h5::delete_attribute(h5md.id(), "creator");  // a plain attribute before gpiqa wrote H5MD 1.1 metadata
+  h5::set_attribute(h5md.id(), "version", std::vector<std::int64_t>{1, 1});
+  h5::Handle author = h5::group(h5md.id(), "author", true);
+  h5::set_fixed_string_attribute(author.id(), "name", author_name());
+  h5::Handle creator = h5::group(h5md.id(), "creator", true);
+  h5::set_fixed_string_attribute(creator.id(), "name", std::string("gpiqa"));
+  h5::set_fixed_string_attribute(creator.id(), "version", std::string(kVersion));
+}
+
+// One time-dependent H5MD element: step, time and value grow together.
+struct FrameWriter::Series {
+  h5::Handle group;
+  h5::Appendable step, time, value;
+  Series(hid_t root, const std::string& path, const std::string& unit, std::vector<hsize_t> row_shape)
+      : group(h5::group(root, path, true)),
+        step(group.id(), "step", H5T_NATIVE_INT64, {}),
+        time(group.id(), "time", H5T_NATIVE_DOUBLE, {}),
+        value(group.id(), "value", H5T_NATIVE_DOUBLE, std::move(row_shape)) {
+    h5::set_attribute(value.id(), "unit", unit);
+    h5::set_attribute(time.id(), "unit", std::string("ps"));
+  }
+  void keep_through(long long last_step) {
+    const std::vector<std::int64_t> steps = h5::read_ints(group.id(), "step");
+    hsize_t keep = 0;
+    while (keep < steps.size() && steps[keep] <= last_step) ++keep;
+    step.truncate(keep), time.truncate(keep), value.truncate(keep);
+  }
+  void append(long long s, double t, const double* v) {
+    const std::int64_t s64 = s;
+    step.append(&s64);
+    time.append(&t);
+    value.append(v);
+  }
+};
+
+FrameWriter::FrameWriter(hid_t root, const std::vector<std::string>& elements, long long keep_through_step)
+    : atoms_(static_cast<Eigen::Index>(elements.size())) {
+  write_h5md_metadata(root);
+  const hsize_t n = elements.size();
+  h5::Handle all = h5::group(root, "particles/all", true);
+  {
+    h5::Handle box = h5::group(all.id(), "box", true);
+    h5::set_attribute(box.id(), "dimension", std::int64_t{3});
+    h5::set_fixed_string_attribute(box.id(), "boundary", std::vector<std::string>{"none", "none", "none"});
+  }
+  if (!h5::exists(all.id(), "species")) {
+    std::vector<std::int64_t> z;
+    for (const std::string& e : elements) z.push_back(md::atomic_number(e));
+    h5::write_ints(all.id(), "species", z);
+  }
+  std::string joined;
+  for (const std::string& e : elements) joined += (joined.empty() ? "" : ",") + e;
+  h5::set_attribute(all.id(), "elements", joined);
+
+  series_.push_back(
+      std::make_unique<Series>(root, "particles/all/position", "Angstrom", std::vector<hsize_t>{n, 3}));
+  series_.push_back(
+      std::make_unique<Series>(root, "particles/all/velocity", "Angstrom ps-1", std::vector<hsize_t>{n, 3}));
+  series_.push_back(std::make_unique<Series>(root, "particles/all/force", "kJ mol-1 Angstrom-1",
+                                             std::vector<hsize_t>{n, 3}));
+  for (const char* name : {"potential_energy", "kinetic_energy", "conserved_energy"})
+    series_.push_back(std::make_unique<Series>(root, std::string("observables/") + name, "hartree",
+                                               std::vector<hsize_t>{}));
+  series_.push_back(std::make_unique<Series>(root, "observables/temperature", "K", std::vector<hsize_t>{}));
+
+  // A file from before forces were written: its earlier frames get NaN forces, so every element has every
+  // frame.
+  Series& position = *series_[0];
+  Series& force = *series_[2];
+  if (force.value.rows() < position.value.rows()) {
+    const std::vector<std::int64_t> steps = h5::read_ints(position.group.id(), "step");
+    const std::vector<double> times = h5::read_doubles(position.group.id(), "time");
+    const std::vector<double> nan(3 * n, std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t f = force.value.rows(); f < steps.size(); ++f)
+      force.append(steps[f], times[f], nan.data());
+  }
+  if (keep_through_step >= 0) keep_through(keep_through_step);
+}
+
+void FrameWriter::keep_through(long long step) {
+  for (auto& s : series_) s->keep_through(step);
+}
+
+FrameWriter::~FrameWriter() = default;
+
+void FrameWriter::write(long long step, double time_ps, const md::Positions& r, const md::Positions& v,
+                        const md::Positions& f, double epot, double ekin, double econs, double T) {
+  std::vector<double> pos, vel, force;
+  append_rows(r, kFileAngstromPerBohr, atoms_, pos);
+  append_rows(v, kFileAngstromPerPsPerAtomicVelocity, atoms_, vel);
+  append_rows(f, kFileKJPerMolAngstromPerAtomicForce, atoms_, force);
+  write_row(step, time_ps, pos.data(), vel.data(), force.data(), epot, ekin, econs, T);
+}
+
+void FrameWriter::write_row(long long step, double time_ps, const double* pos, const double* vel,
+                            const double* force, double epot, double ekin, double econs, double T) {
+  series_[0]->append(step, time_ps, pos);
+  series_[1]->append(step, time_ps, vel);
+  series_[2]->append(step, time_ps, force);
+  series_[3]->append(step, time_ps, &epot);
+  series_[4]->append(step, time_ps, &ekin);
+  series_[5]->append(step, time_ps, &econs);
+  series_[6]->append(step, time_ps, &T);
+}
+
+}  // namespace gpiqa::io
