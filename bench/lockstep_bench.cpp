@@ -6,7 +6,8 @@
 //   B<n>_speedup     that over B = 1
 //   B<n>_GFLOP/s     the two kernel products' floating-point operations per second of that MD (2 n M each per
 //                    atom and step: the model's arithmetic, not counting exp, the prior or the integrator)
-//   B<n>_peak%       that as a share of this core's double-precision peak (peak_GFLOP/s), measured in the same
+//   B<n>_peak%       that as a share of this core's double-precision peak (peak_GFLOP/s), measured in the
+//   same
 //                    run by a large dense matrix product (Eigen's GEMM, one thread: dense_peak)
 // for B = 1, 4, 16 and 64. Times are CPU seconds of this process (the machine may be shared: wall time would
 // count other processes' turns), the B values timed in interleaved rounds so that a noisy machine slows them
@@ -110,7 +111,8 @@ std::pair<double, double> lockstep_run(Molecule& m, int B, std::int64_t steps, s
 
 void lockstep_md(benchmark::State& state, const char* name) {
   if (!std::filesystem::exists(reference::builtin_models_path(name)))
-    return state.SkipWithError(("default set not built (gpiqa models build " + std::string(name) + ")").c_str());
+    return state.SkipWithError(
+        ("default set not built (gpiqa models build " + std::string(name) + ")").c_str());
   Molecule m = load(name);
   const double peak = measured_peak_gflops();
   // steps per trajectory: about 0.3 CPU seconds per B and round, from the cost of one step alone
@@ -143,7 +145,8 @@ void lockstep_md(benchmark::State& state, const char* name) {
 // compute_batch, B<n>_calls/s geometries per CPU second and the kernel products' B<n>_GFLOP/s.
 void batched_model(benchmark::State& state, const char* name) {
   if (!std::filesystem::exists(reference::builtin_models_path(name)))
-    return state.SkipWithError(("default set not built (gpiqa models build " + std::string(name) + ")").c_str());
+    return state.SkipWithError(
+        ("default set not built (gpiqa models build " + std::string(name) + ")").c_str());
   Molecule m = load(name, false);
   std::mt19937_64 rng(1);
   std::normal_distribution<double> normal(0.0, 0.05 * units::kBohrPerAngstrom);

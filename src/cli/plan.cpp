@@ -53,7 +53,8 @@ void add_plan(CLI::App& app) {
                              spec.start_frames.empty() ? "" : ", from the frames of " + spec.start_frames);
     double total_s = 0;
     std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12} {:>7} {:>14} {:>14} {:>16}\n", "molecule", "atoms",
-                             "train pts", "us/step", "bundle", "us/step bndl", "core-h (all)", "variance MB/rank");
+                             "train pts", "us/step", "bundle", "us/step bndl", "core-h (all)",
+                             "variance MB/rank");
     const double tasks_per_variant = static_cast<double>(spec.temperatures_K.size() * spec.seeds.size());
     for (std::size_t m = 0; m < spec.molecules.size(); ++m) {
       std::string points = "-", factor_mb = "-";  // a reference-only campaign has no training points
@@ -78,12 +79,11 @@ void add_plan(CLI::App& app) {
         seconds += (spec.models[v].is_reference() ? per_step : bundled) * steps * tasks_per_variant;
       }
       total_s += seconds;
-      std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12.2f} {:>7} {:>14} {:>14.3f} {:>16}\n",
-                               spec.molecules[m].name, runner.atom_count(m), points,
-                               per_step_sum / static_cast<double>(spec.models.size()) * 1e6,
-                               spec.has_gp_variant() ? std::to_string(size) : "-",
-                               spec.has_gp_variant() ? fmt::format("{:.2f}", bundled * 1e6) : "-", seconds / 3600,
-                               factor_mb);
+      std::cout << fmt::format(
+          "{:<16} {:>6} {:>12} {:>12.2f} {:>7} {:>14} {:>14.3f} {:>16}\n", spec.molecules[m].name,
+          runner.atom_count(m), points, per_step_sum / static_cast<double>(spec.models.size()) * 1e6,
+          spec.has_gp_variant() ? std::to_string(size) : "-",
+          spec.has_gp_variant() ? fmt::format("{:.2f}", bundled * 1e6) : "-", seconds / 3600, factor_mb);
     }
     std::cout << fmt::format(
         "upper bound (every task runs to the end): {:.3f} core-hours; {:.1f} minutes on 2 cores\n",

@@ -132,7 +132,10 @@ template <int BT, int TT>
 void product_columns(const ProductPass& p, Eigen::Index b0, Eigen::Index first, Eigen::Index last) {
   Eigen::Index t = first;
   for (; t + TT <= last; t += TT) product_tile<BT, TT>(p, b0, t);
-  if constexpr (TT > 1) product_columns<BT, TT / 2>(p, b0, t, last);
+  if constexpr (TT == 6)
+    product_columns<BT, 4>(p, b0, t, last);
+  else if constexpr (TT > 1)
+    product_columns<BT, TT / 2>(p, b0, t, last);
 }
 
 }  // namespace
@@ -220,7 +223,8 @@ void KernelProducts::prepare(Workspace& ws) const {
   }
 }
 
-void KernelProducts::exponentiate(std::span<const double* const> weights, Workspace& ws, bool want_max) const {
+void KernelProducts::exponentiate(std::span<const double* const> weights, Workspace& ws,
+                                  bool want_max) const {
   const Eigen::Index B = ws.x.cols(), packets = n_pad_ / kLanes;
   ws.v.resize(n_pad_, B);
   if (want_max) ws.max_kernel = Eigen::VectorXd::Zero(B);
@@ -229,8 +233,8 @@ void KernelProducts::exponentiate(std::span<const double* const> weights, Worksp
   const Packet zero = ei::pset1<Packet>(0.0);
   // The wrap parts, exp, weights and maximum of one packet of one query: one code path for every packet.
   const auto finish = [&](Eigen::Index b, Eigen::Index jp, Packet s) {
-    for (std::size_t i = ws.wrap_begin[static_cast<std::size_t>(b)]; i < ws.wrap_begin[static_cast<std::size_t>(b) + 1];
-         ++i) {
+    for (std::size_t i = ws.wrap_begin[static_cast<std::size_t>(b)];
+         i < ws.wrap_begin[static_cast<std::size_t>(b) + 1]; ++i) {
       const std::size_t w = ws.wraps[i];
       const Term& t = terms_[wraps_[w].term];
       const Packet d = ei::psub(ei::pset1<Packet>(ws.x(t.dimension, b)),
@@ -262,24 +266,24 @@ void KernelProducts::exponentiate(std::span<const double* const> weights, Worksp
     ei::pstoreu(ws.v.data() + b * n_pad_ + jp * kLanes, out);
   };
   // Blocks of points (their training columns stay in L1) times tiles of queries.
-  constexpr Eigen::Index kBlock = 8;
+  constexpr Eigen::Index kBlock = 6;
   for (Eigen::Index jb = 0; jb < packets; jb += kBlock) {
     const Eigen::Index len = std::min(kBlock, packets - jb);
     Eigen::Index b = 0;
-    for (; b + 8 <= B; b += 8) exponent_tiles<8, 2>(pass, b, jb, len, finish);
-    for (; b + 4 <= B; b += 4) exponent_tiles<4, 4>(pass, b, jb, len, finish);
-    for (; b + 2 <= B; b += 2) exponent_tiles<2, 4>(pass, b, jb, len, finish);
-    for (; b < B; ++b) exponent_tiles<1, 8>(pass, b, jb, len, finish);
+    for (; b + 8 <= B; b += 8) exponent_tiles<8, 3>(pass, b, jb, len, finish);
+    for (; b + 4 <= B; b += 4) exponent_tiles<4, 6>(pass, b, jb, len, finish);
+    for (; b + 2 <= B; b += 2) exponent_tiles<2, 6>(pass, b, jb, len, finish);
+    for (; b < B; ++b) exponent_tiles<1, 6>(pass, b, jb, len, finish);
   }
 }
 
 void KernelProducts::multiply(Workspace& ws, Eigen::Index first, Eigen::Index last) const {
   const Eigen::Index B = ws.x.cols();
   ws.products.resize(m_ + 1, B);
-  const ProductPass pass{Y_.data(), (m_ + 1) * kLanes, n_pad_ / kLanes, ws.v.data(),
+  const ProductPass pass{Y_.data(), (m_ + 1) * kLanes,  n_pad_ / kLanes, ws.v.data(),
                          n_pad_,    ws.products.data(), m_ + 1};
   Eigen::Index b = 0;
-  for (; b + 4 <= B; b += 4) product_columns<4, 4>(pass, b, first, last);
+  for (; b + 4 <= B; b += 4) product_columns<4, 6>(pass, b, first, last);
   for (; b < B; ++b) product_columns<1, 8>(pass, b, first, last);
 }
 
@@ -310,8 +314,8 @@ void KernelProducts::sums(const Eigen::Ref<const Eigen::MatrixXd>& x, std::span<
       }
     }
     // the wrap parts: + 4 pi theta sum_j v_bj k_bj, where a query needs them
-    for (std::size_t i = ws.wrap_begin[static_cast<std::size_t>(b)]; i < ws.wrap_begin[static_cast<std::size_t>(b) + 1];
-         ++i) {
+    for (std::size_t i = ws.wrap_begin[static_cast<std::size_t>(b)];
+         i < ws.wrap_begin[static_cast<std::size_t>(b) + 1]; ++i) {
       const std::size_t w = ws.wraps[i];
       const Term& t = terms_[wraps_[w].term];
       const Packet xh = ei::pset1<Packet>(ws.x(t.dimension, b));

@@ -131,18 +131,18 @@ void MoleculeModel::begin_group(std::span<BatchEntry* const> group, bool energie
   }
 }
 
-std::size_t MoleculeModel::group_features(int a, bool jacobians) {
+std::size_t MoleculeModel::group_features(int a, bool adjoints) {
   const AtomModel& atom = atoms_[static_cast<std::size_t>(a)];
   std::vector<BatchEntry*>& live = scratch_.live;
   scratch_.features.resize(atom.feature_count(), static_cast<Eigen::Index>(live.size()));
-  if (jacobians && scratch_.jacobians.size() < live.size()) scratch_.jacobians.resize(live.size());
+  if (adjoints && scratch_.adjoints.size() < live.size()) scratch_.adjoints.resize(live.size());
   scratch_.models.clear();
   std::size_t k = 0;
   for (std::size_t i = 0; i < live.size(); ++i) {
     BatchEntry* e = live[i];
     try {
       alf_features(*e->positions_bohr, atom.alf(), scratch_.features.col(static_cast<Eigen::Index>(k)),
-                   jacobians && e->forces ? &scratch_.jacobians[k] : nullptr);
+                   adjoints && e->forces ? &scratch_.adjoints[k] : nullptr);
     } catch (const GeometryError& error) {
       e->error = error.what();
       e->has_variance = false;
@@ -174,7 +174,7 @@ void MoleculeModel::compute_group(std::span<BatchEntry* const> group) {
       const auto b = static_cast<Eigen::Index>(i);
       e.energy_hartree += scratch_.energies(b);
       if (e.atomic_energies) (*e.atomic_energies)(a) = scratch_.energies(b);
-      if (e.forces) accumulate_forces(scratch_.jacobians[i], scratch_.gradients.col(b), *e.forces);
+      if (e.forces) accumulate_forces(scratch_.adjoints[i], scratch_.gradients.col(b), *e.forces);
       if (e.diagnostics) {
         const AtomModel& model = *scratch_.models[i];
         const auto x = scratch_.features.col(b).array();
@@ -238,10 +238,10 @@ bool MoleculeModel::prior_mean(const Positions& pos, double& energy, Positions* 
   energy = 0.0;
   for (const AtomModel& model : atoms_) {
     features_.resize(model.feature_count());
-    alf_features(pos, model.alf(), features_, forces ? &jacobian_ : nullptr);
+    alf_features(pos, model.alf(), features_, forces ? &adjoint_ : nullptr);
     gradient_.resize(forces ? model.feature_count() : 0);
     energy += model.prior_energy(features_, gradient_);
-    if (forces) accumulate_forces(jacobian_, gradient_, *forces);
+    if (forces) accumulate_forces(adjoint_, gradient_, *forces);
   }
   return true;
 }

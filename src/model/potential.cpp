@@ -33,7 +33,8 @@ void compute_batch(std::span<BatchEntry> entries) {
 }
 
 void posterior_variance_batch(std::span<BatchEntry> entries) {
-  by_group(entries, [](Potential& p, std::span<BatchEntry* const> group) { p.posterior_variance_group(group); });
+  by_group(entries,
+           [](Potential& p, std::span<BatchEntry* const> group) { p.posterior_variance_group(group); });
 }
 
 void Potential::compute_group(std::span<BatchEntry* const> group) {

@@ -6,8 +6,9 @@
 
 namespace gpiqa::run {
 
-std::vector<JobResult> run_lockstep(std::span<TrajectoryJob* const> jobs, std::span<io::FrameSink* const> frames,
-                                    const KeepGoing& keep_going, const MemberEnded& ended) {
+std::vector<JobResult> run_lockstep(std::span<TrajectoryJob* const> jobs,
+                                    std::span<io::FrameSink* const> frames, const KeepGoing& keep_going,
+                                    const MemberEnded& ended) {
   using Clock = std::chrono::steady_clock;
   const std::size_t count = jobs.size();
   std::vector<JobResult> results(count);

@@ -24,7 +24,8 @@ double multiply_add(double a, double b, double c) {
 
 void forward_substitute(const Eigen::Ref<const Eigen::MatrixXd>& L, Eigen::Ref<Eigen::MatrixXd> Z) {
   const Eigen::Index n = L.rows(), B = Z.cols();
-  const Eigen::Index tail = n - n % kLanes;  // rows from here on are updated one by one, all others in packets
+  const Eigen::Index tail =
+      n - n % kLanes;  // rows from here on are updated one by one, all others in packets
   for (Eigen::Index l0 = 0; l0 < n; l0 += kBlock) {
     const Eigen::Index l1 = std::min(l0 + kBlock, n), width = l1 - l0;
     // the block's own rows, in order
@@ -40,7 +41,8 @@ void forward_substitute(const Eigen::Ref<const Eigen::MatrixXd>& L, Eigen::Ref<E
     Eigen::Index i = l1;
     for (; i < tail; i += kLanes) {
       Packet minus_l[kBlock];
-      for (Eigen::Index k = 0; k < width; ++k) minus_l[k] = ei::pnegate(ei::ploadu<Packet>(L.data() + (l0 + k) * L.outerStride() + i));
+      for (Eigen::Index k = 0; k < width; ++k)
+        minus_l[k] = ei::pnegate(ei::ploadu<Packet>(L.data() + (l0 + k) * L.outerStride() + i));
       for (Eigen::Index b = 0; b < B; ++b) {
         double* z = Z.col(b).data();
         Packet zi = ei::ploadu<Packet>(z + i);

@@ -21,7 +21,9 @@ CampaignSpec spec() {
   c.molecules[0].cost_per_step = 4 * 500 * 6;  // ammonia-sized
   c.molecules[1].name = "large";
   c.molecules[1].cost_per_step = 21 * 1000 * 57;  // aspirin-sized
-  c.models = {{"file", "file", ModelKind::kGp}, {"ref", "reference", ModelKind::kReference}, {"min", "min", ModelKind::kGp}};
+  c.models = {{"file", "file", ModelKind::kGp},
+              {"ref", "reference", ModelKind::kReference},
+              {"min", "min", ModelKind::kGp}};
   c.temperatures_K = {300, 500};
   c.seeds = {1, 2, 3, 4, 5};
   return c;

@@ -1,6 +1,6 @@
 // The kernel sums as matrix products equal the plain per-term evaluation (kernel.hpp) to rounding for every
-// term kind, including wrapped phi differences beyond +-pi; and a query's numbers are the same bits whether it
-// is evaluated alone or anywhere in a batch of any size, with any weights beside it. If the second failed,
+// term kind, including wrapped phi differences beyond +-pi; and a query's numbers are the same bits whether
+// it is evaluated alone or anywhere in a batch of any size, with any weights beside it. If the second failed,
 // bundled trajectories would drift apart from their unbundled twins.
 #include "gpiqa/model/kernel_products.hpp"
 
@@ -32,10 +32,12 @@ std::vector<Case> cases() {
       {"rbf", {{"k1", "rbf", all, theta}}, PeriodicConvention::kFerebus},
       {"rbf-cyclic", {{"k1", "rbf-cyclic", all, theta}}, PeriodicConvention::kFerebus},
       {"rbf x periodic (gpytorch)",
-       {{"k1", "rbf", {0, 1, 2, 3, 6}, {0.11, 0.07, 0.13, 0.05, 0.08}}, {"k2", "periodic", {4, 5}, {0.3, 0.2}}},
+       {{"k1", "rbf", {0, 1, 2, 3, 6}, {0.11, 0.07, 0.13, 0.05, 0.08}},
+        {"k2", "periodic", {4, 5}, {0.3, 0.2}}},
        PeriodicConvention::kGpytorch},
       {"periodic x rbf-cyclic (ferebus)",
-       {{"k1", "periodic", {5, 2}, {0.2, 0.15}}, {"k2", "rbf-cyclic", {0, 1, 3, 4, 6}, {0.11, 0.07, 0.05, 0.09, 0.1}}},
+       {{"k1", "periodic", {5, 2}, {0.2, 0.15}},
+        {"k2", "rbf-cyclic", {0, 1, 3, 4, 6}, {0.11, 0.07, 0.05, 0.09, 0.1}}},
        PeriodicConvention::kFerebus},
   };
 }
@@ -59,7 +61,8 @@ Eigen::VectorXd random_weights(Eigen::Index n, unsigned seed) {
 }
 
 // The plain evaluation: sum_j w_j k(x, X_j) and its gradient from Kernel's per-term code.
-double reference_sum(const Kernel& k, const Eigen::VectorXd& w, const Eigen::VectorXd& x, Eigen::VectorXd& g) {
+double reference_sum(const Kernel& k, const Eigen::VectorXd& w, const Eigen::VectorXd& x,
+                     Eigen::VectorXd& g) {
   Eigen::ArrayXd s = Eigen::ArrayXd::Zero(k.size());
   k.add_exponent(x, 0, k.size(), s);
   const Eigen::ArrayXd v = w.array() * (-s).exp();
@@ -98,7 +101,8 @@ TEST(KernelProducts, EqualThePlainEvaluationForEveryTermKind) {
         const Eigen::ArrayXd k = kernel.values(x.col(b));
         const double scale = (w[static_cast<std::size_t>(b)].array() * k).abs().sum();
         EXPECT_NEAR(energy(b), e, 1e-13 * scale) << "query " << b;
-        EXPECT_LT((gradient.col(b) - g).cwiseAbs().maxCoeff(), 1e-12 * std::max(scale, g.cwiseAbs().maxCoeff()))
+        EXPECT_LT((gradient.col(b) - g).cwiseAbs().maxCoeff(),
+                  1e-12 * std::max(scale, g.cwiseAbs().maxCoeff()))
             << "query " << b;
         EXPECT_LT((values.col(b).head(n).array() - k).abs().maxCoeff(), 1e-14) << "query " << b;
         EXPECT_NEAR(max_kernel(b), k.maxCoeff(), 1e-14) << "query " << b;
@@ -156,11 +160,12 @@ TEST(KernelProducts, AQueryGivesTheSameBitsAloneAndInAnyBatch) {
         products.sums(xb, wb, ws, e, &g, &mx);
         for (int i = 0; i < B; ++i) {
           const int b = members[static_cast<std::size_t>(i)];
-          ASSERT_TRUE(same_bits(e(i), alone_e(b))) << "B " << B << " position " << i << ": " << e(i) << " vs "
-                                                   << alone_e(b);
+          ASSERT_TRUE(same_bits(e(i), alone_e(b)))
+              << "B " << B << " position " << i << ": " << e(i) << " vs " << alone_e(b);
           ASSERT_TRUE(same_bits(mx(i), alone_max(b))) << "B " << B << " position " << i;
           for (int h = 0; h < 7; ++h)
-            ASSERT_TRUE(same_bits(g(h, i), alone_g(h, b))) << "B " << B << " position " << i << " feature " << h;
+            ASSERT_TRUE(same_bits(g(h, i), alone_g(h, b)))
+                << "B " << B << " position " << i << " feature " << h;
         }
         // energies without gradients are the same bits too
         Eigen::VectorXd e_only(B);
@@ -177,7 +182,8 @@ TEST(KernelProducts, KernelValuesAreExpOfMinusTheExponentToTwoUlp) {
   const Kernel kernel({{"k1", "rbf", {0}, {1.0}}}, PeriodicConvention::kFerebus, Eigen::MatrixXd::Zero(1, 1));
   const KernelProducts products(kernel);
   Eigen::MatrixXd x(1, 40000);
-  for (Eigen::Index i = 0; i < x.cols(); ++i) x(0, i) = std::ldexp(std::round(std::ldexp(0.00069 * static_cast<double>(i), 20)), -20);
+  for (Eigen::Index i = 0; i < x.cols(); ++i)
+    x(0, i) = std::ldexp(std::round(std::ldexp(0.00069 * static_cast<double>(i), 20)), -20);
   KernelProducts::Workspace ws;
   Eigen::MatrixXd values;
   products.values(x, ws, values);
@@ -238,13 +244,14 @@ TEST(KernelProducts, EqualThePlainEvaluationOnTheSharedModels) {
         Eigen::MatrixXd g;
         atom.products().sums(x, {&w, 1}, ws, e, &g, nullptr);
         worst_e = std::max(worst_e, std::abs(e(0) - e_ref) / scale);
-        worst_g = std::max(worst_g, (g.col(0) - g_ref).cwiseAbs().maxCoeff() /
-                                        std::max(scale, g_ref.cwiseAbs().maxCoeff()));
+        worst_g = std::max(
+            worst_g, (g.col(0) - g_ref).cwiseAbs().maxCoeff() / std::max(scale, g_ref.cwiseAbs().maxCoeff()));
       }
     }
     EXPECT_LT(worst_e, 1e-13) << dir;
     EXPECT_LT(worst_g, 1e-12) << dir;
-    RecordProperty(std::string(dir) + " worst relative difference", std::to_string(worst_e) + " " + std::to_string(worst_g));
+    RecordProperty(std::string(dir) + " worst relative difference",
+                   std::to_string(worst_e) + " " + std::to_string(worst_g));
     std::printf("%s: worst relative difference energy %.3g gradient %.3g\n", dir, worst_e, worst_g);
   }
 }

@@ -95,7 +95,8 @@ void expect_batches_equal_single(const std::vector<Potential*>& potentials, cons
         SCOPED_TRACE("B " + std::to_string(B) + ", position " + std::to_string(k));
         ASSERT_EQ(batch[k].error, s.error);
         if (!s.error.empty()) continue;
-        ASSERT_TRUE(same_bits(batch[k].energy_hartree, s.energy)) << batch[k].energy_hartree << " vs " << s.energy;
+        ASSERT_TRUE(same_bits(batch[k].energy_hartree, s.energy))
+            << batch[k].energy_hartree << " vs " << s.energy;
         ASSERT_TRUE(same_bits(forces[k], s.forces));
         ASSERT_TRUE(same_bits(atomic[k], s.atomic));
         ASSERT_EQ(diagnostics[k].features_outside, s.diagnostics.features_outside);
@@ -162,8 +163,8 @@ TEST(PotentialBatch, DefaultSetsOfTheRepository) {
     const std::string root = GPIQA_SOURCE_DIR;
     const MoleculeModel set = MoleculeModel::load(root + "/models/" + name);
     std::vector<MoleculeModel> models = variants(set, {"file", "max", "quadratic+"});
-    const Positions start =
-        io::read_xyz(root + "/molecules/" + name + ".xyz").front().positions_angstrom * units::kBohrPerAngstrom;
+    const Positions start = io::read_xyz(root + "/molecules/" + name + ".xyz").front().positions_angstrom *
+                            units::kBohrPerAngstrom;
     expect_batches_equal_single(pointers(models), geometries(start, 24, 0.2, 5), {1, 4, 7, 24});
   }
 }

@@ -1,8 +1,8 @@
 // Trajectories in lockstep: every member of a bundle (mixed prior means, temperatures, seeds, thermostats)
 // ends exactly as the same job run alone, outcome, final state and frames, bit for bit; members that fail at
-// different steps leave the bundle without disturbing the others; a bundle stopped on request and resumed from
-// its members' checkpoints ends like an uninterrupted one. If these failed, a campaign's results would depend on
-// which tasks shared a bundle.
+// different steps leave the bundle without disturbing the others; a bundle stopped on request and resumed
+// from its members' checkpoints ends like an uninterrupted one. If these failed, a campaign's results would
+// depend on which tasks shared a bundle.
 #include "gpiqa/run/lockstep.hpp"
 
 #include <filesystem>
@@ -38,7 +38,8 @@ struct Fixture {
     set = model::MoleculeModel::load(root + "/models/ammonia");
     for (const char* mean : {"file", "min", "quadratic+"})
       variants.push_back(set.with_mean(model::MeanSpec::parse(mean)));
-    start = io::read_xyz(root + "/molecules/ammonia.xyz").front().positions_angstrom * units::kBohrPerAngstrom;
+    start =
+        io::read_xyz(root + "/molecules/ammonia.xyz").front().positions_angstrom * units::kBohrPerAngstrom;
   }
 };
 
@@ -63,7 +64,7 @@ struct Bundle {
 
 // The members as one bundle (or each alone when `alone`), checkpointing into `dir` when given.
 Bundle run_members(Fixture& f, const std::vector<Member>& members, bool alone, double duration_ps,
-                const std::string& dir = "", const KeepGoing& keep_going = {}) {
+                   const std::string& dir = "", const KeepGoing& keep_going = {}) {
   Bundle run;
   run.frames.resize(members.size());
   std::vector<TrajectoryJob*> jobs;
@@ -86,7 +87,8 @@ Bundle run_members(Fixture& f, const std::vector<Member>& members, bool alone, d
     for (std::size_t i = 0; i < jobs.size(); ++i) run.results.push_back(jobs[i]->run(sinks[i], keep_going));
   } else {
     std::vector<std::size_t> order;
-    run.results = run_lockstep(jobs, sinks, keep_going, [&](std::size_t i, const JobResult&) { order.push_back(i); });
+    run.results =
+        run_lockstep(jobs, sinks, keep_going, [&](std::size_t i, const JobResult&) { order.push_back(i); });
     EXPECT_EQ(order.size(), members.size()) << "every member is reported once";
   }
   return run;
@@ -153,7 +155,8 @@ TEST(Lockstep, StoppedAndResumedFromCheckpointsEqualsAStraightRun) {
   Fixture f;
   const std::string dir = test::temp_dir("lockstep-resume");
   int polls = 0;
-  const Bundle stopped = run_members(f, kMixed, false, 0.4, dir, [&](const Trajectory&) { return ++polls < 2; });
+  const Bundle stopped =
+      run_members(f, kMixed, false, 0.4, dir, [&](const Trajectory&) { return ++polls < 2; });
   for (const JobResult& r : stopped.results) EXPECT_TRUE(r.interrupted);
   const Bundle resumed = run_members(f, kMixed, false, 0.4, dir);
   const Bundle straight = run_members(f, kMixed, false, 0.4);

@@ -60,7 +60,8 @@ TEST(ForwardSubstitution, AColumnGivesTheSameBitsAloneAndInAnyBatch) {
       Z.topRows(n) = K.leftCols(B);
       auto top = Z.topRows(n);
       forward_substitute(L, top);
-      EXPECT_EQ(std::memcmp(Z.topRows(n).eval().data(), alone.leftCols(B).eval().data(), sizeof(double) * n * B), 0)
+      EXPECT_EQ(
+          std::memcmp(Z.topRows(n).eval().data(), alone.leftCols(B).eval().data(), sizeof(double) * n * B), 0)
           << "n " << n << ", B " << B;
       EXPECT_TRUE((Z.bottomRows(3).array() == 7.0).all()) << "rows below L are left alone";
     }

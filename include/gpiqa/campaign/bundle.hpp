@@ -1,10 +1,11 @@
 #pragma once
-// Bundles: the tasks one rank advances in lockstep (run/lockstep.hpp), so that the mean variants, temperatures
-// and seeds of one molecule's GP model set share every pass over its training data. Formed from the campaign
-// alone, never from the number of ranks or from what has already run: the GP tasks of each molecule in task
-// order, cut into bundles of the molecule's bundle size; every reference task alone. A member's results do not
-// depend on its bundle at all (each geometry of a batch gets the bits of its own evaluation), so bundling
-// changes the speed of a campaign, not its results, and a campaign may be resumed with another bundle size.
+// Bundles: the tasks one rank advances in lockstep (run/lockstep.hpp), so that the mean variants,
+// temperatures and seeds of one molecule's GP model set share every pass over its training data. Formed from
+// the campaign alone, never from the number of ranks or from what has already run: the GP tasks of each
+// molecule in task order, cut into bundles of the molecule's bundle size; every reference task alone. A
+// member's results do not depend on its bundle at all (each geometry of a batch gets the bits of its own
+// evaluation), so bundling changes the speed of a campaign, not its results, and a campaign may be resumed
+// with another bundle size.
 //
 // md.bundle (or --bundle): N, 1 (off), or auto: kAutoBundle for model sets whose step costs at least
 // kAutoBundleMinCost (atoms x training points x features), 1 below, where a batch does not pay

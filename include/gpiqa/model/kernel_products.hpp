@@ -12,8 +12,8 @@
 // d = x - X_j into (-pi, pi], which is not a product:
 //   wrap(d)^2 = d^2 + 4 pi k (pi k - d),   k = rint(d / 2 pi),
 // the product carries d^2 and the second part, zero unless |d| > pi, is added directly for the queries that
-// lie more than 3 (< pi) from a training value of that feature (phi data spanning less than pi never need it).
-// With v_bj = w_bj exp(-S_bj) (w_b the query's weights: each query may use another mean variant's),
+// lie more than 3 (< pi) from a training value of that feature (phi data spanning less than pi never need
+// it). With v_bj = w_bj exp(-S_bj) (w_b the query's weights: each query may use another mean variant's),
 //   E_b = sum_j v_bj = V_b,    dE_b/dx_h = -sum_j v_bj dS_bj/dx_h:
 //   squared   dS/dx = 2 theta (u - U_j)                   -> -2 theta (u V_b - (v Y)_bm)
 //   wrapped   dS/dx = 2 theta (d - 2 pi k)                -> the squared part + 4 pi theta sum_j v_bj k_bj
@@ -80,8 +80,8 @@ class KernelProducts {
   };
   struct Wrap {  // a wrapped (phi) term
     std::size_t term;
-    double lo, hi;                 // training range of its feature
-    Eigen::VectorXd training;      // its feature column, padded
+    double lo, hi;             // training range of its feature
+    Eigen::VectorXd training;  // its feature column, padded
   };
 
   /// A, r and the wrap flags of the queries (ws.x holds them).

@@ -68,20 +68,20 @@ class MoleculeModel : public Potential {
     std::vector<BatchEntry*> live;  // entries still being evaluated
     std::vector<const AtomModel*> models;
     Eigen::MatrixXd features, gradients;
-    std::vector<AlfJacobian> jacobians;
+    std::vector<AlfAdjoint> adjoints;
     Eigen::VectorXd energies, max_kernel, variances;
     EvalScratch eval;
   };
   /// Starts a group: checks every geometry's atom count, sizes its outputs; `live` = those that can go on.
   void begin_group(std::span<BatchEntry* const> group, bool energies);
-  /// Atom a's features of every live geometry into scratch_.features (and Jacobians when `jacobians`);
+  /// Atom a's features of every live geometry into scratch_.features (and what their forces need when asked);
   /// geometries with a degenerate frame leave `live` with their error. Returns the live count.
-  std::size_t group_features(int a, bool jacobians);
+  std::size_t group_features(int a, bool adjoints);
 
   // per-evaluation working memory
   GroupScratch scratch_;
   Eigen::VectorXd features_, gradient_;
-  AlfJacobian jacobian_;
+  AlfAdjoint adjoint_;
 };
 
 }  // namespace gpiqa::model

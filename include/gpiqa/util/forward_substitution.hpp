@@ -11,8 +11,8 @@
 
 namespace gpiqa::util {
 
-/// Overwrites the first L.rows() rows of every column of Z with L^-1 times them. L: the lower triangle and the
-/// diagonal are read (the upper triangle may hold anything, as in an Eigen::LLT's matrixLLT()).
+/// Overwrites the first L.rows() rows of every column of Z with L^-1 times them. L: the lower triangle and
+/// the diagonal are read (the upper triangle may hold anything, as in an Eigen::LLT's matrixLLT()).
 void forward_substitute(const Eigen::Ref<const Eigen::MatrixXd>& L, Eigen::Ref<Eigen::MatrixXd> Z);
 
 }  // namespace gpiqa::util
