@@ -21,40 +21,45 @@ constexpr double kInverseTwoPi = 1.0 / (2.0 * kPi);  // as kernel.cpp's wrapped(
 // wrap count k is 0 there (3 < pi leaves room for rounding).
 constexpr double kNoWrapReach = 3.0;
 
-#if defined(__AVX512F__)
 // exp(-s) for s >= 0 (NaN stays NaN), without the division of Eigen's pexp (the largest cost of a kernel
 // value after the products): 2^n p(r), n = round(-s / ln 2), r = -s - n ln 2 with ln 2 in two parts (Cody &
 // Waite 1980; n ln2_hi is exact), p the Taylor polynomial of exp to degree 13 (truncation below 1e-17 for
-// |r| <= ln2 / 2), 2^n applied exactly by vscalefpd, which underflows to 0 (s is capped at 800, beyond which
-// exp(-s) is 0 in double precision). Within 2 ulp of std::exp (kernel_products_test).
+// |r| <= ln2 / 2), 2^n applied exactly (one rounding, into the denormals where the result is one), which
+// underflows to 0 (s is capped at 800, beyond which exp(-s) is 0 in double precision). Within 2 ulp of
+// std::exp in every build (kernel_products_test). With AVX-512: its intrinsics, 2^n by vscalefpd. Elsewhere
+// (the portable preset, AVX2, SSE2): the same steps with Eigen's packet primitives, 2^n by pldexp; the
+// multiply-adds are fused only where the build has FMA, so the last bit may differ between builds, never
+// between a query alone and in a batch of one build.
+constexpr double kExpInverseFactorial[] = {
+    1.0,        1.0,         1.0 / 2,      1.0 / 6,       1.0 / 24,       1.0 / 120,       1.0 / 720,
+    1.0 / 5040, 1.0 / 40320, 1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800, 1.0 / 479001600, 1.0 / 6227020800};
+constexpr double kLog2e = 1.4426950408889634074;
+constexpr double kLn2High = 6.93147180369123816490e-01;
+constexpr double kLn2Low = 1.90821492927058770002e-10;
+constexpr double kExpCap = 800.0;
+
+#if defined(__AVX512F__)
 Packet exp_of_negative(Packet s) {
   // min's second operand is what a NaN gives back: s
-  const __m512d x = _mm512_sub_pd(_mm512_setzero_pd(), _mm512_min_pd(_mm512_set1_pd(800.0), s));
-  const __m512d n = _mm512_roundscale_pd(_mm512_mul_pd(x, _mm512_set1_pd(1.4426950408889634074)),
+  const __m512d x = _mm512_sub_pd(_mm512_setzero_pd(), _mm512_min_pd(_mm512_set1_pd(kExpCap), s));
+  const __m512d n = _mm512_roundscale_pd(_mm512_mul_pd(x, _mm512_set1_pd(kLog2e)),
                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m512d r = _mm512_fnmadd_pd(n, _mm512_set1_pd(6.93147180369123816490e-01), x);
-  r = _mm512_fnmadd_pd(n, _mm512_set1_pd(1.90821492927058770002e-10), r);
-  constexpr double kInverseFactorial[] = {1.0,
-                                          1.0,
-                                          1.0 / 2,
-                                          1.0 / 6,
-                                          1.0 / 24,
-                                          1.0 / 120,
-                                          1.0 / 720,
-                                          1.0 / 5040,
-                                          1.0 / 40320,
-                                          1.0 / 362880,
-                                          1.0 / 3628800,
-                                          1.0 / 39916800,
-                                          1.0 / 479001600,
-                                          1.0 / 6227020800};
-  __m512d p = _mm512_set1_pd(kInverseFactorial[13]);
-  for (int k = 12; k >= 0; --k) p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(kInverseFactorial[k]));
+  __m512d r = _mm512_fnmadd_pd(n, _mm512_set1_pd(kLn2High), x);
+  r = _mm512_fnmadd_pd(n, _mm512_set1_pd(kLn2Low), r);
+  __m512d p = _mm512_set1_pd(kExpInverseFactorial[13]);
+  for (int k = 12; k >= 0; --k) p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(kExpInverseFactorial[k]));
   return _mm512_scalef_pd(p, n);
 }
 #else
 Packet exp_of_negative(Packet s) {
-  return ei::pexp(ei::pnegate(s));
+  const Packet x =
+      ei::psub(ei::pset1<Packet>(0.0), ei::pmin<Eigen::PropagateNaN>(ei::pset1<Packet>(kExpCap), s));
+  const Packet n = ei::print(ei::pmul(x, ei::pset1<Packet>(kLog2e)));
+  Packet r = ei::pmadd(n, ei::pset1<Packet>(-kLn2High), x);
+  r = ei::pmadd(n, ei::pset1<Packet>(-kLn2Low), r);
+  Packet p = ei::pset1<Packet>(kExpInverseFactorial[13]);
+  for (int k = 12; k >= 0; --k) p = ei::pmadd(p, r, ei::pset1<Packet>(kExpInverseFactorial[k]));
+  return ei::pldexp(p, n);
 }
 #endif
 

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "support/test_data.hpp"
+
 namespace gpiqa::campaign {
 namespace {
 
@@ -62,6 +64,35 @@ TEST(Bundles, AutoBundlesLargeSetsOnlyAndOneTurnsThemOff) {
   for (const auto& b : form_bundles(c, tasks, 1)) EXPECT_EQ(b.size(), 1u);
   for (const auto& b : form_bundles(c, tasks, 0))
     EXPECT_EQ(b.size() > 1, tasks[static_cast<std::size_t>(b.front())].molecule == 1 && b.size() > 1);
+}
+
+// auto on the committed default water and ammonia sets (where bench_lockstep shows that a batch does not
+// pay): every task alone, as an unbundled campaign runs it.
+TEST(Bundles, AutoLeavesTheCommittedWaterAndAmmoniaSetsUnbundled) {
+  const std::string root = GPIQA_SOURCE_DIR;
+  const CampaignSpec c = parse_campaign(
+      "name: small\n"
+      "molecules:\n"
+      "  water: {geometry: " +
+          root + "/molecules/water.xyz, models: " + root +
+          "/models/water}\n"
+          "  ammonia: {geometry: " +
+          root + "/molecules/ammonia.xyz, models: " + root +
+          "/models/ammonia}\n"
+          "models: {file: {mean: file}, MIN: {mean: min}}\n"
+          "temperatures_K: [300]\n"
+          "seeds: 4\n"
+          "md: {duration_ps: 1}\n",
+      "small.yaml");
+  ASSERT_EQ(c.bundle, 0) << "auto is the default";
+  for (const MoleculeEntry& m : c.molecules) {
+    EXPECT_GT(m.cost_per_step, 0) << m.name;
+    EXPECT_EQ(bundle_size(m, c.bundle), 1) << m.name;
+    EXPECT_EQ(bundle_size(m, 4), 4) << m.name;
+  }
+  const std::vector<Task> tasks = expand_tasks(c, {});
+  const auto bundles = form_bundles(c, tasks, c.bundle);
+  EXPECT_EQ(bundles.size(), tasks.size());
 }
 
 TEST(Bundles, AShardBundlesItsOwnTasksTheSameWayEveryTime) {

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -186,21 +187,39 @@ TEST(RunCommand, KilledBundledCampaignResumesToTheUnbundledTable) {
   expect_killed_run_resumes("kill-bundled", " --bundle 4", " --bundle 1");
 }
 
-// Bundles change a campaign's speed, never its results: bundles of 4 and of 3 (mixed means, temperatures
-// and seeds in lockstep, members failing at 900 K leaving them) give the table and frames of unbundled runs,
-// at one and two ranks.
+// Bundles change a campaign's speed, never its results: bundles of 8 (each molecule's 8 GP tasks, mixed
+// means, temperatures and seeds, in one bundle, whose members failing at 900 K at different steps leave it)
+// and of 3 at two ranks give the table and frames of unbundled runs, and so does auto (1 for these sets).
 TEST(RunCommand, BundledAndUnbundledRunsGiveTheSameTableAndFrames) {
   GPIQA_REQUIRE_SHARED_DATA();
   const std::string dir = temp_dir("bundles");
   const std::string c = write_campaign(dir, campaign_yaml(2, 200, 300));
   ASSERT_EQ(run_shell(mpirun(1) + " run " + c + " --bundle 1 --output " + dir + "/single.h5"), 0);
-  ASSERT_EQ(run_shell(mpirun(1) + " run " + c + " --bundle 4 --output " + dir + "/four.h5"), 0);
+  ASSERT_EQ(run_shell(mpirun(1) + " run " + c + " --bundle 8 --output " + dir + "/eight.h5"), 0);
   ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --bundle 3 --output " + dir + "/three.h5"), 0);
-  expect_same_tables(dir + "/single.h5", dir + "/four.h5");
+  ASSERT_EQ(run_shell(mpirun(2) + " run " + c + " --output " + dir + "/auto.h5"), 0);
+  expect_same_tables(dir + "/single.h5", dir + "/eight.h5");
   expect_same_tables(dir + "/single.h5", dir + "/three.h5");
+  expect_same_tables(dir + "/single.h5", dir + "/auto.h5");
+  // The test proves something only if a bundle of 8 had members failing at different steps beside survivors.
+  const auto rows = io::read_results_rows(dir + "/single.h5");
+  bool mixed_bundle = false;
+  for (const char* molecule : {"water", "ammonia"}) {
+    std::set<std::int64_t> failure_steps;
+    int stable = 0;
+    for (const io::TaskRow& r : rows) {
+      if (r.molecule != molecule) continue;
+      if (r.outcome.status == stability::Status::kStable)
+        ++stable;
+      else
+        failure_steps.insert(r.outcome.failure_step);
+    }
+    mixed_bundle = mixed_bundle || (stable > 0 && failure_steps.size() >= 2);
+  }
+  EXPECT_TRUE(mixed_bundle) << "no bundle with members failing at different steps: the test proves less";
   for (std::int64_t id = 0; id < 16; ++id) {
     const io::FrameBuffer a = io::read_task_frames(dir + "/single.h5", id),
-                          b = io::read_task_frames(dir + "/four.h5", id);
+                          b = io::read_task_frames(dir + "/eight.h5", id);
     EXPECT_GT(a.size(), 1u);
     EXPECT_EQ(a.step, b.step) << id;
     EXPECT_EQ(a.positions_angstrom, b.positions_angstrom) << id;
