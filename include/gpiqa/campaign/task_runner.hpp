@@ -47,7 +47,8 @@ class TaskRunner {
                                      const std::function<void(const TaskResult&)>& ended = {});
   /// Makes the task's start without running it: InputError when a controlled start cannot be reached.
   void check_start(const Task& task);
-  /// Energy-and-forces time of a molecule's potential under a variant, seconds per call (for plan estimates).
+  /// Energy-and-forces CPU time of a molecule's potential under a variant, seconds per call (for plan
+  /// estimates; the best of three short rounds).
   double seconds_per_step(std::size_t molecule, std::size_t variant);
   /// The same per geometry when `bundle` geometries of the molecule's GP variants (in turn) are evaluated in
   /// one batch, as a bundle in lockstep evaluates them.
