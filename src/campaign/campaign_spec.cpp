@@ -112,12 +112,19 @@ class Reader {
 
 void parse_md(const Reader& r, const YAML::Node& md, CampaignSpec& c) {
   r.require_map(md, "md");
-  r.only_keys(md, "md", {"timestep_fs", "duration_ps", "thermostat"});
+  r.only_keys(md, "md", {"timestep_fs", "duration_ps", "thermostat", "bundle"});
   if (md["timestep_fs"]) {
     c.integrator.timestep_fs = r.positive(md["timestep_fs"], "md.timestep_fs");
     if (c.integrator.timestep_fs < md::kMinTimestepFs || c.integrator.timestep_fs > md::kMaxTimestepFs)
       r.fail(md["timestep_fs"],
              fmt::format("md.timestep_fs must be {}..{} fs", md::kMinTimestepFs, md::kMaxTimestepFs));
+  }
+  if (const YAML::Node b = md["bundle"]) {
+    try {
+      c.bundle = parse_bundle(r.string(b, "md.bundle"), "md.bundle");
+    } catch (const InputError& e) {
+      r.fail(b, "md.bundle " + e.problem());
+    }
   }
   if (md["duration_ps"]) c.duration_ps = r.positive(md["duration_ps"], "md.duration_ps");
   const double steps = c.duration_ps * 1000.0 / c.integrator.timestep_fs;
@@ -491,6 +498,15 @@ CampaignSpec parse_campaign(const std::string& text, const std::string& source) 
 
 CampaignSpec load_campaign(const std::string& path) {
   return parse_campaign(util::read_text_file(path), path);
+}
+
+int parse_bundle(const std::string& text, const std::string& where) {
+  if (text == "auto") return 0;
+  long long n = 0;
+  if (!util::parse_integer(util::trim(text), n) || n < 1 || n > kMaxBundle)
+    throw InputError(where,
+                     fmt::format("must be auto or a bundle size from 1 to {}, not '{}'", kMaxBundle, text));
+  return static_cast<int>(n);
 }
 
 bool CampaignSpec::has_gp_variant() const {

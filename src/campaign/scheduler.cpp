@@ -12,11 +12,13 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "gpiqa/campaign/bundle.hpp"
 #include "gpiqa/campaign/cost_estimate.hpp"
 #include "gpiqa/campaign/task.hpp"
 #include "gpiqa/campaign/task_runner.hpp"
@@ -133,15 +135,25 @@ class Coordinator {
         runner_(spec, checkpoint_dir_for(opt.output), 0, host_name()),
         writer_(opt.output, io::ResultsWriter::Journal::kOn) {
     MPI_Comm_size(comm_, &size_);
-    std::vector<const Task*> todo;
-    for (const Task& t : tasks_)
-      if (rows_[static_cast<std::size_t>(t.id)].outcome.status == stability::Status::kPending &&
-          t.id % opt_.shard_count == opt_.shard_index)
-        todo.push_back(&t);
+    // Bundles from the campaign (campaign/bundle.hpp), then only their members still to run, the most
+    // expensive bundles first.
+    std::vector<std::pair<double, std::vector<std::int64_t>>> todo;
+    for (const std::vector<std::int64_t>& bundle :
+         form_bundles(spec_, tasks_, opt_.bundle < 0 ? spec_.bundle : opt_.bundle, opt_.shard_index,
+                      opt_.shard_count)) {
+      std::vector<std::int64_t> members;
+      double cost = 0;
+      for (std::int64_t id : bundle)
+        if (rows_[static_cast<std::size_t>(id)].outcome.status == stability::Status::kPending)
+          members.push_back(id), cost += tasks_[static_cast<std::size_t>(id)].expected_cost;
+      if (!members.empty()) todo.emplace_back(cost, std::move(members));
+    }
     std::stable_sort(todo.begin(), todo.end(),
-                     [](const Task* a, const Task* b) { return a->expected_cost > b->expected_cost; });
-    for (const Task* t : todo) queue_.push_back(t->id);
-    total_ = todo.size();
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (auto& [cost, members] : todo) {
+      total_ += members.size();
+      queue_.push_back(std::move(members));
+    }
     for (const io::TaskRow& r : rows_) {
       const Task& t = tasks_[static_cast<std::size_t>(r.task_id)];
       if (r.outcome.status != stability::Status::kPending && t.id % opt_.shard_count == opt_.shard_index)
@@ -156,15 +168,21 @@ class Coordinator {
     while (true) {
       service();
       if (works && !queue_.empty() && !g_stop) {
-        const std::int64_t id = queue_.front();
+        const std::vector<std::int64_t> bundle = std::move(queue_.front());
         queue_.pop_front();
-        ++running_;
-        TaskResult r = runner_.run(tasks_[static_cast<std::size_t>(id)], [&] {
-          service();
-          return g_stop == 0;
-        });
-        --running_;
-        finish(r);
+        std::vector<const Task*> members;
+        for (std::int64_t id : bundle) members.push_back(&tasks_[static_cast<std::size_t>(id)]);
+        running_ += static_cast<int>(members.size());
+        runner_.run_bundle(
+            members,
+            [&] {
+              service();
+              return g_stop == 0;
+            },
+            [&](const TaskResult& r) {
+              --running_;
+              finish(r);
+            });
         record_finished();
         continue;
       }
@@ -175,7 +193,9 @@ class Coordinator {
     }
     report(true);
     if (g_stop) {
-      std::cerr << "gpiqa: interrupted; " << queue_.size() + interrupted_
+      std::size_t queued = 0;
+      for (const auto& bundle : queue_) queued += bundle.size();
+      std::cerr << "gpiqa: interrupted; " << queued + interrupted_
                 << " tasks left. Run the same command again to resume.\n";
       return 3;
     }
@@ -197,11 +217,11 @@ class Coordinator {
           send(comm_, from, kTagToWorker, R"({"type":"stop"})");
           retired_[from] = true;
         } else {
-          const std::int64_t id = queue_.front();
+          std::vector<std::int64_t> bundle = std::move(queue_.front());
           queue_.pop_front();
-          active_[from] = id;
-          ++running_;
-          send(comm_, from, kTagToWorker, json{{"type", "task"}, {"id", id}}.dump());
+          running_ += static_cast<int>(bundle.size());
+          send(comm_, from, kTagToWorker, json{{"type", "bundle"}, {"ids", bundle}}.dump());
+          active_[from].insert(bundle.begin(), bundle.end());
         }
       } else if (type == "result") {
         TaskResult r;
@@ -209,11 +229,11 @@ class Coordinator {
         row_from_json(msg["row"], r.row);
         if (msg.contains("frames")) r.frames = frames_from_json(msg["frames"]);
         r.steps_this_run = msg["steps_this_run"];
-        active_.erase(from);
+        active_[from].erase(r.row.task_id);
         --running_;
         finish(r);
       } else if (type == "interrupted") {
-        active_.erase(from);
+        active_[from].erase(msg["id"].get<std::int64_t>());
         --running_;
         ++interrupted_;
         steps_ += msg["steps_this_run"].get<long long>();
@@ -221,7 +241,8 @@ class Coordinator {
     }
     record_finished();
     if (g_stop && !stop_sent_) {  // tell busy workers that did not get the signal themselves
-      for (const auto& [rank, id] : active_) send(comm_, rank, kTagStopNow, "stop");
+      for (const auto& [rank, ids] : active_)
+        if (!ids.empty()) send(comm_, rank, kTagStopNow, "stop");
       stop_sent_ = true;
     }
     report(false);
@@ -290,10 +311,10 @@ class Coordinator {
   std::vector<io::TaskRow> rows_;
   TaskRunner runner_;
   io::ResultsWriter writer_;
-  std::vector<io::TaskRow> finished_rows_;  // finished, not yet recorded (record_finished)
+  std::deque<std::vector<std::int64_t>> queue_;   // bundles (task ids) still to hand out
+  std::map<int, std::set<std::int64_t>> active_;  // per rank, the tasks it is running
+  std::vector<io::TaskRow> finished_rows_;        // finished, not yet recorded (record_finished)
   std::map<std::int64_t, io::FrameBuffer> finished_frames_;
-  std::deque<std::int64_t> queue_;
-  std::map<int, std::int64_t> active_;
   std::map<int, bool> retired_;
   std::map<stability::Status, std::size_t> counts_;
   std::size_t total_ = 0, done_ = 0, already_done_ = 0, interrupted_ = 0;
@@ -312,26 +333,34 @@ void work(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm, const 
     send(comm, 0, kTagToCoordinator, R"({"type":"request"})");
     const json reply = json::parse(receive(comm, 0, kTagToWorker, nullptr));
     if (reply["type"] == "stop") break;
-    const Task& task = tasks[static_cast<std::size_t>(reply["id"].get<std::int64_t>())];
+    std::vector<const Task*> members;
+    for (std::int64_t id : reply["ids"].get<std::vector<std::int64_t>>())
+      members.push_back(&tasks[static_cast<std::size_t>(id)]);
     bool told_to_stop = false;
-    TaskResult r = runner.run(task, [&] {
-      int flag = 0;
-      MPI_Iprobe(0, kTagStopNow, comm, &flag, MPI_STATUS_IGNORE);
-      if (flag) {
-        receive(comm, 0, kTagStopNow, nullptr);
-        told_to_stop = true;
-      }
-      return g_stop == 0 && !told_to_stop;
-    });
-    if (r.interrupted) {
-      send(comm, 0, kTagToCoordinator,
-           json{{"type", "interrupted"}, {"steps_this_run", r.steps_this_run}}.dump());
-      if (told_to_stop) g_stop = SIGTERM;
-      continue;
-    }
-    json msg{{"type", "result"}, {"row", row_to_json(r.row)}, {"steps_this_run", r.steps_this_run}};
-    if (r.frames.size() > 0) msg["frames"] = frames_to_json(r.frames);
-    send(comm, 0, kTagToCoordinator, msg.dump());
+    // each member's result goes to the coordinator as soon as it ends
+    runner.run_bundle(
+        members,
+        [&] {
+          int flag = 0;
+          MPI_Iprobe(0, kTagStopNow, comm, &flag, MPI_STATUS_IGNORE);
+          if (flag) {
+            receive(comm, 0, kTagStopNow, nullptr);
+            told_to_stop = true;
+          }
+          return g_stop == 0 && !told_to_stop;
+        },
+        [&](const TaskResult& r) {
+          if (r.interrupted) {
+            send(comm, 0, kTagToCoordinator,
+                 json{{"type", "interrupted"}, {"id", r.row.task_id}, {"steps_this_run", r.steps_this_run}}
+                     .dump());
+            return;
+          }
+          json msg{{"type", "result"}, {"row", row_to_json(r.row)}, {"steps_this_run", r.steps_this_run}};
+          if (r.frames.size() > 0) msg["frames"] = frames_to_json(r.frames);
+          send(comm, 0, kTagToCoordinator, msg.dump());
+        });
+    if (told_to_stop) g_stop = SIGTERM;
   }
 }
 

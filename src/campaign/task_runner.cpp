@@ -1,17 +1,49 @@
 #include "gpiqa/campaign/task_runner.hpp"
 
-#include <chrono>
 #include <cmath>
+#include <ctime>
 #include <filesystem>
+#include <random>
 #include <set>
 
 #include "gpiqa/io/checkpoint.hpp"
 #include "gpiqa/run/job.hpp"
+#include "gpiqa/run/lockstep.hpp"
 #include "gpiqa/util/error.hpp"
+#include "gpiqa/util/units.hpp"
 
 namespace gpiqa::campaign {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// CPU seconds of this thread: a plan estimates core-hours, and wall time on a shared machine would count
+// other processes' turns.
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// Seconds per call of `call`: the best of three rounds of at least `round_s` CPU seconds and three calls.
+template <class Call>
+double seconds_per_call(double round_s, const Call& call) {
+  double best = 0;
+  for (int round = 0; round < 3; ++round) {
+    const double t0 = thread_cpu_seconds();
+    int calls = 0;
+    while (thread_cpu_seconds() - t0 < round_s || calls < 3) {
+      call();
+      ++calls;
+    }
+    const double per_call = (thread_cpu_seconds() - t0) / calls;
+    best = round == 0 ? per_call : std::min(best, per_call);
+  }
+  return best;
+}
+
+}  // namespace
 
 io::TaskRow pending_row(const CampaignSpec& spec, const Task& task) {
   io::TaskRow r;
@@ -50,17 +82,27 @@ run::LoadedPotential& TaskRunner::potential(std::size_t m, std::size_t v) {
   auto it = potentials_.find({m, v});
   if (it == potentials_.end()) {
     const MoleculeEntry& entry = spec_.molecules[m];
-    run::PotentialSource source;
-    if (spec_.models[v].is_reference())
+    run::LoadedPotential loaded;
+    if (spec_.models[v].is_reference()) {
+      run::PotentialSource source;
       source.reference = entry.reference.empty() ? entry.smiles : entry.reference;
-    else
+      loaded = run::load_potential(source);
+    } else if (spec_.models[v].retrain) {
       // A retrained set runs as trained: its files hold the fitted mean and the weights solved for it.
-      source = {spec_.models_of(m, v),
-                spec_.models[v].retrain ? "file" : spec_.models[v].mean,
-                "",
-                {entry.reference.empty() ? entry.smiles : entry.reference, entry.geometry}};
-    it = potentials_.emplace(std::make_pair(m, v), run::load_potential(source)).first;
+      loaded = run::load_potential(run::PotentialSource{spec_.models_of(m, v), "file", "", {}});
+    } else {
+      loaded = run::gp_variant(model_set(m), spec_.models[v].mean, entry.models,
+                               {entry.reference.empty() ? entry.smiles : entry.reference, entry.geometry});
+    }
+    it = potentials_.emplace(std::make_pair(m, v), std::move(loaded)).first;
   }
+  return it->second;
+}
+
+const model::MoleculeModel& TaskRunner::model_set(std::size_t m) {
+  auto it = model_sets_.find(m);
+  if (it == model_sets_.end())
+    it = model_sets_.emplace(m, model::MoleculeModel::load(spec_.molecules[m].models)).first;
   return it->second;
 }
 
@@ -109,52 +151,85 @@ double TaskRunner::seconds_per_step(std::size_t m, std::size_t v) {
   model::Potential& p = *potential(m, v).potential;
   const md::Positions& pos = start_positions(m);
   md::Positions forces;
-  const auto t0 = std::chrono::steady_clock::now();
-  int calls = 0;
-  while (std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(20) || calls < 3) {
-    p.compute(pos, &forces, nullptr, nullptr);
-    ++calls;
+  return seconds_per_call(0.01, [&] { p.compute(pos, &forces, nullptr, nullptr); });
+}
+
+double TaskRunner::seconds_per_step_bundled(std::size_t m, int bundle) {
+  std::vector<model::Potential*> variants;
+  for (std::size_t v = 0; v < spec_.models.size(); ++v)
+    if (!spec_.models[v].is_reference()) variants.push_back(potential(m, v).potential.get());
+  if (variants.empty()) return 0.0;
+  // distinct geometries around the start (0.02 A Gaussian noise, fixed), as the members of a bundle are
+  std::mt19937_64 rng(1);
+  std::normal_distribution<double> normal(0.0, 0.02 * units::kBohrPerAngstrom);
+  std::vector<md::Positions> r(static_cast<std::size_t>(bundle), start_positions(m)), forces(r.size());
+  std::vector<model::BatchEntry> batch(r.size());
+  for (std::size_t k = 0; k < r.size(); ++k) {
+    for (Eigen::Index i = 0; i < r[k].size(); ++i) r[k].data()[i] += normal(rng);
+    batch[k].potential = variants[k % variants.size()];
+    batch[k].positions_bohr = &r[k];
+    batch[k].forces = &forces[k];
   }
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / calls;
+  return seconds_per_call(0.02, [&] { model::compute_batch(batch); }) / bundle;
 }
 
 TaskResult TaskRunner::run(const Task& task, const std::function<bool()>& keep_going) {
-  TaskResult result;
-  result.row = pending_row(spec_, task);
-  const run::LoadedPotential& loaded = potential(task.molecule, task.model);
-  run::TrajectorySpec tspec = trajectory_spec(spec_, task);
-  if (!std::isnan(tspec.monitors.energy_floor_margin_hartree)) {
-    auto eq = equilibrium_energies_.find({task.molecule, task.model});
-    if (eq == equilibrium_energies_.end())
-      eq = equilibrium_energies_
-               .emplace(std::make_pair(task.molecule, task.model),
-                        run::equilibrium_energy(*loaded.potential, start_positions(task.molecule)))
-               .first;
-    tspec.equilibrium_energy_hartree = eq->second;
-  }
-  run::JobSettings settings;
-  settings.frames_every = spec_.frames_every;
-  settings.checkpoint = checkpoint_dir_.empty() ? std::string() : checkpoint_path(checkpoint_dir_, task.id);
-  settings.checkpoint_every_s = spec_.checkpoint_every_s;
-  settings.checkpoint_at_end = false;  // the row is the result; the coordinator removes the checkpoint
-  settings.identity = run::job_identity(loaded.identity, tspec);
-  settings.identity["label"] = task.label;
-  run::TrajectoryJob job(*loaded.potential, tspec, settings);
-  io::FrameBuffer& frames = result.frames;
-  frames.elements = loaded.potential->elements();
-  if (!settings.checkpoint.empty() && fs::exists(settings.checkpoint)) {
-    job.resume(io::load_checkpoint(settings.checkpoint, nullptr, &frames));
+  return std::move(run_bundle({&task}, keep_going).front());
+}
+
+std::vector<TaskResult> TaskRunner::run_bundle(const std::vector<const Task*>& tasks,
+                                               const std::function<bool()>& keep_going,
+                                               const std::function<void(const TaskResult&)>& ended) {
+  std::vector<TaskResult> results(tasks.size());
+  std::vector<std::unique_ptr<run::TrajectoryJob>> jobs;
+  std::vector<run::TrajectoryJob*> job_pointers;
+  std::vector<io::FrameSink*> sinks;
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const Task& task = *tasks[i];
+    TaskResult& result = results[i];
+    result.row = pending_row(spec_, task);
+    const run::LoadedPotential& loaded = potential(task.molecule, task.model);
+    run::TrajectorySpec tspec = trajectory_spec(spec_, task);
+    if (!std::isnan(tspec.monitors.energy_floor_margin_hartree)) {
+      auto eq = equilibrium_energies_.find({task.molecule, task.model});
+      if (eq == equilibrium_energies_.end())
+        eq = equilibrium_energies_
+                 .emplace(std::make_pair(task.molecule, task.model),
+                          run::equilibrium_energy(*loaded.potential, start_positions(task.molecule)))
+                 .first;
+      tspec.equilibrium_energy_hartree = eq->second;
+    }
+    run::JobSettings settings;
+    settings.frames_every = spec_.frames_every;
+    settings.checkpoint = checkpoint_dir_.empty() ? std::string() : checkpoint_path(checkpoint_dir_, task.id);
+    settings.checkpoint_every_s = spec_.checkpoint_every_s;
+    settings.checkpoint_at_end = false;  // the row is the result; the coordinator removes the checkpoint
+    settings.identity = run::job_identity(loaded.identity, tspec);
+    settings.identity["label"] = task.label;
+    jobs.push_back(std::make_unique<run::TrajectoryJob>(*loaded.potential, tspec, settings));
+    io::FrameBuffer& frames = result.frames;
     frames.elements = loaded.potential->elements();
-  } else {
-    job.start(start_geometry(task));
+    if (!settings.checkpoint.empty() && fs::exists(settings.checkpoint)) {
+      jobs.back()->resume(io::load_checkpoint(settings.checkpoint, nullptr, &frames));
+      frames.elements = loaded.potential->elements();
+    } else {
+      jobs.back()->start(start_geometry(task));
+    }
+    job_pointers.push_back(jobs.back().get());
+    sinks.push_back(&frames);
   }
-  const run::JobResult r = job.run(&frames, [&](const run::Trajectory&) { return keep_going(); });
-  result.steps_this_run = r.steps_this_run;
-  result.interrupted = r.interrupted;
-  result.row.outcome = r.outcome;
-  result.row.rank = rank_;
-  result.row.host = host_;
-  return result;
+  run::run_lockstep(
+      job_pointers, sinks, [&](const run::Trajectory&) { return keep_going(); },
+      [&](std::size_t i, const run::JobResult& r) {
+        TaskResult& result = results[i];
+        result.steps_this_run = r.steps_this_run;
+        result.interrupted = r.interrupted;
+        result.row.outcome = r.outcome;
+        result.row.rank = rank_;
+        result.row.host = host_;
+        if (ended) ended(result);
+      });
+  return results;
 }
 
 }  // namespace gpiqa::campaign

@@ -1,7 +1,10 @@
-// gpiqa plan CAMPAIGN: validates the campaign and prints the expanded task table (count, per-axis sizes) and
-// an estimate of its cost, from the measured speed of every molecule's potentials (each model variant's, GP
-// or reference; us/step is their mean) on this machine, without running anything. The retrained sets of
-// `retrain: true` variants are built first if they are not yet (their first use).
+// gpiqa plan CAMPAIGN [--bundle auto|N]: validates the campaign and prints the expanded task table (count,
+// per-axis sizes) and an estimate of its cost, from the measured speed of every molecule's potentials (each
+// model variant's, GP or reference; us/step is their mean) on this machine, without running anything. GP
+// tasks run in bundles (campaign/bundle.hpp: md.bundle, or --bundle): their cost is measured with that many
+// geometries per batch (us/step bundled, per trajectory step). The retrained sets of `retrain: true`
+// variants are built first if they are not yet (their first use).
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <thread>
@@ -10,6 +13,7 @@
 #include <fmt/ranges.h>
 
 #include "commands.hpp"
+#include "gpiqa/campaign/bundle.hpp"
 #include "gpiqa/campaign/campaign_spec.hpp"
 #include "gpiqa/campaign/cost_estimate.hpp"
 #include "gpiqa/campaign/retrained_sets.hpp"
@@ -22,7 +26,7 @@ namespace gpiqa::cli {
 
 void add_plan(CLI::App& app) {
   struct Options {
-    std::string campaign;
+    std::string campaign, bundle;
     bool list = false;
   };
   auto o = std::make_shared<Options>();
@@ -30,11 +34,13 @@ void add_plan(CLI::App& app) {
       "plan", "Validate a campaign and show its tasks and estimated cost, without running");
   sub->add_option("campaign", o->campaign, "Campaign YAML file")->required();
   sub->add_flag("--list", o->list, "List every task");
+  sub->add_option("--bundle", o->bundle, "Estimate for this bundle size (auto, N, 1) instead of md.bundle");
   sub->callback([o] {
     const campaign::CampaignSpec spec = campaign::load_campaign(o->campaign);
     // retrain: true variants run on sets trained for their mean: built here on first use (progress on stderr)
     campaign::build_retrained_sets(spec, &std::cerr,
                                    static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+    const int bundle = o->bundle.empty() ? spec.bundle : campaign::parse_bundle(o->bundle, "--bundle");
     const std::vector<campaign::Task> tasks = campaign::expand_tasks(spec, {});
     campaign::check_starts(spec, tasks);
     campaign::TaskRunner runner(spec, "", 0, "");
@@ -59,8 +65,13 @@ void add_plan(CLI::App& app) {
                              spec.duration_ps, spec.integrator.timestep_fs, steps, spec.integrator.type,
                              start,
                              spec.start_frames.empty() ? "" : ", from the frames of " + spec.start_frames);
-    std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12} {:>14} {:>16}\n", "molecule", "atoms", "train pts",
-                             "us/step", "core-h (all)", "variance MB/rank");
+    double total_s = 0;
+    std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12} {:>7} {:>14} {:>14} {:>16}\n", "molecule", "atoms",
+                             "train pts", "us/step", "bundle", "us/step bndl", "core-h (all)",
+                             "variance MB/rank");
+    const double tasks_per_variant = static_cast<double>(
+        spec.temperatures_K.size() * std::max<std::size_t>(1, spec.start_energies_kcal_mol.size()) *
+        spec.seeds.size());
     for (std::size_t m = 0; m < spec.molecules.size(); ++m) {
       std::string points = "-", factor_mb = "-";  // a reference-only campaign has no training points
       if (!spec.molecules[m].models.empty()) {
@@ -74,13 +85,25 @@ void add_plan(CLI::App& app) {
         points = std::to_string(n);
         factor_mb = fmt::format("{:.1f}", bytes / 1e6);
       }
-      std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12.2f} {:>14.3f} {:>16}\n", spec.molecules[m].name,
-                               runner.atom_count(m), points, cost.seconds_per_step[m] * 1e6,
-                               cost.core_seconds[m] / 3600, factor_mb);
+      // ~10% integrator and monitor overhead on the potential's time
+      const int size = campaign::bundle_size(spec.molecules[m], bundle);
+      const double bundled = spec.has_gp_variant() ? runner.seconds_per_step_bundled(m, size) * 1.1 : 0.0;
+      double seconds = 0, per_step_sum = 0;
+      for (std::size_t v = 0; v < spec.models.size(); ++v) {
+        const double per_step = runner.seconds_per_step(m, v) * 1.1;
+        per_step_sum += per_step;
+        seconds += (spec.models[v].is_reference() ? per_step : bundled) * steps * tasks_per_variant;
+      }
+      total_s += seconds;
+      std::cout << fmt::format(
+          "{:<16} {:>6} {:>12} {:>12.2f} {:>7} {:>14} {:>14.3f} {:>16}\n", spec.molecules[m].name,
+          runner.atom_count(m), points, per_step_sum / static_cast<double>(spec.models.size()) * 1e6,
+          spec.has_gp_variant() ? std::to_string(size) : "-",
+          spec.has_gp_variant() ? fmt::format("{:.2f}", bundled * 1e6) : "-", seconds / 3600, factor_mb);
     }
     std::cout << fmt::format(
         "upper bound (every task runs to the end): {:.3f} core-hours; {:.1f} minutes on 2 cores\n",
-        cost.total_core_seconds / 3600, cost.total_core_seconds / 120);
+        total_s / 3600, total_s / 120);
     if (const std::string warning = campaign::cost_warning(spec, cost); !warning.empty())
       std::cerr << "gpiqa: warning: " << util::printable(warning) << "\n";
     std::cout << "results: " << spec.output_file << "\n";

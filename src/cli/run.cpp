@@ -1,4 +1,4 @@
-// gpiqa run CAMPAIGN [--output FILE] [--shard I/N] [--break-lock]
+// gpiqa run CAMPAIGN [--output FILE] [--shard I/N] [--bundle auto|N] [--break-lock]
 // Runs (or resumes) a campaign under MPI: `mpirun -np N gpiqa run campaign.yaml`. With --shard (default from
 // SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT) it runs a deterministic share of the tasks into its own shard
 // file: --output FILE when given, else NAME.shard-I-of-N.h5 beside the campaign's output.file.
@@ -51,7 +51,7 @@ std::string shard_from_slurm() {
 
 void add_run(CLI::App& app) {
   struct Options {
-    std::string campaign, output, shard;
+    std::string campaign, output, shard, bundle;
     bool break_lock = false;
   };
   auto o = std::make_shared<Options>();
@@ -65,6 +65,10 @@ void add_run(CLI::App& app) {
                   "output.file (default: from SLURM array variables)");
   sub->add_flag("--break-lock", o->break_lock,
                 "Take over the results file's lock held by a run on another host (when that run is gone)");
+  sub->add_option(
+      "--bundle", o->bundle,
+      "Tasks of one model set advanced in lockstep per rank: auto, N, or 1 (off); overrides md.bundle. "
+      "Results do not depend on it");
   sub->callback([o] {
     int initialised = 0;
     MPI_Initialized(&initialised);
@@ -93,6 +97,7 @@ void add_run(CLI::App& app) {
           opt.output = campaign::shard_path(spec.output_file, opt.shard_index, opt.shard_count);
       }
       opt.break_lock = o->break_lock;
+      if (!o->bundle.empty()) opt.bundle = campaign::parse_bundle(o->bundle, "--bundle");
       output = opt.output;
       code = campaign::run_campaign(spec, opt, MPI_COMM_WORLD, &report);
       if (rank == 0 && report.nothing_to_do) print_summary(output);

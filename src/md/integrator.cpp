@@ -59,18 +59,24 @@ void compute_forces(MdState& s, model::Potential& potential, model::Diagnostics*
   s.potential_hartree = potential.compute(s.positions, &s.forces, nullptr, diagnostics);
 }
 
+void Integrator::step(MdState& s, model::Potential& p, const RandomStream& rng, model::Diagnostics* d) const {
+  before_forces(s, rng);
+  compute_forces(s, p, d);
+  after_forces(s, rng);
+}
+
 namespace {
 
 class VelocityVerlet final : public Integrator {
  public:
   VelocityVerlet(IntegratorConfig c, int dof) : Integrator(std::move(c), dof, true) {}
   void initialise(MdState& s) const override { s.thermostat.clear(); }
-  void step(MdState& s, model::Potential& p, const RandomStream&, model::Diagnostics* d) const override {
-    const double dt = timestep_atomic();
-    kick(s, dt / 2);
-    drift(s, dt);
-    compute_forces(s, p, d);
-    kick(s, dt / 2);
+  void before_forces(MdState& s, const RandomStream&) const override {
+    kick(s, timestep_atomic() / 2);
+    drift(s, timestep_atomic());
+  }
+  void after_forces(MdState& s, const RandomStream&) const override {
+    kick(s, timestep_atomic() / 2);
     finish_step(s);
   }
   double conserved_energy(const MdState& s) const override { return kinetic_energy(s) + s.potential_hartree; }
@@ -87,13 +93,13 @@ class NoseHooverChain final : public Integrator {
   }
   void initialise(MdState& s) const override { s.thermostat.assign(2 * Q_.size(), 0.0); }
 
-  void step(MdState& s, model::Potential& p, const RandomStream&, model::Diagnostics* d) const override {
-    const double dt = timestep_atomic();
+  void before_forces(MdState& s, const RandomStream&) const override {
     chain_half_step(s);
-    kick(s, dt / 2);
-    drift(s, dt);
-    compute_forces(s, p, d);
-    kick(s, dt / 2);
+    kick(s, timestep_atomic() / 2);
+    drift(s, timestep_atomic());
+  }
+  void after_forces(MdState& s, const RandomStream&) const override {
+    kick(s, timestep_atomic() / 2);
     chain_half_step(s);
     finish_step(s);
   }
@@ -156,13 +162,13 @@ class BussiCsvr final : public Integrator {
   BussiCsvr(IntegratorConfig c, int dof) : Integrator(std::move(c), dof, true) {}
   void initialise(MdState& s) const override { s.thermostat.clear(); }
 
-  void step(MdState& s, model::Potential& p, const RandomStream& rng, model::Diagnostics* d) const override {
-    const double dt = timestep_atomic();
+  void before_forces(MdState& s, const RandomStream& rng) const override {
     rescale(s, rng, 0);
-    kick(s, dt / 2);
-    drift(s, dt);
-    compute_forces(s, p, d);
-    kick(s, dt / 2);
+    kick(s, timestep_atomic() / 2);
+    drift(s, timestep_atomic());
+  }
+  void after_forces(MdState& s, const RandomStream& rng) const override {
+    kick(s, timestep_atomic() / 2);
     rescale(s, rng, 1);
     finish_step(s);
   }
@@ -197,7 +203,7 @@ class LangevinBaoab final : public Integrator {
   LangevinBaoab(IntegratorConfig c, int atoms) : Integrator(std::move(c), 3 * atoms, false) {}
   void initialise(MdState& s) const override { s.thermostat.clear(); }
 
-  void step(MdState& s, model::Potential& p, const RandomStream& rng, model::Diagnostics* d) const override {
+  void before_forces(MdState& s, const RandomStream& rng) const override {
     const double dt = timestep_atomic();
     kick(s, dt / 2);
     drift(s, dt / 2);
@@ -216,8 +222,9 @@ class LangevinBaoab final : public Integrator {
     }
     s.heat_removed_hartree += K_before - kinetic_energy(s);
     drift(s, dt / 2);
-    compute_forces(s, p, d);
-    kick(s, dt / 2);
+  }
+  void after_forces(MdState& s, const RandomStream&) const override {
+    kick(s, timestep_atomic() / 2);
     finish_step(s);
   }
   double conserved_energy(const MdState& s) const override {

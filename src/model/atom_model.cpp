@@ -6,6 +6,8 @@
 
 #include <Eigen/Cholesky>
 
+#include "gpiqa/util/forward_substitution.hpp"
+
 namespace gpiqa::model {
 
 Standardisation Standardisation::from_data(bool scale_x, bool scale_y, const Eigen::MatrixXd& X,
@@ -51,6 +53,7 @@ AtomModel::AtomModel(std::string label, Alf alf, MeanFunction mean, std::vector<
       (mean_.beta.size() != X_internal.cols() || mean_.x_min.size() != X_internal.cols()))
     throw std::invalid_argument("mean function has the wrong number of features");
   kernel_ = Kernel(std::move(factors), convention, std::move(X_internal));
+  products_ = std::make_shared<const KernelProducts>(kernel_);
   if (X_raw_.rows() > 0) {
     x_lo_ = X_raw_.colwise().minCoeff().transpose();
     x_hi_ = X_raw_.colwise().maxCoeff().transpose();
@@ -59,40 +62,69 @@ AtomModel::AtomModel(std::string label, Alf alf, MeanFunction mean, std::vector<
 
 AtomEvaluation AtomModel::evaluate(const Eigen::Ref<const Eigen::VectorXd>& x_raw,
                                    Eigen::Ref<Eigen::VectorXd> gradient, EvalScratch& scratch) const {
-  if (scaling_.x) scratch.scaled_x = (x_raw - scaling_.x_mean).cwiseQuotient(scaling_.x_std);
-  const Eigen::Ref<const Eigen::VectorXd> x =
-      scaling_.x ? Eigen::Ref<const Eigen::VectorXd>(scratch.scaled_x) : x_raw;
-  const Eigen::Index n = kernel_.size();
+  const AtomModel* self = this;
+  Eigen::Matrix<double, 1, 1> energy;
+  Eigen::VectorXd max_kernel;
   const bool want_gradient = gradient.size() > 0;
-  if (want_gradient) gradient.setZero();
-  // Chunks bound the scratch size. Measured (bench_model, 2000-point aspirin-sized set): smaller chunks that
-  // keep a chunk in L2 for the gradient pass were slower, and so was register blocking over training points;
-  // Eigen's fused whole-column expressions are the fastest form here.
-  constexpr Eigen::Index kChunk = 4096;
-  scratch.exponent.resize(std::min(n, kChunk));
-  scratch.weighted_kernel.resize(std::min(n, kChunk));
-  double kernel_sum = 0.0, max_kernel = 0.0;
-  for (Eigen::Index j0 = 0; j0 < n; j0 += kChunk) {
-    const Eigen::Index len = std::min(kChunk, n - j0);
-    auto s = scratch.exponent.head(len);
-    auto wk = scratch.weighted_kernel.head(len);
-    s.setZero();
-    kernel_.add_exponent(x, j0, len, s);
-    wk = (-s).exp();
-    max_kernel = std::max(max_kernel, wk.maxCoeff());
-    wk *= w_.segment(j0, len).array();
-    kernel_sum += wk.sum();
-    if (want_gradient) kernel_.add_gradient(x, j0, len, wk, gradient);
+  Eigen::MatrixXd g;
+  evaluate_batch({&self, 1}, x_raw, scratch, energy, want_gradient ? &g : nullptr, &max_kernel);
+  if (want_gradient) gradient = g.col(0);
+  return {energy(0), max_kernel(0)};
+}
+
+namespace {
+
+void require_shared_kernel(std::span<const AtomModel* const> models) {
+  for (const AtomModel* m : models)
+    if (!m->shares_kernel(*models.front()))
+      throw std::invalid_argument("a batch of atom models must be mean variants of one model (atom " +
+                                  m->label() + ")");
+}
+
+}  // namespace
+
+void AtomModel::evaluate_batch(std::span<const AtomModel* const> models,
+                               const Eigen::Ref<const Eigen::MatrixXd>& x_raw, EvalScratch& scratch,
+                               Eigen::Ref<Eigen::VectorXd> energies, Eigen::MatrixXd* gradients,
+                               Eigen::VectorXd* max_kernel) {
+  require_shared_kernel(models);
+  const Eigen::Index B = x_raw.cols();
+  const AtomModel& first = *models.front();
+  scratch.x.resize(x_raw.rows(), B);
+  for (Eigen::Index b = 0; b < B; ++b) scratch.x.col(b) = first.internal_features(x_raw.col(b));
+  scratch.weights.resize(models.size());
+  for (std::size_t b = 0; b < models.size(); ++b) scratch.weights[b] = models[b]->w_.data();
+  scratch.kernel_sums.resize(B);
+  first.products_->sums(scratch.x, scratch.weights, scratch.products, scratch.kernel_sums,
+                        gradients ? &scratch.kernel_gradients : nullptr, max_kernel);
+  if (gradients) gradients->resize(x_raw.rows(), B);
+  for (Eigen::Index b = 0; b < B; ++b) {
+    const AtomModel& m = *models[static_cast<std::size_t>(b)];
+    scratch.prior_gradient.resize(gradients ? x_raw.rows() : 0);
+    energies(b) =
+        m.prior_energy(x_raw.col(b), scratch.prior_gradient) + m.scaling_.y_std * scratch.kernel_sums(b);
+    if (!gradients) continue;
+    auto g = gradients->col(b);
+    g = m.scaling_.y_std * scratch.kernel_gradients.col(b);
+    if (m.scaling_.x) g.array() /= m.scaling_.x_std.array();
+    g += scratch.prior_gradient;
   }
-  AtomEvaluation out;
-  out.max_kernel = max_kernel;
-  out.energy_hartree = scaling_.y_mean + scaling_.y_std * (mean_.value(x) + kernel_sum);
-  if (want_gradient) {
-    mean_.add_gradient(x, gradient);
-    if (scaling_.y) gradient *= scaling_.y_std;
-    if (scaling_.x) gradient.array() /= scaling_.x_std.array();
-  }
-  return out;
+}
+
+void AtomModel::posterior_variance_batch(std::span<const AtomModel* const> models,
+                                         const Eigen::Ref<const Eigen::MatrixXd>& x_raw, EvalScratch& scratch,
+                                         Eigen::Ref<Eigen::VectorXd> variances) {
+  require_shared_kernel(models);
+  const Eigen::Index B = x_raw.cols();
+  const AtomModel& first = *models.front();
+  scratch.x.resize(x_raw.rows(), B);
+  for (Eigen::Index b = 0; b < B; ++b) scratch.x.col(b) = first.internal_features(x_raw.col(b));
+  first.products_->values(scratch.x, scratch.products, scratch.kernel_values);
+  const Eigen::Index n = first.products_->size();
+  // every variant of the set has this factor (the same kernel, inputs and noise)
+  auto z = scratch.kernel_values.topRows(n);
+  util::forward_substitute(first.factor().matrixLLT(), z);
+  for (Eigen::Index b = 0; b < B; ++b) variances(b) = std::clamp(1.0 - z.col(b).squaredNorm(), 0.0, 1.0);
 }
 
 double AtomModel::energy(const Eigen::Ref<const Eigen::VectorXd>& x) const {
@@ -138,6 +170,7 @@ AtomModel AtomModel::with_mean(MeanFunction mean, const Eigen::VectorXd& extra_a
   AtomModel variant(label_, alf_, std::move(mean), kernel_.factors(), kernel_.convention(), X_raw_, y_raw_,
                     std::move(w), noise_, scaling_);
   variant.factor_ = factor_;
+  variant.products_ = products_;
   return variant;
 }
 
@@ -159,15 +192,20 @@ double AtomModel::prior_energy(const Eigen::Ref<const Eigen::VectorXd>& x_raw,
 }
 
 double AtomModel::kernel_energy(const Eigen::Ref<const Eigen::VectorXd>& x_raw) const {
-  const Eigen::VectorXd x = internal_features(x_raw);
-  return scaling_.y_std * w_.dot(kernel_.values(x).matrix());
+  // the kernel part of evaluate_batch, the same bits
+  EvalScratch scratch;
+  Eigen::Matrix<double, 1, 1> sum;
+  const double* w = w_.data();
+  products_->sums(internal_features(x_raw), {&w, 1}, scratch.products, sum, nullptr, nullptr);
+  return scaling_.y_std * sum(0);
 }
 
 double AtomModel::posterior_variance(const Eigen::Ref<const Eigen::VectorXd>& x_raw) const {
-  const Eigen::VectorXd x = internal_features(x_raw);
-  Eigen::VectorXd z = kernel_.values(x).matrix();
-  factor().matrixL().solveInPlace(z);
-  return std::clamp(1.0 - z.squaredNorm(), 0.0, 1.0);
+  EvalScratch scratch;
+  const AtomModel* self = this;
+  Eigen::Matrix<double, 1, 1> v;
+  posterior_variance_batch({&self, 1}, x_raw, scratch, v);
+  return v(0);
 }
 
 }  // namespace gpiqa::model

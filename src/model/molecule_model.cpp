@@ -74,60 +74,140 @@ void MoleculeModel::check_matches(const std::vector<std::string>& elements,
                                      system_ + " has " + atoms_[i].label());
 }
 
+const void* MoleculeModel::batch_key() const {
+  return atoms_.empty() ? nullptr : &atoms_.front().products();
+}
+
 double MoleculeModel::compute(const Positions& pos, Positions* forces, Eigen::VectorXd* atomic_energies,
                               Diagnostics* diagnostics) {
-  const int n = atom_count();
-  if (pos.cols() != n)
-    throw GeometryError("geometry has " + std::to_string(pos.cols()) + " atoms, model set " +
-                        std::to_string(n));
-  if (forces) forces->setZero(3, n);
-  if (atomic_energies) atomic_energies->resize(n);
-  if (diagnostics) {
-    diagnostics->max_kernel.assign(static_cast<std::size_t>(n), 0.0);
-    diagnostics->features_outside.assign(static_cast<std::size_t>(n), 0);
-  }
-  double total = 0.0;
-  if (cartesian_prior_) {
-    total += cartesian_prior_->compute(pos, forces ? &prior_forces_ : nullptr,
-                                       atomic_energies ? &prior_atomic_ : nullptr, nullptr);
-    if (forces) *forces += prior_forces_;
-    if (atomic_energies) *atomic_energies = prior_atomic_;
-  }
-  for (int a = 0; a < n; ++a) {
-    const AtomModel& model = atoms_[static_cast<std::size_t>(a)];
-    const int nf = model.feature_count();
-    features_.resize(nf);
-    alf_features(pos, model.alf(), features_, forces ? &jacobian_ : nullptr);
-    gradient_.resize(forces ? nf : 0);
-    const AtomEvaluation e = model.evaluate(features_, gradient_, scratch_);
-    total += e.energy_hartree;
-    if (atomic_energies)
-      (*atomic_energies)(a) = (cartesian_prior_ ? (*atomic_energies)(a) : 0.0) + e.energy_hartree;
-    if (forces) accumulate_forces(jacobian_, gradient_, *forces);
-    if (diagnostics) {
-      diagnostics->max_kernel[static_cast<std::size_t>(a)] = e.max_kernel;
-      diagnostics->features_outside[static_cast<std::size_t>(a)] =
-          static_cast<int>(((features_.array() < model.feature_min().array()) ||
-                            (features_.array() > model.feature_max().array()))
-                               .count());
-    }
-  }
-  return total;
+  BatchEntry entry;
+  entry.potential = this;
+  entry.positions_bohr = &pos;
+  entry.forces = forces;
+  entry.atomic_energies = atomic_energies;
+  entry.diagnostics = diagnostics;
+  BatchEntry* group = &entry;
+  compute_group({&group, 1});
+  if (!entry.error.empty()) throw GeometryError(entry.error);
+  return entry.energy_hartree;
 }
 
 bool MoleculeModel::posterior_variance(const Positions& pos, Eigen::VectorXd& per_atom) {
-  const int n = atom_count();
-  if (pos.cols() != n)
-    throw GeometryError("geometry has " + std::to_string(pos.cols()) + " atoms, model set " +
-                        std::to_string(n));
-  per_atom.resize(n);
-  for (int a = 0; a < n; ++a) {
-    const AtomModel& model = atoms_[static_cast<std::size_t>(a)];
-    features_.resize(model.feature_count());
-    alf_features(pos, model.alf(), features_, nullptr);
-    per_atom(a) = model.posterior_variance(features_);
-  }
+  BatchEntry entry;
+  entry.potential = this;
+  entry.positions_bohr = &pos;
+  entry.variance = &per_atom;
+  BatchEntry* group = &entry;
+  posterior_variance_group({&group, 1});
+  if (!entry.error.empty()) throw GeometryError(entry.error);
   return true;
+}
+
+void MoleculeModel::begin_group(std::span<BatchEntry* const> group, bool energies) {
+  const int n = atom_count();
+  scratch_.live.clear();
+  for (BatchEntry* e : group) {
+    if (e->potential->batch_key() != batch_key())
+      throw std::invalid_argument("a group of geometries must use mean variants of one model set");
+    e->error.clear();
+    e->energy_hartree = 0.0;
+    const Positions& pos = *e->positions_bohr;
+    if (pos.cols() != n) {
+      e->error = "geometry has " + std::to_string(pos.cols()) + " atoms, model set " + std::to_string(n);
+      continue;
+    }
+    if (energies) {
+      if (e->forces) e->forces->setZero(3, n);
+      if (e->atomic_energies) e->atomic_energies->setZero(n);
+      if (e->diagnostics) {
+        e->diagnostics->max_kernel.assign(static_cast<std::size_t>(n), 0.0);
+        e->diagnostics->features_outside.assign(static_cast<std::size_t>(n), 0);
+      }
+    } else {
+      e->has_variance = true;
+      e->variance->resize(n);
+    }
+    scratch_.live.push_back(e);
+  }
+}
+
+std::size_t MoleculeModel::group_features(int a, bool adjoints) {
+  const AtomModel& atom = atoms_[static_cast<std::size_t>(a)];
+  std::vector<BatchEntry*>& live = scratch_.live;
+  scratch_.features.resize(atom.feature_count(), static_cast<Eigen::Index>(live.size()));
+  if (adjoints && scratch_.adjoints.size() < live.size()) scratch_.adjoints.resize(live.size());
+  scratch_.models.clear();
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < live.size(); ++i) {
+    BatchEntry* e = live[i];
+    try {
+      alf_features(*e->positions_bohr, atom.alf(), scratch_.features.col(static_cast<Eigen::Index>(k)),
+                   adjoints && e->forces ? &scratch_.adjoints[k] : nullptr);
+    } catch (const GeometryError& error) {
+      e->error = error.what();
+      e->has_variance = false;
+      continue;
+    }
+    live[k++] = e;
+    scratch_.models.push_back(
+        &static_cast<const MoleculeModel&>(*e->potential).atoms_[static_cast<std::size_t>(a)]);
+  }
+  live.resize(k);
+  return k;
+}
+
+void MoleculeModel::compute_group(std::span<BatchEntry* const> group) {
+  begin_group(group, true);
+  bool forces = false, diagnostics = false;
+  for (const BatchEntry* e : scratch_.live)
+    forces |= e->forces != nullptr, diagnostics |= e->diagnostics != nullptr;
+  // mmff-bonded: each geometry's Cartesian prior first (its energy, atomic shares and forces)
+  for (BatchEntry* e : scratch_.live) {
+    auto& owner = static_cast<MoleculeModel&>(*e->potential);
+    if (!owner.cartesian_prior_) continue;
+    e->energy_hartree =
+        owner.cartesian_prior_->compute(*e->positions_bohr, e->forces ? &prior_forces_ : nullptr,
+                                        e->atomic_energies ? &prior_atomic_ : nullptr, nullptr);
+    if (e->forces) *e->forces += prior_forces_;
+    if (e->atomic_energies) *e->atomic_energies = prior_atomic_;
+  }
+  for (int a = 0; a < atom_count(); ++a) {
+    const std::size_t count = group_features(a, forces);
+    if (count == 0) break;
+    const auto B = static_cast<Eigen::Index>(count);
+    scratch_.energies.resize(B);
+    AtomModel::evaluate_batch(scratch_.models, scratch_.features.leftCols(B), scratch_.eval,
+                              scratch_.energies, forces ? &scratch_.gradients : nullptr,
+                              diagnostics ? &scratch_.max_kernel : nullptr);
+    for (std::size_t i = 0; i < count; ++i) {
+      BatchEntry& e = *scratch_.live[i];
+      const auto b = static_cast<Eigen::Index>(i);
+      e.energy_hartree += scratch_.energies(b);
+      if (e.atomic_energies) (*e.atomic_energies)(a) += scratch_.energies(b);
+      if (e.forces) accumulate_forces(scratch_.adjoints[i], scratch_.gradients.col(b), *e.forces);
+      if (e.diagnostics) {
+        const AtomModel& model = *scratch_.models[i];
+        const auto x = scratch_.features.col(b).array();
+        e.diagnostics->max_kernel[static_cast<std::size_t>(a)] = scratch_.max_kernel(b);
+        e.diagnostics->features_outside[static_cast<std::size_t>(a)] = static_cast<int>(
+            ((x < model.feature_min().array()) || (x > model.feature_max().array())).count());
+      }
+    }
+  }
+}
+
+void MoleculeModel::posterior_variance_group(std::span<BatchEntry* const> group) {
+  begin_group(group, false);
+  for (int a = 0; a < atom_count(); ++a) {
+    const std::size_t count = group_features(a, false);
+    if (count == 0) break;
+    const auto B = static_cast<Eigen::Index>(count);
+    scratch_.variances.resize(B);
+    AtomModel::posterior_variance_batch(scratch_.models, scratch_.features.leftCols(B), scratch_.eval,
+                                        scratch_.variances);
+    for (std::size_t i = 0; i < count; ++i)
+      (*scratch_.live[i]->variance)(a) = scratch_.variances(static_cast<Eigen::Index>(i));
+  }
 }
 
 std::size_t MoleculeModel::prepare_variance() const {
@@ -175,10 +255,10 @@ bool MoleculeModel::prior_mean(const Positions& pos, double& energy, Positions* 
   }
   for (const AtomModel& model : atoms_) {
     features_.resize(model.feature_count());
-    alf_features(pos, model.alf(), features_, forces ? &jacobian_ : nullptr);
+    alf_features(pos, model.alf(), features_, forces ? &adjoint_ : nullptr);
     gradient_.resize(forces ? model.feature_count() : 0);
     energy += model.prior_energy(features_, gradient_);
-    if (forces) accumulate_forces(jacobian_, gradient_, *forces);
+    if (forces) accumulate_forces(adjoint_, gradient_, *forces);
   }
   return true;
 }

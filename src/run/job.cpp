@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "gpiqa/md/integrator.hpp"
+#include "gpiqa/run/lockstep.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/units.hpp"
 
@@ -158,46 +159,42 @@ void TrajectoryJob::save() {
                       frames_ ? frames_->held() : nullptr);
 }
 
-JobResult TrajectoryJob::run(io::FrameSink* frames, const KeepGoing& keep_going) {
-  Trajectory& t = *trajectory_;
+void TrajectoryJob::begin(io::FrameSink* frames) {
   frames_ = frames;
-  const std::int64_t first = t.state().step, every = settings_.frames_every;
-  const bool framing = frames_ && every > 0;
-  if (frames_ && !fresh_) frames_->keep_through(first);
-  if (framing && fresh_ && first == 0) append_frame();
+  first_ = trajectory_->state().step;
+  if (frames_ && !fresh_) frames_->keep_through(first_);
+  if (frames_ && settings_.frames_every > 0 && fresh_ && first_ == 0) append_frame();
   fresh_ = false;
-  auto last_save = std::chrono::steady_clock::now();
-  bool stopped = false;
+}
+
+void TrajectoryJob::after_step() {
+  if (frames_ && settings_.frames_every > 0 && trajectory_->state().step % settings_.frames_every == 0)
+    append_frame();
+}
+
+JobResult TrajectoryJob::finish(bool stopped) {
+  const Trajectory& t = *trajectory_;
   JobResult result;
-  result.outcome = t.run([&](const Trajectory& tr) {
-    const std::int64_t step = tr.state().step;
-    if (framing && step % every == 0) append_frame();
-    if (step % kPollSteps != 0) return true;
-    if (keep_going && !keep_going(tr)) {
-      stopped = true;
-      return false;
-    }
-    const auto now = std::chrono::steady_clock::now();
-    if (!settings_.checkpoint.empty() &&
-        std::chrono::duration<double>(now - last_save).count() > settings_.checkpoint_every_s) {
-      save();
-      last_save = now;
-    }
-    return true;
-  });
-  result.steps_this_run = t.state().step - first;
+  result.outcome = t.outcome();
+  result.steps_this_run = t.state().step - first_;
   if (stopped && !t.finished()) {
     result.interrupted = true;
     save();
     return result;
   }
   // the last frame of a run that ended between frame steps (a failure shows its final geometry)
-  if (framing && result.steps_this_run > 0 && result.outcome.steps % every != 0) append_frame();
+  const std::int64_t every = settings_.frames_every;
+  if (frames_ && every > 0 && result.steps_this_run > 0 && result.outcome.steps % every != 0) append_frame();
   if (settings_.checkpoint_at_end)
     save();
   else if (frames_)
     frames_->flush();
   return result;
+}
+
+JobResult TrajectoryJob::run(io::FrameSink* frames, const KeepGoing& keep_going) {
+  TrajectoryJob* self = this;
+  return run_lockstep({&self, 1}, {&frames, 1}, keep_going, {}).front();
 }
 
 }  // namespace gpiqa::run

@@ -200,18 +200,63 @@ std::int64_t Trajectory::probe_interval_steps() const {
 }
 
 void Trajectory::probe_variance() {
-  if (!potential_.posterior_variance(state_.positions, variance_)) return;
+  model::BatchEntry probe = variance_entry();
+  model::posterior_variance_batch({&probe, 1});
+  record_probe(probe);
+}
+
+void Trajectory::record_probe(const model::BatchEntry& probe) {
+  if (!probe.error.empty()) throw GeometryError(probe.error);
+  if (!probe.has_variance) return;
   monitor_->record_variance_probe(variance_.maxCoeff(), time_ps(), metrics_);
 }
 
-bool Trajectory::observe() {
-  const bool probe_step = state_.step % probe_interval_steps() == 0;
-  if (probe_step) probe_variance();
+bool Trajectory::step_due() const {
+  return !finished() && state_.step < total_steps();
+}
+
+void Trajectory::begin_step() {
+  integrator_->before_forces(state_, rng_);
+}
+
+model::BatchEntry Trajectory::force_entry() {
+  model::BatchEntry e;
+  e.potential = &potential_;
+  e.positions_bohr = &state_.positions;
+  e.forces = &state_.forces;
+  return e;
+}
+
+bool Trajectory::end_step(const model::BatchEntry& forces) {
+  if (!forces.error.empty()) {
+    ++state_.step;  // the step that could not be completed
+    fail(stability::Status::kFailed, forces.error);
+    return false;
+  }
+  state_.potential_hartree = forces.energy_hartree;
+  integrator_->after_forces(state_, rng_);
+  return true;
+}
+
+bool Trajectory::probe_due() const {
+  return state_.step % probe_interval_steps() == 0;
+}
+
+model::BatchEntry Trajectory::variance_entry() {
+  model::BatchEntry e;
+  e.potential = &potential_;
+  e.positions_bohr = &state_.positions;
+  e.variance = &variance_;
+  return e;
+}
+
+bool Trajectory::observe(const model::BatchEntry* probe) {
+  if (probe) record_probe(*probe);
   const auto verdict = monitor_->check(state_, temperature_K(), conserved_hartree(), time_ps(), metrics_);
   if (verdict) {
     fail(verdict->status, verdict->reason);
     // the variance where the model failed, too (a failure is final, so a continued run never repeats it)
-    if (!probe_step) {
+    if (!probe) {
       try {
         probe_variance();
       } catch (const GeometryError&) {
@@ -222,28 +267,34 @@ bool Trajectory::observe() {
   return finished();
 }
 
-stability::Outcome Trajectory::run(const StepCallback& after_step) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const std::int64_t end = total_steps();
-  while (!finished() && state_.step < end) {
-    try {
-      integrator_->step(state_, potential_, rng_, nullptr);
-    } catch (const GeometryError& e) {
-      ++state_.step;  // the step that could not be completed
-      fail(stability::Status::kFailed, e.what());
-      break;
-    }
-    if (observe()) break;
-    if (after_step && !after_step(*this)) break;
-  }
-  metrics_.wall_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!finished() && state_.step >= end) {
+void Trajectory::conclude(double wall_seconds) {
+  metrics_.wall_seconds += wall_seconds;
+  if (!finished() && state_.step >= total_steps()) {
     outcome_.status = stability::Status::kStable;
     outcome_.reason = "reached the end of the run";
   }
   outcome_.steps = state_.step;
   outcome_.simulated_ps = time_ps();
   stability::fill_summary(metrics_, potential_.atom_count(), outcome_);
+}
+
+stability::Outcome Trajectory::run(const StepCallback& after_step) {
+  const auto t0 = std::chrono::steady_clock::now();
+  while (step_due()) {
+    begin_step();
+    model::BatchEntry forces = force_entry();
+    model::compute_batch({&forces, 1});
+    if (!end_step(forces)) break;
+    const bool probing = probe_due();
+    model::BatchEntry probe;
+    if (probing) {
+      probe = variance_entry();
+      model::posterior_variance_batch({&probe, 1});
+    }
+    if (observe(probing ? &probe : nullptr)) break;
+    if (after_step && !after_step(*this)) break;
+  }
+  conclude(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return outcome_;
 }
 

@@ -59,6 +59,7 @@ TEST(CampaignSpec, ValidFileParsesWithItsValues) {
   EXPECT_DOUBLE_EQ(c.monitors.bond_stretch_angstrom, 0.6);
   EXPECT_DOUBLE_EQ(c.monitors.min_distance_angstrom, 0.5);  // default
   EXPECT_EQ(c.frames_every, 10);
+  EXPECT_EQ(c.bundle, 0);  // auto
   EXPECT_EQ(c.output_file, std::filesystem::weakly_canonical(dir + "/out/study.h5").string());
   EXPECT_EQ(expand_tasks(c, {}).size(), 12u);
 }
@@ -97,6 +98,10 @@ TEST(CampaignSpec, BadInputNamesTheLine) {
        10, "unknown displacement mode 'ball' (gaussian, sphere)"},
       {"bad stability", "bond_stretch_angstrom: 0.6", "bond_stretch_angstrom: 0", 11, "must be positive"},
       {"malformed yaml", "seeds: 3\n", "seeds: [3\n", 0, "malformed YAML"},
+      {"zero bundle", "duration_ps: 2,", "duration_ps: 2, bundle: 0,", 9,
+       "md.bundle must be auto or a bundle size"},
+      {"bundle word", "duration_ps: 2,", "duration_ps: 2, bundle: big,", 9, "not 'big'"},
+      {"huge bundle", "duration_ps: 2,", "duration_ps: 2, bundle: 5000,", 9, "from 1 to 1024"},
       {"models empty", "  as-trained: {mean: file}\n  MIN: {mean: min}\n", "  {}\n", 0, "models"},
   };
   for (const Bad& b : cases) {
@@ -113,6 +118,22 @@ TEST(CampaignSpec, BadInputNamesTheLine) {
       EXPECT_NE(std::string(e.what()).find(b.message), std::string::npos) << e.what();
     }
   }
+}
+
+TEST(CampaignSpec, BundleIsAutoOrASize) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = test::temp_dir("spec-bundle");
+  const auto bundle = [&](const std::string& value) {
+    return load_campaign(
+               write(dir, replace(valid_yaml(), "duration_ps: 2,", "duration_ps: 2, bundle: " + value + ",")))
+        .bundle;
+  };
+  EXPECT_EQ(bundle("8"), 8);
+  EXPECT_EQ(bundle("1"), 1);
+  EXPECT_EQ(bundle("auto"), 0);
+  EXPECT_EQ(parse_bundle("auto", "--bundle"), 0);
+  EXPECT_EQ(parse_bundle("64", "--bundle"), 64);
+  EXPECT_THROW(parse_bundle("-3", "--bundle"), InputError);
 }
 
 TEST(CampaignSpec, MissingRequiredKeyIsNamed) {
@@ -164,6 +185,10 @@ TEST(Tasks, FingerprintFollowsContentNotOutput) {
                                                  "displace_angstrom: 0.05, displace_mode: gaussian")))),
             base)
       << "the default mode, said or not, is the same campaign";
+  EXPECT_EQ(campaign_fingerprint(load_campaign(
+                write(dir, replace(valid_yaml(), "duration_ps: 2,", "duration_ps: 2, bundle: 4,")))),
+            base)
+      << "bundles change the speed, not the results: a results file continues under any bundle size";
 }
 
 // A campaign that compares a GP set with the MMFF94 reference it should reproduce: the molecule gives its

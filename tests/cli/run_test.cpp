@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -26,7 +27,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string campaign_yaml(double duration_ps, int frames_every, double checkpoint_s) {
+std::string campaign_yaml(double duration_ps, int frames_every, double checkpoint_s,
+                          const std::string& stability = "") {
   return "name: ranks\n"
          "molecules:\n"
          "  water: {geometry: " +
@@ -41,9 +43,9 @@ std::string campaign_yaml(double duration_ps, int frames_every, double checkpoin
          "md: {timestep_fs: 0.5, duration_ps: " +
          std::to_string(duration_ps) +
          ", thermostat: {type: langevin}}\n"
-         "start: {displace_angstrom: 0.05}\n"
-         "output: {file: results.h5, frames_every: " +
-         std::to_string(frames_every) + ", checkpoint_every_s: " + std::to_string(checkpoint_s) + "}\n";
+         "start: {displace_angstrom: 0.05}\n" +
+         stability + "output: {file: results.h5, frames_every: " + std::to_string(frames_every) +
+         ", checkpoint_every_s: " + std::to_string(checkpoint_s) + "}\n";
 }
 
 std::string write_campaign(const std::string& dir, const std::string& yaml) {
@@ -102,12 +104,15 @@ TEST(RunCommand, SameTableAndFramesWithOneTwoAndFourRanks) {
   EXPECT_FALSE(fs::exists(dir + "/np2.h5.checkpoints")) << "checkpoints of finished tasks are cleaned up";
 }
 
-TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
-  GPIQA_REQUIRE_SHARED_DATA();
-  const std::string dir = temp_dir("kill");
+// Runs the campaign under `mpirun -n 2` with `extra` options, kills the whole job with SIGKILL as soon as
+// the results file shows a finished task, resumes it, and expects the table of an uninterrupted run made
+// with `straight_extra`.
+void expect_killed_run_resumes(const std::string& tag, const std::string& extra,
+                               const std::string& straight_extra) {
+  const std::string dir = temp_dir(tag);
   const std::string c = write_campaign(dir, campaign_yaml(30 * long_run_scale(), 0, 0.1));
-  const pid_t pid =
-      start_in_session(mpirun_gpiqa(2) + " run " + c + " --output " + dir + "/killed.h5 >/dev/null 2>&1");
+  const pid_t pid = start_in_session(mpirun_gpiqa(2) + " run " + c + extra + " --output " + dir +
+                                     "/killed.h5 >/dev/null 2>&1");
   // Kill as soon as the file shows a finished task (not after a fixed time: a loaded machine is slower).
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (std::chrono::steady_clock::now() < give_up) {
@@ -129,9 +134,64 @@ TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
   });
   EXPECT_GT(pending, 0) << "the campaign finished before it was killed: the test proves nothing";
   EXPECT_LT(pending, static_cast<long>(partial.size())) << "nothing finished before the kill";
-  ASSERT_EQ(run_shell(mpirun_gpiqa(2) + " run " + c + " --output " + dir + "/killed.h5"), 0);
-  ASSERT_EQ(run_shell(mpirun_gpiqa(2) + " run " + c + " --output " + dir + "/straight.h5"), 0);
+  ASSERT_EQ(run_shell(mpirun_gpiqa(2) + " run " + c + extra + " --output " + dir + "/killed.h5"), 0);
+  ASSERT_EQ(run_shell(mpirun_gpiqa(2) + " run " + c + straight_extra + " --output " + dir + "/straight.h5"),
+            0);
   expect_same_tables(dir + "/straight.h5", dir + "/killed.h5");
+}
+
+TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  expect_killed_run_resumes("kill", "", "");
+}
+
+// The same with bundles of 4 trajectories in lockstep, against an unbundled uninterrupted run.
+TEST(RunCommand, KilledBundledCampaignResumesToTheUnbundledTable) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  expect_killed_run_resumes("kill-bundled", " --bundle 4", " --bundle 1");
+}
+
+// Bundles change a campaign's speed, never its results: bundles of 8 (each molecule's 8 GP tasks, mixed
+// means, temperatures and seeds, in one bundle, whose members at 900 K fail at different steps under a tight
+// bond-stretch limit and leave it) and of 3 at two ranks give the table and frames of unbundled runs, and so
+// does auto (1 for these sets).
+TEST(RunCommand, BundledAndUnbundledRunsGiveTheSameTableAndFrames) {
+  GPIQA_REQUIRE_SHARED_DATA();
+  const std::string dir = temp_dir("bundles");
+  const std::string c =
+      write_campaign(dir, campaign_yaml(2, 10, 300, "stability: {bond_stretch_angstrom: 0.15}\n"));
+  ASSERT_EQ(run_shell(mpirun_gpiqa(1) + " run " + c + " --bundle 1 --output " + dir + "/single.h5"), 0);
+  ASSERT_EQ(run_shell(mpirun_gpiqa(1) + " run " + c + " --bundle 8 --output " + dir + "/eight.h5"), 0);
+  ASSERT_EQ(run_shell(mpirun_gpiqa(2) + " run " + c + " --bundle 3 --output " + dir + "/three.h5"), 0);
+  ASSERT_EQ(run_shell(mpirun_gpiqa(2) + " run " + c + " --output " + dir + "/auto.h5"), 0);
+  expect_same_tables(dir + "/single.h5", dir + "/eight.h5");
+  expect_same_tables(dir + "/single.h5", dir + "/three.h5");
+  expect_same_tables(dir + "/single.h5", dir + "/auto.h5");
+  // The test proves something only if a bundle of 8 had members failing at different steps beside survivors.
+  const auto rows = io::read_results_rows(dir + "/single.h5");
+  bool mixed_bundle = false;
+  for (const char* molecule : {"water", "ammonia"}) {
+    std::set<std::int64_t> failure_steps;
+    int stable = 0;
+    for (const io::TaskRow& r : rows) {
+      if (r.molecule != molecule) continue;
+      if (r.outcome.status == stability::Status::kStable)
+        ++stable;
+      else
+        failure_steps.insert(r.outcome.failure_step);
+    }
+    mixed_bundle = mixed_bundle || (stable > 0 && failure_steps.size() >= 2);
+  }
+  EXPECT_TRUE(mixed_bundle) << "no bundle with members failing at different steps: the test proves less";
+  for (std::int64_t id = 0; id < 16; ++id) {
+    const io::FrameBuffer a = io::read_task_frames(dir + "/single.h5", id),
+                          b = io::read_task_frames(dir + "/eight.h5", id);
+    EXPECT_GT(a.size(), 1u);
+    EXPECT_EQ(a.step, b.step) << id;
+    EXPECT_EQ(a.positions_angstrom, b.positions_angstrom) << id;
+    EXPECT_EQ(a.potential_hartree, b.potential_hartree) << id;
+  }
+  EXPECT_NE(run_shell(mpirun_gpiqa(1) + " run " + c + " --bundle 0 --output " + dir + "/bad.h5"), 0);
 }
 
 // A rank that fails mid-campaign (here: every task's checkpoint is garbage, so whichever rank takes a task

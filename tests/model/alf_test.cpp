@@ -1,5 +1,6 @@
-// ALF features: golden values from ICHOR's test suite, the analytic Jacobian against central differences,
-// invariance under rigid motion, and degenerate frames.
+// ALF features: golden values from ICHOR's test suite, the analytic Jacobian (the reverse-mode chain rule of
+// accumulate_forces, applied to every unit feature gradient) against central differences, invariance under
+// rigid motion, and degenerate frames.
 #include "gpiqa/model/alf.hpp"
 
 #include <cmath>
@@ -44,12 +45,15 @@ void expect_jacobian_matches_differences(const Positions& pos, const Alf& alf, d
   const int n = static_cast<int>(pos.cols());
   const int nf = alf_feature_count(n);
   Eigen::VectorXd f(nf);
-  AlfJacobian jac;
-  alf_features(pos, alf, f, &jac);
+  AlfAdjoint adjoint;
+  alf_features(pos, alf, f, &adjoint);
+  // row h: minus the forces of the unit gradient dE/df = e_h
   Eigen::MatrixXd dense = Eigen::MatrixXd::Zero(nf, 3 * n);
-  for (int h = 0; h < nf; ++h)
-    for (int s = 0; s < 4; ++s)
-      for (int k = 0; k < 3; ++k) dense(h, 3 * jac.atoms[4 * h + s] + k) += jac.d_dr(3 * s + k, h);
+  for (int h = 0; h < nf; ++h) {
+    Positions forces = Positions::Zero(3, n);
+    accumulate_forces(adjoint, Eigen::VectorXd::Unit(nf, h), forces);
+    dense.row(h) = -Eigen::Map<const Eigen::RowVectorXd>(forces.data(), 3 * n);
+  }
   const double step = 1e-5;
   for (int a = 0; a < n; ++a)
     for (int k = 0; k < 3; ++k) {

@@ -4,6 +4,7 @@
 #include "gpiqa/run/mean_context.hpp"
 
 #include <cmath>
+#include <cstring>
 
 #include <ForceField/ForceField.h>
 #include <ForceField/MMFF/Params.h>
@@ -120,6 +121,54 @@ TEST_P(CommittedSet, MmffBondedPriorIsRDKitsBondedTermsSharedEqually) {
                   atomic(m.alf().central) * units::kKcalPerMolPerHartree, 1e-9)
           << m.label() << " point " << i;
     }
+  }
+}
+
+// The physics-informed means batch with the other variants of their set (run/lockstep.hpp): a batch of
+// geometries under file, range:5, bonded+ and mmff-bonded gives every geometry the bits of its own compute()
+// (energy, forces, atomic energies with mmff-bonded's Cartesian shares, diagnostics).
+TEST_P(CommittedSet, PhysicsMeansInABatchGiveTheBitsOfTheirOwnEvaluation) {
+  const std::string name = GetParam(), dir = source_path("models/" + name);
+  const model::MoleculeModel set = model::MoleculeModel::load(dir);
+  std::vector<LoadedPotential> variants;
+  for (const char* mean : {"file", "range:5", "bonded+", "mmff-bonded"})
+    variants.push_back(gp_variant(set, mean, dir, {}));
+  ASSERT_NE(variants[3].potential->batch_key(), nullptr);
+  EXPECT_EQ(variants[3].potential->batch_key(), variants[0].potential->batch_key()) << "one set, one group";
+  const model::Positions start = xyz_bohr(source_path("molecules/" + name + ".xyz"));
+  std::vector<model::Positions> geometries;
+  for (int k = 0; k < 8; ++k) {
+    model::Positions r = start;
+    for (Eigen::Index i = 0; i < r.size(); ++i)
+      r.data()[i] += 0.05 * std::sin(1.7 * (k + 1) * static_cast<double>(i + 1));
+    geometries.push_back(r);
+  }
+  std::vector<model::BatchEntry> batch(geometries.size());
+  std::vector<model::Positions> forces(batch.size());
+  std::vector<Eigen::VectorXd> atomic(batch.size());
+  std::vector<model::Diagnostics> diagnostics(batch.size());
+  for (std::size_t k = 0; k < batch.size(); ++k) {
+    batch[k].potential = variants[k % variants.size()].potential.get();
+    batch[k].positions_bohr = &geometries[k];
+    batch[k].forces = &forces[k];
+    batch[k].atomic_energies = &atomic[k];
+    batch[k].diagnostics = &diagnostics[k];
+  }
+  model::compute_batch(batch);
+  for (std::size_t k = 0; k < batch.size(); ++k) {
+    SCOPED_TRACE("geometry " + std::to_string(k));
+    ASSERT_TRUE(batch[k].error.empty()) << batch[k].error;
+    model::Positions f;
+    Eigen::VectorXd e;
+    model::Diagnostics d;
+    const double energy = batch[k].potential->compute(geometries[k], &f, &e, &d);
+    EXPECT_EQ(std::memcmp(&energy, &batch[k].energy_hartree, sizeof energy), 0)
+        << energy << " vs " << batch[k].energy_hartree;
+    ASSERT_EQ(f.size(), forces[k].size());
+    EXPECT_EQ(std::memcmp(f.data(), forces[k].data(), sizeof(double) * f.size()), 0);
+    ASSERT_EQ(e.size(), atomic[k].size());
+    EXPECT_EQ(std::memcmp(e.data(), atomic[k].data(), sizeof(double) * e.size()), 0);
+    EXPECT_EQ(d.max_kernel, diagnostics[k].max_kernel);
   }
 }
 

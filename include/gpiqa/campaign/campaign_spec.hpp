@@ -18,7 +18,7 @@
 //     "reference"
 //   temperatures_K: [300, 500]
 //   seeds: 8                      # 8 seeds (1..8), or an explicit list [3, 7, 11]
-//   md: {timestep_fs: 0.5, duration_ps: 10, thermostat: {type: nhc, tau_fs: 50}}
+//   md: {timestep_fs: 0.5, duration_ps: 10, thermostat: {type: nhc, tau_fs: 50}, bundle: auto}
 //   start: {displace_angstrom: 0.0}   # displace_mode: gaussian (sigma per coordinate, default) or sphere;
 //                                     # or energy_above_minimum_kcal_mol: E (controlled); frames: starts.xyz
 //   stability: {bond_stretch_angstrom: 0.5, min_distance_angstrom: 0.5}
@@ -89,6 +89,8 @@ struct CampaignSpec {
   std::vector<std::uint64_t> seeds;
   md::IntegratorConfig integrator;  // temperature_K set per task
   double duration_ps = 10.0;
+  /// md.bundle: trajectories of one model set advanced in lockstep (campaign/bundle.hpp); 0: auto.
+  int bundle = 0;
   double displace_angstrom = 0.0;
   run::DisplaceMode displace_mode = run::DisplaceMode::kGaussian;
   /// start.energy_above_minimum_kcal_mol: controlled starts (run/start.hpp), one value or a list (an axis of
@@ -109,6 +111,11 @@ struct CampaignSpec {
   /// The model set directory a GP variant of a molecule runs on: the molecule's set, or its retrained set.
   const std::string& models_of(std::size_t molecule, std::size_t variant) const;
 };
+
+/// Largest bundle size md.bundle and --bundle accept.
+inline constexpr int kMaxBundle = 1024;
+/// md.bundle or --bundle: "auto" (0) or a size from 1 to kMaxBundle; InputError naming `where` otherwise.
+int parse_bundle(const std::string& text, const std::string& where);
 
 /// Parses and validates (including that every model set loads and matches its geometry). Throws InputError
 /// "FILE:LINE: problem".

@@ -1,8 +1,10 @@
 #pragma once
 // Runs a campaign over MPI ranks (the only MPI code in gpiqa). Rank 0 coordinates: it keeps a dynamic work
-// queue ordered longest-expected-first, hands a task to each rank that asks, receives outcomes and frames as
-// messages and is the only writer of the results file, which it updates as tasks finish (several at once
-// when their results arrive together: one journal fsync for them all). When the
+// queue of bundles (campaign/bundle.hpp: tasks a rank advances in lockstep; one task each where bundling is
+// off) ordered longest-expected-first, hands a bundle to each rank that asks, receives every task's outcome
+// and frames as a message as soon as that task ends and is the only writer of the results file, which it
+// updates as tasks finish (several at once when their results arrive together: one journal fsync for them
+// all); progress and ETA count tasks (trajectories). When the
 // job is small (at most `coordinator_works_below` ranks) rank 0 runs trajectories too, servicing messages
 // between steps, so `mpirun -np 2` keeps both cores busy. Results do not depend on the number of ranks: every
 // task's random stream is keyed by the task itself.
@@ -26,6 +28,7 @@ struct RunOptions {
   std::string output;   // results file (campaign's output.file unless overridden)
   int shard_index = 0;  // this shard runs tasks with id % shard_count == shard_index
   int shard_count = 1;
+  int bundle = -1;  // bundle size (--bundle): -1 the campaign's md.bundle, 0 auto, else the size
   int coordinator_works_below = 5;  // rank 0 also runs tasks when the job has fewer ranks than this
   double progress_interval_s = 30;  // batch-log progress lines (a terminal gets a live line)
   bool break_lock = false;          // take over a lock held on another host (--break-lock)

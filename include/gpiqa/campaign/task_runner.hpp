@@ -1,9 +1,11 @@
 #pragma once
-// Runs campaign tasks on one process (no MPI here): a thin caller of run::TrajectoryJob. It loads each
-// molecule's potential per variant once (its GP model set with the variant's prior mean, the set retrained
-// for that mean with `retrain: true`, or its own MMFF94 reference; never shared between runners) and keeps
-// it, resumes a task from <checkpoint_dir>/task-<id>.h5 when that exists, and returns the finished row with
-// its frames.
+// Runs campaign tasks on one process (no MPI here): a thin caller of run::TrajectoryJob and, for a bundle of
+// tasks, run::run_lockstep. It loads each molecule's GP model set once and makes every variant's potential
+// from it (the set with the variant's prior mean, sharing its training data, so that the variants batch
+// together), or the set retrained for the variant's mean (`retrain: true`: a set of its own, evaluated apart
+// from the others of a bundle), or the molecule's own MMFF94 reference; potentials are kept, never shared
+// between runners. A task resumes from <checkpoint_dir>/task-<id>.h5 when that exists; the result is the
+// finished row with its frames.
 #include <functional>
 #include <map>
 #include <memory>
@@ -39,14 +41,25 @@ class TaskRunner {
   /// `keep_going` is called every few hundred steps; returning false stops the task (checkpointed,
   /// interrupted).
   TaskResult run(const Task& task, const std::function<bool()>& keep_going);
+  /// Runs the tasks in lockstep (a bundle: campaign/bundle.hpp); `ended` gets each task's result as soon as
+  /// it ends (finished, or interrupted at a stop). Returns the results in task order, frames included.
+  std::vector<TaskResult> run_bundle(const std::vector<const Task*>& tasks,
+                                     const std::function<bool()>& keep_going,
+                                     const std::function<void(const TaskResult&)>& ended = {});
   /// Makes the task's start without running it: InputError when a controlled start cannot be reached.
   void check_start(const Task& task);
-  /// Energy-and-forces time of a molecule's potential under a variant, seconds per call (for plan estimates).
+  /// Energy-and-forces CPU time of a molecule's potential under a variant, seconds per call (for plan
+  /// estimates; the best of three short rounds).
   double seconds_per_step(std::size_t molecule, std::size_t variant);
+  /// The same per geometry when `bundle` geometries of the molecule's GP variants (in turn) are evaluated in
+  /// one batch, as a bundle in lockstep evaluates them.
+  double seconds_per_step_bundled(std::size_t molecule, int bundle);
   int atom_count(std::size_t molecule) { return static_cast<int>(start_positions(molecule).cols()); }
 
  private:
   run::LoadedPotential& potential(std::size_t molecule, std::size_t variant);
+  /// The molecule's GP model set, loaded once; its variants are made from it.
+  const model::MoleculeModel& model_set(std::size_t molecule);
   run::StartGeometry start_geometry(const Task& task);
   /// The molecule's start geometry, Bohr: its geometry file, else its reference's coordinates.
   const model::Positions& start_positions(std::size_t molecule);

@@ -51,9 +51,15 @@ class Integrator {
 
   /// Sizes and zeroes the thermostat variables of a fresh state.
   virtual void initialise(MdState& state) const = 0;
-  /// Advances one time step. Forces in `state` must be those at its positions (see compute_forces).
-  virtual void step(MdState& state, model::Potential& potential, const RandomStream& rng,
-                    model::Diagnostics* diagnostics) const = 0;
+  /// Advances one time step: before_forces, the forces at the new positions (compute_forces), after_forces.
+  /// Forces in `state` must be those at its positions.
+  void step(MdState& state, model::Potential& potential, const RandomStream& rng,
+            model::Diagnostics* diagnostics) const;
+  /// The part of a step before the forces at the new positions are needed (thermostat, kicks, drift). A
+  /// driver that evaluates several trajectories' forces in one batch calls the two halves itself.
+  virtual void before_forces(MdState& state, const RandomStream& rng) const = 0;
+  /// The rest of the step, once state.forces and state.potential_hartree are those at the new positions.
+  virtual void after_forces(MdState& state, const RandomStream& rng) const = 0;
   /// The scheme's conserved quantity, Hartree.
   virtual double conserved_energy(const MdState& state) const = 0;
   /// Degrees of freedom the kinetic temperature is measured over.

@@ -8,14 +8,15 @@
 //   (x, y, z) = (v.e_x, v.e_y, v.e_z),  r = |v|,  theta = acos(z/r),  phi = atan2(y, x).
 // That gives 3N-6 features per atom (Mills & Popelier, Theor. Chem. Acc. 2012; JCTC 10, 3840 (2014)).
 //
-// Jacobian. Write v_Y = a e_x + b e_y (b > 0). An infinitesimal change of v_X, v_Y turns the frame by a small
-// rotation omega (de_i = omega x e_i); in frame components
+// Forces, in reverse mode (the chain rule from the energy's feature gradient g = dE/df back to the atoms,
+// never forming the Jacobian). Write v_Y = a e_x + b e_y (b > 0). An infinitesimal change of v_X, v_Y turns
+// the frame by a small rotation omega (de_i = omega x e_i); in frame components
 //   omega_z = (dv_X . e_y)/|v_X|,  omega_y = -(dv_X . e_z)/|v_X|,  omega_x = (dv_Y . e_z + a omega_y)/b,
-// (from e_x = v_X/|v_X| and e_z . v_Y = 0). The local coordinates q = (x, y, z) of B then change as
-//   dq = R dv + q x omega,   R = rows (e_x, e_y, e_z),
-// so dq/dr_B = R, dq/dr_X = [q]x W_X, dq/dr_Y = [q]x W_Y, dq/dr_A = -(sum of the three) (translation
-// invariance), where omega = W_X dv_X + W_Y dv_Y. Spherical coordinates follow by the chain rule:
-//   dr/dq = q/r,  dtheta/dq = (x z, y z, -rho^2)/(r^2 rho),  dphi/dq = (-y, x, 0)/rho^2,  rho^2 = x^2 + y^2.
+// i.e. omega = W_X dv_X + W_Y dv_Y (from e_x = v_X/|v_X| and e_z . v_Y = 0). The local coordinates q = (x, y,
+// z) of B change as dq = R dv + q x omega, R = rows (e_x, e_y, e_z). With p = dE/dq of B's triple,
+//   dr/dq = q/r,  dtheta/dq = (x z, y z, -rho^2)/(r^2 rho),  dphi/dq = (-y, x, 0)/rho^2,  rho^2 = x^2 + y^2,
+// p . dq = (R^T p) . dv + omega . (p x q), so that B gets dE/dr_B = R^T p and the frame collects
+// c = sum_B p x q: dE/dv_X += W_X^T c, dE/dv_Y += W_Y^T c; A gets minus all of it (translation invariance).
 // For the angle f3: df3/dv_X = -e_y/|v_X|,  df3/dv_Y = (-sin f3 e_x + cos f3 e_y)/|v_Y|.
 // phi is singular where rho = 0 (B on the local z axis); its derivative is then infinite, which the MD
 // monitors catch as non-finite forces.
@@ -48,20 +49,27 @@ inline bool is_angle_feature(int h) {
   return h == 2 || (h > 2 && h % 3 != 0);
 }
 
-/// Sparse Jacobian of one atom's features: feature h depends on at most four atoms (A, X, Y and, for the
-/// spherical triples, B). Column h of `d_dr` holds d f_h / d r for (A, X, Y, B), 3 rows each.
-struct AlfJacobian {
-  Eigen::Matrix<double, 12, Eigen::Dynamic> d_dr;
-  std::vector<int> atoms;  // per feature, the 4 atom indices (A, X, Y, B); B = A with zero block for f1..f3
+/// What the forces of one atom's features need (reverse mode, above): the frame, the gradients of the first
+/// three features, and per other atom B its local coordinates and the derivatives of its spherical
+/// coordinates.
+struct AlfAdjoint {
+  int central = 0, x_axis = 1, xy_plane = 2;
+  Eigen::Matrix3d R;                                 // rows e_x, e_y, e_z
+  Eigen::Matrix3d W_X;                               // omega = W_X dv_X + W_Y dv_Y
+  Eigen::Vector3d W_Y_row;                           // W_Y's only non-zero row (omega_x): e_z / b
+  Eigen::Vector3d e_X, e_Y, angle_X, angle_Y;        // df1/dv_X, df2/dv_Y, df3/dv_X, df3/dv_Y
+  std::vector<int> others;                           // B of every spherical triple, in feature order
+  Eigen::Matrix<double, 3, Eigen::Dynamic> q;        // B's local coordinates
+  Eigen::Matrix<double, 3, Eigen::Dynamic> inverse;  // 1/r, 1/(r^2 rho), 1/rho^2
 };
 
 /// Sine of the X-A-Y angle below which the frame counts as degenerate (collinear atoms).
 inline constexpr double kDegenerateFrameSine = 1e-8;
 
-/// Computes the features of atom `alf.central` (and the Jacobian when `jacobian` is not null).
+/// Computes the features of atom `alf.central` (and what its forces need when `adjoint` is not null).
 /// Throws GeometryError on a degenerate frame (coincident or collinear A, X, Y) naming the atoms (1-based).
 void alf_features(const Positions& positions_bohr, const Alf& alf, Eigen::Ref<Eigen::VectorXd> features,
-                  AlfJacobian* jacobian);
+                  AlfAdjoint* adjoint);
 
 /// The inverse of alf_features up to rigid motion: a geometry (Bohr, n atoms) whose features in `alf` are
 /// `features`. A at the origin, X on +x at f1, Y in the xy plane at f2 (cos f3, sin f3, 0), every other atom
@@ -74,7 +82,7 @@ Positions positions_from_features(const Alf& alf, const Eigen::Ref<const Eigen::
 
 /// Adds -sum_h g_h d f_h/dr to `forces` (g = dE/df): the chain rule from feature gradient to Cartesian
 /// forces.
-void accumulate_forces(const AlfJacobian& jacobian, const Eigen::Ref<const Eigen::VectorXd>& dE_df,
+void accumulate_forces(const AlfAdjoint& adjoint, const Eigen::Ref<const Eigen::VectorXd>& dE_df,
                        Positions& forces);
 
 }  // namespace gpiqa::model

@@ -5,9 +5,13 @@
 // FEREBUS's `scaling standardise` option: x_s = (x - mu_x)/sigma_x, and E = mu_y + sigma_y E_s(x_s) where
 // theta, weights and mean live in standardised units; mu and sigma (population std) come from the stored raw
 // training data. FEREBUS wraps standardised phi differences at plain pi, and so does gpiqa, to match it.
-// The kernel (kernel.hpp) holds the internal training inputs feature-major (one contiguous column per
-// feature) so that the kernel sum streams each column once and vectorises.
+// The kernel sums run as matrix products (kernel_products.hpp), for one query or a batch of queries under
+// mean variants of one set (evaluate_batch): the energy is the prior mean plus the kernel part,
+//   E = [mu_y + sigma_y m(x_s)] + sigma_y sum_j w_j k(x_s, X_j),
+// the prior per query (each variant its own mean), the kernel part for all queries in one pass, in the same
+// bits whatever the batch (one query alone gives what it gives in any batch).
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,15 +20,19 @@
 
 #include "gpiqa/model/alf.hpp"
 #include "gpiqa/model/kernel.hpp"
+#include "gpiqa/model/kernel_products.hpp"
 #include "gpiqa/model/mean_function.hpp"
 
 namespace gpiqa::model {
 
-/// Working memory for one evaluation (reused between calls to avoid allocation in the MD loop).
+/// Working memory for evaluations (reused between calls to avoid allocation in the MD loop).
 struct EvalScratch {
-  Eigen::VectorXd scaled_x;
-  Eigen::ArrayXd exponent;
-  Eigen::ArrayXd weighted_kernel;
+  Eigen::MatrixXd x;  // internal features of the queries
+  KernelProducts::Workspace products;
+  Eigen::VectorXd kernel_sums;
+  Eigen::MatrixXd kernel_gradients, kernel_values;
+  std::vector<const double*> weights;
+  Eigen::VectorXd prior_gradient;
 };
 
 /// Affine standardisation of inputs and output (identity unless the file says `scaling.* standardise`).
@@ -55,6 +63,22 @@ class AtomModel {
   /// Energy at features x; gradient dE/dx written to `gradient` when it is non-empty (size nf).
   AtomEvaluation evaluate(const Eigen::Ref<const Eigen::VectorXd>& x, Eigen::Ref<Eigen::VectorXd> gradient,
                           EvalScratch& scratch) const;
+  /// B queries at once: column b of `x` (raw features, nf x B) under models[b], every model a mean variant
+  /// of one set (shares_kernel; std::invalid_argument otherwise). energies(b) is what
+  /// models[b]->evaluate() gives for that column, bit for bit; with `gradients` (resized to nf x B) dE/dx,
+  /// with `max_kernel` (resized to B) the largest kernel value of each query.
+  static void evaluate_batch(std::span<const AtomModel* const> models,
+                             const Eigen::Ref<const Eigen::MatrixXd>& x, EvalScratch& scratch,
+                             Eigen::Ref<Eigen::VectorXd> energies, Eigen::MatrixXd* gradients,
+                             Eigen::VectorXd* max_kernel);
+  /// posterior_variance() of B queries (as evaluate_batch), into `variances` (B values).
+  static void posterior_variance_batch(std::span<const AtomModel* const> models,
+                                       const Eigen::Ref<const Eigen::MatrixXd>& x, EvalScratch& scratch,
+                                       Eigen::Ref<Eigen::VectorXd> variances);
+  /// Whether the two models are one kernel over one training set (mean variants of one loaded model), so that
+  /// evaluate_batch can take them together.
+  bool shares_kernel(const AtomModel& other) const { return products_ == other.products_; }
+  const KernelProducts& products() const { return *products_; }
   double energy(const Eigen::Ref<const Eigen::VectorXd>& x) const;
   /// The energy's two parts, E = prior + kernel: the prior mean alone, mu_y + sigma_y m(x_s) (its gradient
   /// dE/dx into `gradient` when non-empty), and the kernel sum alone, sigma_y sum_j w_j k(x_s, X_j).
@@ -115,6 +139,8 @@ class AtomModel {
   Alf alf_;
   MeanFunction mean_;
   Kernel kernel_;  // over the internal inputs: a standardised copy of X_raw_ when scaling.x
+  /// The kernel's training data as matrix-product operands; shared by copies and mean variants.
+  std::shared_ptr<const KernelProducts> products_;
   Eigen::MatrixXd X_raw_;
   Eigen::VectorXd y_raw_, y_, w_;
   Standardisation scaling_;

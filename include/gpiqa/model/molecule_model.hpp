@@ -2,8 +2,12 @@
 // A GP-IQA model set: one AtomModel per atom of a molecule, read from a directory of NAME_iqa_ATOM.model
 // files.
 //   E = sum_A E_A(x_A(r)),   F_i = -sum_A sum_h dE_A/dx_Ah dx_Ah/dr_i   (x_A: atom A's ALF features)
+// compute() is compute_group() of one geometry: a batch of geometries under mean variants of one set
+// (compute_batch, potential.hpp) takes every atom's kernel sums for all of them in one pass
+// (AtomModel::evaluate_batch), and each geometry gets the bits compute() gives it alone.
 // With a Cartesian prior (mmff-bonded, MeanContext::cartesian_prior) every atom's energy also has the
-// prior's atomic energy P_A(r), E_A = P_A(r) + m_A + kernel part, and the prior's own forces are added.
+// prior's atomic energy P_A(r), E_A = P_A(r) + m_A + kernel part, and the prior's own forces are added
+// (per geometry, before its kernel sums).
 #include <memory>
 #include <ostream>
 #include <string>
@@ -31,6 +35,10 @@ class MoleculeModel : public Potential {
 
   double lowest_training_energy() const override;
   bool posterior_variance(const Positions& positions_bohr, Eigen::VectorXd& per_atom) override;
+  /// The set's identity: copies and mean variants (with_mean) share it.
+  const void* batch_key() const override;
+  void compute_group(std::span<BatchEntry* const> group) override;
+  void posterior_variance_group(std::span<BatchEntry* const> group) override;
   /// Makes every atom's Cholesky factor now, so that mean variants made from this set share them (one factor
   /// per set and process); returns their total size in bytes.
   std::size_t prepare_variance() const;
@@ -38,7 +46,7 @@ class MoleculeModel : public Potential {
   /// Throws InputError(xyz_name, ...) unless `elements` are this set's atoms in the same order.
   void check_matches(const std::vector<std::string>& elements, const std::string& xyz_name) const;
 
-  /// The same set with another prior mean on every atom; `context` gives what bonded+ and mmff-bonded need.
+  /// The same set with another prior mean on every atom.
   MoleculeModel with_mean(const MeanSpec& spec, const MeanContext& context = {}) const;
   /// The Cartesian prior every atom carries besides its mean function (mmff-bonded), or null.
   const std::shared_ptr<Potential>& cartesian_prior() const { return cartesian_prior_; }
@@ -63,11 +71,26 @@ class MoleculeModel : public Potential {
   std::vector<ModelFile> files_;
   std::vector<std::string> elements_;
   std::shared_ptr<Potential> cartesian_prior_;
+  /// Working memory of group evaluations, reused between calls.
+  struct GroupScratch {
+    std::vector<BatchEntry*> live;  // entries still being evaluated
+    std::vector<const AtomModel*> models;
+    Eigen::MatrixXd features, gradients;
+    std::vector<AlfAdjoint> adjoints;
+    Eigen::VectorXd energies, max_kernel, variances;
+    EvalScratch eval;
+  };
+  /// Starts a group: checks every geometry's atom count, sizes its outputs; `live` = those that can go on.
+  void begin_group(std::span<BatchEntry* const> group, bool energies);
+  /// Atom a's features of every live geometry into scratch_.features (and what their forces need when asked);
+  /// geometries with a degenerate frame leave `live` with their error. Returns the live count.
+  std::size_t group_features(int a, bool adjoints);
+
   // per-evaluation working memory
-  EvalScratch scratch_;
+  GroupScratch scratch_;
   Eigen::VectorXd features_, gradient_, prior_atomic_;
   Positions prior_forces_;
-  AlfJacobian jacobian_;
+  AlfAdjoint adjoint_;
 };
 
 }  // namespace gpiqa::model

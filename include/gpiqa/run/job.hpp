@@ -77,20 +77,31 @@ class TrajectoryJob {
   /// Runs to the end of the duration, the first failure, or a stop request. Frames go to `frames` (may be
   /// null): a fresh run's first frame, every frames_every steps, the last one; a resumed run first drops the
   /// sink's frames after its checkpoint's step. A sink that holds its frames is kept in the checkpoints.
+  /// The same as run_lockstep (run/lockstep.hpp) of this job alone.
   JobResult run(io::FrameSink* frames, const KeepGoing& keep_going = {});
 
   const Trajectory& trajectory() const { return *trajectory_; }
+  Trajectory& trajectory() { return *trajectory_; }
+  const JobSettings& settings() const { return settings_; }
+
+  // The pieces of run() for run_lockstep: begin() before the first step; after_step() after every step the
+  // trajectory survived (frames); save() for the periodic checkpoints; finish() once the trajectory has
+  // concluded, or when a stop request interrupts it (`stopped`).
+  void begin(io::FrameSink* frames);
+  void after_step();
+  void save();
+  JobResult finish(bool stopped);
 
  private:
   void append_frame();
-  void save();
 
   model::Potential& potential_;
   TrajectorySpec spec_;
   JobSettings settings_;
   io::FrameSink* frames_ = nullptr;
   std::unique_ptr<Trajectory> trajectory_;
-  bool fresh_ = false;  // started, not resumed: the first frame is due
+  bool fresh_ = false;      // started, not resumed: the first frame is due
+  std::int64_t first_ = 0;  // the step this run began at
 };
 
 /// A checkpoint's identity: the potential's identity plus every setting of `spec` (thermostat, temperature_K,

@@ -77,6 +77,22 @@ class Trajectory {
   /// Runs to the end of the duration or the first failure.
   stability::Outcome run(const StepCallback& after_step = {});
 
+  // The pieces of run(), for a driver that advances several trajectories together (run/lockstep.hpp). One
+  // step: begin_step(); the forces at state().positions into force_entry() (model::compute_batch, with the
+  // other trajectories' entries); end_step(entry), false when the geometry could not be evaluated (the run
+  // has failed); if probe_due(), the variance into variance_entry() (model::posterior_variance_batch);
+  // observe(that entry or null), true when the run has ended. After the last step, conclude().
+  /// Whether another step is due: not finished and short of the duration.
+  bool step_due() const;
+  void begin_step();
+  model::BatchEntry force_entry();
+  bool end_step(const model::BatchEntry& forces);
+  bool probe_due() const;
+  model::BatchEntry variance_entry();
+  bool observe(const model::BatchEntry* probe);
+  /// Ends a run: adds its wall time, sets stable at the end of the duration, fills the summary fields.
+  void conclude(double wall_seconds);
+
   Checkpoint checkpoint() const;
   /// Records the start's energy above the minimum by the molecule's reference (the job measures it).
   void set_start_energy_by_reference(double kcal_mol) {
@@ -97,12 +113,11 @@ class Trajectory {
   /// Sets the outcome's energy floor: the spec's equilibrium energy (or the start's minimum) minus the
   /// margin.
   void set_energy_floor();
-  /// Checks the current state; returns true when the trajectory has ended.
-  bool observe();
   /// Posterior-variance probes (stability/monitor.hpp): at the start, every extrapolation_every_fs, at a
   /// failure.
   std::int64_t probe_interval_steps() const;
   void probe_variance();
+  void record_probe(const model::BatchEntry& probe);
   void fail(stability::Status status, const std::string& reason);
 
   model::Potential& potential_;
