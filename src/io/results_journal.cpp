@@ -196,7 +196,8 @@ std::optional<ResultsJournal::Contents> ResultsJournal::read() const {
       return std::nullopt;
     c.header = header_from_json(first.at("header"));
     for (const json& row : first.at("rows")) c.rows.push_back(row_from_json(row));
-    for (const auto& [id, n] : first.value("frames", json::object()).items()) c.frames[std::stoll(id)] = n;
+    const json frames = first.value("frames", json::object());  // items() must not outlive it
+    for (const auto& [id, n] : frames.items()) c.frames[std::stoll(id)] = n;
     for (std::size_t i = 1; i < lines.size(); ++i) {
       const TaskRow row = row_from_json(lines[i].at("row"));
       if (row.task_id < 0 || row.task_id >= static_cast<std::int64_t>(c.rows.size())) return std::nullopt;

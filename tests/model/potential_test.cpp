@@ -27,7 +27,8 @@ namespace fs = std::filesystem;
 
 template <class M>
 bool same_bits(const M& a, const M& b) {
-  return a.size() == b.size() && std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0;
+  return a.size() == b.size() &&
+         (a.size() == 0 || std::memcmp(a.data(), b.data(), sizeof(double) * a.size()) == 0);
 }
 bool same_bits(double a, double b) {
   return std::memcmp(&a, &b, sizeof a) == 0;
