@@ -9,7 +9,10 @@ namespace gpiqa::campaign {
 int build_retrained_sets(const CampaignSpec& spec, std::ostream* progress, int threads) {
   int built = 0;
   for (const MoleculeEntry& m : spec.molecules)
-    for (const auto& [variant, request] : m.retrained) {
+    for (const auto& entry : m.retrained) {
+      // named, not a structured binding: clang 14 (the fuzz build) cannot capture those in a lambda
+      const auto& variant = entry.first;
+      const auto& request = entry.second;
       if (request.is_built()) continue;
       const auto t0 = std::chrono::steady_clock::now();
       auto say = [&](const std::string& line) {
