@@ -230,10 +230,6 @@ ModelVariant parse_variant(const Reader& r, const std::string& name, const YAML:
                           ": retrain: true trains the GP again for its prior mean, and mean 'file' has none "
                           "to fit (it keeps the model files' own): give the mean to train for, e.g. "
                           "quadratic+");
-    if (v.retrain && model::MeanSpec::parse(v.mean).needs_context())
-      r.fail(retrain, what + ": retrain: true is not available for mean '" + v.mean +
-                          "' yet (its fitted form has no model-file representation); use retrain: false, "
-                          "which keeps the set's hyperparameters and re-solves the weights for the mean");
   }
   return v;
 }
@@ -323,7 +319,9 @@ void check_molecule(MoleculeEntry& m, const std::vector<ModelVariant>& variants)
     for (const auto& a : set.atoms())
       m.cost_per_step += static_cast<double>(a.training_size()) * a.feature_count();
     for (const ModelVariant& v : variants)
-      if (v.retrain) m.retrained[v.name] = train::plan_retrain(set, m.models, v.mean);
+      if (v.retrain)
+        m.retrained[v.name] = train::plan_retrain(set, m.models, v.mean,
+                                                  {m.reference.empty() ? m.smiles : m.reference, m.geometry});
   }
   m.elements = elements;
 }

@@ -88,8 +88,15 @@ run::LoadedPotential& TaskRunner::potential(std::size_t m, std::size_t v) {
       source.reference = entry.reference.empty() ? entry.smiles : entry.reference;
       loaded = run::load_potential(source);
     } else if (spec_.models[v].retrain) {
-      // A retrained set runs as trained: its files hold the fitted mean and the weights solved for it.
-      loaded = run::load_potential(run::PotentialSource{spec_.models_of(m, v), "file", "", {}});
+      // A retrained set runs as trained: its files hold the fitted mean and the weights solved for it; for a
+      // mean FEREBUS files cannot hold (bonded+, mmff-bonded) they hold the hyperparameters, and the mean is
+      // fitted again from the set's PRIOR_MEAN.json, exactly as in training (set_trainer.hpp).
+      const std::string& mean = spec_.models[v].mean;
+      loaded = run::load_potential(
+          run::PotentialSource{spec_.models_of(m, v),
+                               model::MeanSpec::parse(mean).needs_context() ? mean : "file",
+                               "",
+                               {entry.reference.empty() ? entry.smiles : entry.reference, entry.geometry}});
     } else {
       loaded = run::gp_variant(model_set(m), spec_.models[v].mean, entry.models,
                                {entry.reference.empty() ? entry.smiles : entry.reference, entry.geometry});

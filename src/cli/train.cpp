@@ -50,7 +50,8 @@ void add_train(CLI::App& app) {
                   "rbf-cyclic, or rbf-periodic (rbf x periodic on the phi features)")
       ->capture_default_str();
   sub->add_option("--mean", o->mean,
-                  "Prior mean spec, fitted to the training data before the hyperparameters")
+                  "Prior mean spec, fitted to the training data before the hyperparameters (bonded+ and "
+                  "mmff-bonded: a directory only; the set gets a PRIOR_MEAN.json)")
       ->capture_default_str();
   sub->add_option("--noise", o->noise, "Nugget (fixed with --fixed-noise, else the optimiser's start)")
       ->capture_default_str();
@@ -117,7 +118,8 @@ void add_train(CLI::App& app) {
       std::cout << j.dump() << std::endl;
     };
     if (set) {
-      train::train_set(jobs, opt, o->out, o->threads, report);
+      // bonded+ / mmff-bonded without a molecule of their own take it from the directory's BUILD.json
+      train::train_set(jobs, opt, o->out, o->threads, report, train::MeanSource{o->csv, {}});
       return;
     }
     // single file: the model goes exactly to --out

@@ -86,7 +86,10 @@ MeanSpec MeanSpec::parse(const std::string& text_in, const std::string& source) 
 }
 
 Eigen::VectorXd cartesian_prior_at_training(const AtomModel& model, Potential& prior) {
-  const Eigen::MatrixXd& X = model.training_x();
+  return cartesian_prior_at(model, prior, model.training_x());
+}
+
+Eigen::VectorXd cartesian_prior_at(const AtomModel& model, Potential& prior, const Eigen::MatrixXd& X) {
   const int n = prior.atom_count();
   const int a = model.alf().central;
   Eigen::VectorXd out(X.rows());
@@ -152,7 +155,10 @@ MeanFunction fit_mean(const MeanSpec& spec, const AtomModel& model, const std::s
       const Standardisation& s = model.scaling();
       BondedMean bonded(model.alf(), static_cast<int>(eq.cols()), context.bonds,
                         s.x ? s.x_mean : Eigen::VectorXd(), s.x ? s.x_std : Eigen::VectorXd());
-      bonded.fit(model.internal_features(x_eq_raw), to_internal(model, model.energy(x_eq_raw)), X, y);
+      const auto anchor = context.bonded_anchor_hartree.find(model.label());
+      const double y_eq_hartree =
+          anchor != context.bonded_anchor_hartree.end() ? anchor->second : model.energy(x_eq_raw);
+      bonded.fit(model.internal_features(x_eq_raw), to_internal(model, y_eq_hartree), X, y);
       return MeanFunction::make_bonded(std::move(bonded));
     }
     case MeanSpec::Kind::kMmffBonded: {

@@ -9,8 +9,10 @@
 #include "gpiqa/reference/builtin.hpp"
 #include "gpiqa/reference/mmff_reference.hpp"
 #include "gpiqa/reference/molecule.hpp"
+#include "gpiqa/run/prior_mean_record.hpp"
 #include "gpiqa/stability/restoring.hpp"
 #include "gpiqa/util/error.hpp"
+#include "gpiqa/util/text.hpp"
 #include "gpiqa/util/units.hpp"
 
 namespace gpiqa::run {
@@ -20,6 +22,11 @@ namespace fs = std::filesystem;
 
 // Bond factor for bonds found from an xyz geometry (the stability monitors' default).
 constexpr double kBondFactor = 1.2;
+
+std::string absolute_if_file(const std::string& s) {
+  std::error_code ec;
+  return fs::is_regular_file(s, ec) ? fs::absolute(s).lexically_normal().string() : s;
+}
 
 bool is_molfile(const std::string& s) {
   const std::string ext = fs::path(s).extension().string();
@@ -44,12 +51,29 @@ std::string build_json_molecule(const std::string& models_dir) {
 }  // namespace
 
 model::MeanContext mean_context(const model::MeanSpec& spec, const model::MoleculeModel& set,
-                                const std::string& models_dir, const MeanMolecule& caller) {
+                                const std::string& models_dir, const MeanMolecule& caller,
+                                std::string* molecule_used) {
   model::MeanContext context;
   if (!spec.needs_context()) return context;
   const std::string where = "mean '" + spec.text + "'";
   std::string molecule = spec.argument;
   std::string xyz;
+  // A set trained for this kind of mean runs with the molecule (and anchors) it was trained with, when the
+  // spec names no other molecule.
+  if (const std::optional<PriorMeanRecord> record = read_prior_mean_record(models_dir);
+      record && record->kind == spec.kind &&
+      (molecule.empty() || util::trim(spec.text) == util::trim(record->mean))) {
+    if (spec.kind == model::MeanSpec::Kind::kMmffBonded) {
+      molecule = record->reference;
+    } else {
+      const std::string source = (fs::path(models_dir) / kPriorMeanRecordFile).string();
+      if (record->context.equilibrium_bohr->cols() != set.atom_count())
+        throw InputError(source, std::to_string(record->context.equilibrium_bohr->cols()) +
+                                     " atoms, but the model set has " + std::to_string(set.atom_count()));
+      if (molecule_used) *molecule_used = source;
+      return record->context;
+    }
+  }
   if (!molecule.empty() && spec.kind == model::MeanSpec::Kind::kBondedNonNegative && !is_molfile(molecule)) {
     xyz = molecule;
     molecule.clear();
@@ -66,6 +90,7 @@ model::MeanContext mean_context(const model::MeanSpec& spec, const model::Molecu
                            "SMILES), or a model set whose BUILD.json names its molecule"
                          : "needs the molecule's equilibrium geometry: give bonded+:FILE.xyz (or .mol), "
                            "or a model set whose BUILD.json names its molecule");
+  if (molecule_used) *molecule_used = xyz.empty() ? absolute_if_file(molecule) : absolute_if_file(xyz);
   if (!xyz.empty()) {
     const io::XyzFrame frame = io::read_xyz(xyz).front();
     set.check_matches(frame.elements, xyz);

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -96,7 +97,7 @@ bool RetrainRequest::is_built() const {
 }
 
 RetrainRequest plan_retrain(const model::MoleculeModel& base, const std::string& base_directory,
-                            const std::string& mean) {
+                            const std::string& mean, const run::MeanMolecule& molecule) {
   RetrainRequest r;
   r.base = fs::absolute(base_directory).lexically_normal().string();
   r.mean = util::trim(mean);
@@ -117,6 +118,25 @@ RetrainRequest plan_retrain(const model::MoleculeModel& base, const std::string&
     h = util::fnv1a64(bytes(f.x), h);
     h = util::fnv1a64(bytes(f.y), h);
   }
+  const model::MeanSpec spec = model::MeanSpec::parse(r.mean, "mean");
+  if (spec.needs_context()) {
+    // the molecule the mean is fitted with: its files' bytes (the argument, the caller's, the set's
+    // BUILD.json)
+    r.molecule = molecule;
+    const bool from_build_json =
+        spec.argument.empty() && molecule.reference.empty() && molecule.geometry.empty();
+    for (const std::string& part :
+         {spec.argument, molecule.reference, molecule.geometry,
+          from_build_json ? (fs::path(base_directory) / "BUILD.json").string() : std::string()}) {
+      std::error_code ec;
+      std::string content = part;
+      if (!part.empty() && fs::is_regular_file(part, ec)) {
+        std::ifstream in(part, std::ios::binary);
+        content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      }
+      h = util::fnv1a64("molecule " + content + "\n", h);
+    }
+  }
   r.key = util::hex64(h);
   r.directory = (fs::path(reference::models_cache_dir()) / "retrained" /
                  (lower(base.system_name()) + "-" + slug(r.mean) + "-" + r.key))
@@ -135,7 +155,7 @@ bool build_retrained_set(const RetrainRequest& r, int threads,
   if (r.is_built()) return false;  // another process built it while this one waited
   const auto t0 = std::chrono::steady_clock::now();
   const model::MoleculeModel base = model::MoleculeModel::load(r.base);
-  if (plan_retrain(base, r.base, r.mean).key != r.key)
+  if (plan_retrain(base, r.base, r.mean, r.molecule).key != r.key)
     throw InputError(r.base, "the model set changed after the campaign was read; run it again");
   const std::vector<AtomJob> jobs = jobs_from(base, r.base);
   say(fmt::format("training {} atom models of {} again for mean {} ({} threads) into {}", jobs.size(), r.base,
@@ -145,14 +165,16 @@ bool build_retrained_set(const RetrainRequest& r, int threads,
   const fs::path partial = r.directory + fmt::format(".partial-{}", ::getpid());
   fs::remove_all(partial);
   int done = 0;
-  const std::vector<AtomReport> reports =
-      train_set(jobs, r.options, partial.string(), threads, [&](const AtomReport& a) {
+  const std::vector<AtomReport> reports = train_set(
+      jobs, r.options, partial.string(), threads,
+      [&](const AtomReport& a) {
         say(fmt::format("atom {}/{} {}: {} kernel {}, log likelihood {:.1f}, {:.1f} s{}", ++done, jobs.size(),
                         a.atom, r.mean, a.kernel, a.log_likelihood, a.seconds,
                         a.validation_points > 0
                             ? fmt::format(", validation RMSE {:.3f} mHa", 1e3 * a.validation_rmse_hartree)
                             : std::string()));
-      });
+      },
+      MeanSource{r.base, r.molecule});
 
   nlohmann::ordered_json j;
   j["kind"] = "retrained";

@@ -5,11 +5,16 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "gpiqa/model/alf.hpp"
 #include "gpiqa/model/atom_model.hpp"
+#include "gpiqa/model/mean_variant.hpp"
+#include "gpiqa/run/mean_context.hpp"
+#include "gpiqa/run/prior_mean_record.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/text.hpp"
 
@@ -128,38 +133,24 @@ AtomReport report_fit(const AtomJob& job, const TrainResult& r, const std::strin
   return rep;
 }
 
-std::vector<AtomReport> train_set(const std::vector<AtomJob>& jobs, const TrainOptions& options,
-                                  const std::string& out_directory, int threads,
-                                  const std::function<void(const AtomReport&)>& progress) {
-  check_options(options);
-  for (const AtomJob& job : jobs) fit_training_mean(job.training, job.identity, options.mean);
-  fs::create_directories(out_directory);
-  std::vector<AtomReport> reports(jobs.size());
+namespace {
+
+// Calls fn(i) for every job, up to `threads` at once, largest jobs first (keeps the threads busy to the
+// end); the first exception (in job order) is rethrown after all have finished.
+void for_each_job(const std::vector<AtomJob>& jobs, int threads, const std::function<void(std::size_t)>& fn) {
   std::vector<std::exception_ptr> errors(jobs.size());
-  // Largest jobs first keeps the threads busy to the end.
   std::vector<std::size_t> order(jobs.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return jobs[a].training.x.size() > jobs[b].training.x.size();
   });
   std::atomic<std::size_t> next{0};
-  std::mutex report_mutex;
   auto worker = [&] {
     for (std::size_t k = next++; k < order.size(); k = next++) {
-      const std::size_t i = order[k];
       try {
-        const AtomJob& job = jobs[i];
-        const TrainResult r = train_atom_model(job.training, job.identity, options);
-        const std::string path =
-            (fs::path(out_directory) / (job.identity.system + "_iqa_" + job.identity.atom + ".model"))
-                .string();
-        model::write_model_file(path, r.file);
-        const AtomReport rep = report_fit(job, r, path);
-        std::lock_guard lock(report_mutex);
-        reports[i] = rep;
-        if (progress) progress(rep);
+        fn(order[k]);
       } catch (...) {
-        errors[i] = std::current_exception();
+        errors[order[k]] = std::current_exception();
       }
     }
   };
@@ -170,6 +161,106 @@ std::vector<AtomReport> train_set(const std::vector<AtomJob>& jobs, const TrainO
   for (auto& t : pool) t.join();
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);
+}
+
+// A mean that needs the molecule, fitted for every atom before the hyperparameters (FEREBUS's order):
+// stage 1 trains the set with a constant mean at the average training energy (same options), which gives
+// bonded+ its anchor, the atom's energy at the equilibrium geometry; the mean is then fitted exactly as
+// model::fit_mean fits it at run time (bonded+ with that anchor in the context; mmff-bonded as its
+// Cartesian share at the rebuilt training geometries plus the least-squares constant).
+struct ContextPriors {
+  std::vector<FixedPrior> priors;  // by job
+  model::MeanContext context;      // with bonded+'s anchors
+  std::string molecule;            // what mean_context took (PRIOR_MEAN.json's reference)
+  // mmff-bonded: the Cartesian share at the validation points, by job (for the report)
+  std::vector<Eigen::VectorXd> validation_share;
+};
+
+ContextPriors fit_context_priors(const std::vector<AtomJob>& jobs, const TrainOptions& options,
+                                 const model::MeanSpec& spec, const MeanSource& source, int threads,
+                                 const std::string& out_directory) {
+  TrainOptions first = options;
+  first.mean = "mean";
+  std::vector<model::ModelFile> files(jobs.size());
+  for_each_job(jobs, threads, [&](std::size_t i) {
+    files[i] = train_atom_model(jobs[i].training, jobs[i].identity, first).file;
+  });
+  const model::MoleculeModel stage1 =
+      model::MoleculeModel::from_files(files, out_directory + " (stage 1: mean 'mean')");
+  ContextPriors out;
+  out.context = run::mean_context(spec, stage1, source.directory, source.molecule, &out.molecule);
+  const bool bonded = spec.kind == model::MeanSpec::Kind::kBondedNonNegative;
+  std::map<std::string, std::size_t> atom_of;
+  for (std::size_t a = 0; a < stage1.atoms().size(); ++a) atom_of[stage1.atoms()[a].label()] = a;
+  if (bonded)
+    for (const model::AtomModel& atom : stage1.atoms())
+      if (!out.context.bonded_anchor_hartree.count(atom.label())) {
+        Eigen::VectorXd x_eq(atom.feature_count());
+        model::alf_features(*out.context.equilibrium_bohr, atom.alf(), x_eq, nullptr);
+        out.context.bonded_anchor_hartree[atom.label()] = atom.energy(x_eq);
+      }
+  out.priors.resize(jobs.size());
+  out.validation_share.resize(jobs.size());
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    const model::AtomModel& atom = stage1.atoms()[atom_of.at(jobs[i].identity.atom)];
+    const std::string element = stage1.elements()[atom_of.at(jobs[i].identity.atom)];
+    const model::MeanFunction mean = model::fit_mean(spec, atom, element, out.context);
+    FixedPrior& p = out.priors[i];
+    p.at_training = mean.values(atom.internal_x());
+    if (bonded) {
+      p.file_mean = model::MeanFunction::make_constant(out.context.bonded_anchor_hartree.at(atom.label()));
+    } else {
+      p.at_training += model::cartesian_prior_at_training(atom, *out.context.cartesian_prior);
+      p.file_mean = mean;
+      if (jobs[i].validation.x.rows() > 0)
+        out.validation_share[i] =
+            model::cartesian_prior_at(atom, *out.context.cartesian_prior, jobs[i].validation.x);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<AtomReport> train_set(const std::vector<AtomJob>& jobs, const TrainOptions& options,
+                                  const std::string& out_directory, int threads,
+                                  const std::function<void(const AtomReport&)>& progress,
+                                  const MeanSource& source) {
+  check_options(options);
+  const model::MeanSpec spec = model::MeanSpec::parse(options.mean, "--mean");
+  if (!spec.needs_context())
+    for (const AtomJob& job : jobs) fit_training_mean(job.training, job.identity, options.mean);
+  std::optional<ContextPriors> context;
+  if (spec.needs_context()) context = fit_context_priors(jobs, options, spec, source, threads, out_directory);
+  fs::create_directories(out_directory);
+  std::vector<AtomReport> reports(jobs.size());
+  std::mutex report_mutex;
+  for_each_job(jobs, threads, [&](std::size_t i) {
+    const AtomJob& job = jobs[i];
+    const FixedPrior* prior = context ? &context->priors[i] : nullptr;
+    const TrainResult r = train_atom_model(job.training, job.identity, options, prior);
+    const std::string path =
+        (fs::path(out_directory) / (job.identity.system + "_iqa_" + job.identity.atom + ".model")).string();
+    model::write_model_file(path, r.file);
+    AtomReport rep = report_fit(job, r, path);
+    std::lock_guard lock(report_mutex);  // also serialises the Cartesian prior, which is not thread-safe
+    if (context && job.validation.x.rows() > 0) {
+      // validation with the prior the set runs with, not the constant its file holds
+      const model::AtomModel run = model::apply_mean(
+          spec, model::make_atom_model(r.file), model::element_of_label(job.identity.atom), context->context);
+      double se = 0, worst = 0;
+      for (Eigen::Index p = 0; p < job.validation.x.rows(); ++p) {
+        double e = run.energy(job.validation.x.row(p).transpose()) - job.validation.y(p);
+        if (context->validation_share[i].size() > 0) e += context->validation_share[i](p);
+        se += e * e, worst = std::max(worst, std::abs(e));
+      }
+      rep.validation_rmse_hartree = std::sqrt(se / static_cast<double>(rep.validation_points));
+      rep.validation_max_error_hartree = worst;
+    }
+    reports[i] = rep;
+    if (progress) progress(rep);
+  });
+  if (context) run::write_prior_mean_record(out_directory, spec, context->context, context->molecule);
   return reports;
 }
 

@@ -10,6 +10,7 @@
 #include <limits>
 #include <optional>
 #include <random>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -98,10 +99,6 @@ void check_options(const TrainOptions& opt) {
     throw InputError("--mean",
                      "'file' keeps a model file's own mean, and training has no file: give a mean to fit "
                      "(mean, min, max, NUMBER, EL=NUM,..., linear, quadratic, quadratic+)");
-  if (model::MeanSpec::parse(opt.mean, "--mean").needs_context())
-    throw InputError("--mean", "training for '" + util::trim(opt.mean) +
-                                   "' is not available yet (it needs the molecule and has no model-file "
-                                   "form): train with another mean and apply it with --mean at run time");
 }
 
 std::string describe(const TrainOptions& o) {
@@ -129,8 +126,17 @@ model::MeanFunction fit_training_mean(const TrainingSet& data, const AtomIdentit
                          model::element_of_label(id.atom));
 }
 
-TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, const TrainOptions& opt) {
+TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, const TrainOptions& opt,
+                             const FixedPrior* prior) {
   check_options(opt);
+  if (!prior && model::MeanSpec::parse(opt.mean, "--mean").needs_context())
+    throw InputError("--mean", "'" + util::trim(opt.mean) +
+                                   "' needs the whole molecule: train a set (gpiqa train --csv DIR), not "
+                                   "one atom");
+  if (prior && prior->at_training.size() != data.y.size())
+    throw std::invalid_argument("train_atom_model: the prior has " +
+                                std::to_string(prior->at_training.size()) + " values for " +
+                                std::to_string(data.y.size()) + " training points");
   const Eigen::Index n = data.x.rows(), nf = data.x.cols();
   if (opt.kernel == "auto") {
     // Bayesian model selection between the kernels: the higher log marginal likelihood (same data, same
@@ -146,7 +152,7 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
       TrainOptions o = opt;
       o.kernel = kernel;
       try {
-        TrainResult r = train_atom_model(data, id, o);
+        TrainResult r = train_atom_model(data, id, o, prior);
         seconds += r.seconds, evaluations += r.evaluations;
         tried.emplace_back(kernel, r.log_likelihood);
         if (!best || r.log_likelihood > best->log_likelihood) best = std::move(r);
@@ -168,9 +174,10 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
 
   // The prior mean is fitted to the data first and stays fixed while the hyperparameters are optimised.
   std::vector<model::KernelFactor> factors = kernel_factors(opt.kernel, static_cast<int>(nf));
-  const model::MeanFunction mean = fit_training_mean(data, id, opt.mean);
+  const model::MeanFunction mean = prior ? prior->file_mean : fit_training_mean(data, id, opt.mean);
   const LikelihoodProblem problem{model::Kernel(factors, model::PeriodicConvention::kFerebus, data.x),
-                                  data.y - mean.values(data.x), opt.concentrated};
+                                  data.y - (prior ? prior->at_training : mean.values(data.x)),
+                                  opt.concentrated};
   // One parameter per kernel term (factor by factor, in the order of their active dimensions), then noise.
   const std::vector<model::KernelTerm>& terms = problem.kernel.terms();
   const auto nt = static_cast<Eigen::Index>(terms.size());
@@ -263,6 +270,8 @@ TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& id, co
                 {"training_seconds", fmt::format("{:.3f}", seconds)},
                 {"training_set", std::filesystem::path(data.source).filename().string()},
                 {"mean_spec", util::trim(opt.mean)}};
+  // The file's constant stands in for a prior it cannot hold; the set's PRIOR_MEAN.json holds that prior.
+  if (prior) f.set_metadata("prior_mean_record", "PRIOR_MEAN.json");
   f.system_name = id.system;
   f.atom_label = id.atom;
   f.property = "iqa";

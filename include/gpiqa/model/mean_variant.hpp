@@ -21,7 +21,8 @@
 //                bonds and the cosines of the valence angles that contain them, anchored at the equilibrium
 //                geometry and the atom's energy there (bonded_mean.hpp). Needs an equilibrium geometry and
 //                bonds (MeanContext): the run layer takes them from GEOMETRY (.xyz, .mol) or the set's
-//                molecule.
+//                molecule. The anchor energy is the model's own prediction at equilibrium, or the one
+//                training recorded (MeanContext::bonded_anchor_hartree).
 //   mmff-bonded[:MOLECULE]  Delta learning on physics: the atom's share of the MMFF94 bonded terms (stretch,
 //                bend, stretch-bend, out-of-plane, torsion; each term shared equally among its atoms) of the
 //                molecule, evaluated in Cartesian space with analytic forces (MeanContext::cartesian_prior),
@@ -72,6 +73,10 @@ struct MeanSpec {
 struct MeanContext {
   std::optional<Positions> equilibrium_bohr;  // bonded+: the molecule's equilibrium geometry
   std::vector<std::pair<int, int>> bonds;     // bonded+: covalent bonds (0-based)
+  /// bonded+: the atom's energy at equilibrium (raw Hartree) by atom label, as training fixed it (a set
+  /// trained for bonded+ records it in PRIOR_MEAN.json, run/prior_mean_record.hpp). An atom without one is
+  /// anchored at the model's own energy at the equilibrium geometry.
+  std::map<std::string, double> bonded_anchor_hartree;
   /// mmff-bonded: a potential whose atomic energies (Hartree) are the physical prior of every atom; the
   /// model set evaluates it beside the GP (MoleculeModel::compute). Not thread-safe, like the model set.
   std::shared_ptr<Potential> cartesian_prior;
@@ -87,6 +92,8 @@ MeanFunction fit_mean(const MeanSpec& spec, const AtomModel& model, const std::s
 /// mmff-bonded: the Cartesian prior's energy of this atom at every training point, in the model's internal
 /// energy units (divided by sigma_y when standardised), from geometries rebuilt from the training features.
 Eigen::VectorXd cartesian_prior_at_training(const AtomModel& model, Potential& prior);
+/// The same at raw feature vectors X (one per row) of this atom.
+Eigen::VectorXd cartesian_prior_at(const AtomModel& model, Potential& prior, const Eigen::MatrixXd& X);
 
 /// The model with that mean and re-solved weights (the model itself for `file`).
 AtomModel apply_mean(const MeanSpec& spec, const AtomModel& model, const std::string& element,

@@ -3,6 +3,8 @@
 //   bonded+      the molecule's equilibrium geometry and its covalent bonds,
 //   mmff-bonded  the molecule's MMFF94 reference restricted to its bonded terms (reference::MmffTerms).
 // Where the molecule comes from, first match wins:
+//   0. the set's PRIOR_MEAN.json when it was trained for a mean of this kind (run/prior_mean_record.hpp):
+//      the molecule, and for bonded+ the anchors, it was trained with; unless the spec has an argument;
 //   1. the spec's own argument: bonded+:FILE (.xyz: geometry, bonds by covalent radii; .mol/.sdf: its
 //      coordinates and bond table), mmff-bonded:MOLECULE (a .mol/.sdf or SMILES);
 //   2. the caller's molecule (a campaign molecule's reference, else its geometry, for bonded+);
@@ -24,7 +26,10 @@ struct MeanMolecule {
 };
 
 /// InputError naming the spec when no molecule can be found or its atoms differ from the set's.
+/// `molecule_used`, when given, receives the molecule taken (an absolute path when it is a file, else the
+/// SMILES).
 model::MeanContext mean_context(const model::MeanSpec& spec, const model::MoleculeModel& set,
-                                const std::string& models_dir, const MeanMolecule& molecule = {});
+                                const std::string& models_dir, const MeanMolecule& molecule = {},
+                                std::string* molecule_used = nullptr);
 
 }  // namespace gpiqa::run

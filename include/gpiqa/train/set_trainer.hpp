@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gpiqa/model/molecule_model.hpp"
+#include "gpiqa/run/mean_context.hpp"
 #include "gpiqa/train/trainer.hpp"
 
 namespace gpiqa::train {
@@ -41,12 +42,28 @@ struct AtomReport {
 /// them.
 AtomReport report_fit(const AtomJob& job, const TrainResult& result, const std::string& model_path);
 
+/// Where a mean that needs the molecule (bonded+, mmff-bonded) takes it from (run::mean_context, steps 1-3):
+/// the spec's argument, else the caller's molecule, else `directory`'s BUILD.json.
+struct MeanSource {
+  std::string directory;
+  run::MeanMolecule molecule;
+};
+
 /// Trains every atom with up to `threads` atoms at once and writes SYSTEM_iqa_LABEL.model files into
 /// `out_directory` (created). The options and every atom's prior mean are checked before anything is
-/// trained or written (InputError). Reports come back in atom order; `progress` is called after each atom.
+/// written (InputError). Reports come back in atom order; `progress` is called after each atom.
+///
+/// A mean that needs the molecule is fitted in two stages: the set is first trained with a constant mean at
+/// the average training energy (bonded+ takes its anchors, each atom's energy at equilibrium, from that fit),
+/// the mean is fitted as at run time, and the hyperparameters are then fitted for its residuals. The files
+/// hold a constant in its place (FEREBUS's format has no such means) and `out_directory`/PRIOR_MEAN.json
+/// the molecule and anchors (run/prior_mean_record.hpp), so that running the set with that mean
+/// (`--mean bonded+`, retrain: true) gives back the trained model exactly. Validation errors are those of
+/// the set with its prior.
 std::vector<AtomReport> train_set(const std::vector<AtomJob>& jobs, const TrainOptions& options,
                                   const std::string& out_directory, int threads,
-                                  const std::function<void(const AtomReport&)>& progress = {});
+                                  const std::function<void(const AtomReport&)>& progress = {},
+                                  const MeanSource& source = {});
 
 /// Whole-molecule errors of a model set against the reference on geometries (Bohr).
 struct SetErrors {

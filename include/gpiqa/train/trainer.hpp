@@ -66,17 +66,27 @@ std::vector<std::string> auto_candidates(int features);
 std::string describe(const TrainOptions& options);
 
 /// InputError for bad options: an unknown kernel, no starts, a non-positive noise, a mean spec that does not
-/// parse or that training data alone cannot fit (`file`).
+/// parse or that training data alone cannot fit (`file`). Means that need the molecule (bonded+,
+/// mmff-bonded) pass: a set trains for them (train_set), a single atom cannot.
 void check_options(const TrainOptions& options);
 /// The prior mean the trainer fits for `mean_spec` to these data (FEREBUS's order: before the
 /// hyperparameters). InputError for a spec it cannot fit.
 model::MeanFunction fit_training_mean(const TrainingSet& data, const AtomIdentity& identity,
                                       const std::string& mean_spec);
 
+/// A prior mean fitted with more than the atom's training data (bonded+, mmff-bonded: the molecule; see
+/// set_trainer.hpp), fixed before the hyperparameters are fitted for its residuals.
+struct FixedPrior {
+  Eigen::VectorXd at_training;    // the prior mean at every training point (Hartree)
+  model::MeanFunction file_mean;  // the constant the model file holds in its place (PRIOR_MEAN.json)
+};
+
 /// Throws InputError for bad options (unknown kernel, bounds, a mean spec that training data alone cannot
-/// fit, such as `file`) and std::runtime_error when no start converges.
+/// fit, such as `file`, or one that needs the molecule without `prior`) and std::runtime_error when no start
+/// converges. With `prior`, the hyperparameters maximise the likelihood of y - prior.at_training and the file
+/// holds prior.file_mean with the weights solved for it.
 TrainResult train_atom_model(const TrainingSet& data, const AtomIdentity& identity,
-                             const TrainOptions& options);
+                             const TrainOptions& options, const FixedPrior* prior = nullptr);
 
 /// "WATER_O1_TRAINING_SET.csv" -> {"WATER", "O1"}; empty strings when the name does not follow that pattern.
 std::pair<std::string, std::string> identity_from_file_name(const std::string& path);
