@@ -45,6 +45,9 @@ MCNEMAR_COLUMNS = ["molecule", "temperature_K", "start", "start_energy_kcal_mol"
                    "excluded_invalid_start", "excluded_pending", "unpaired", "note"]
 COX_COLUMNS = ["molecule", "temperature_K", "start", "model", "baseline", "pairs", "model_failures",
                "baseline_failures", "hazard_ratio", "ci_low", "ci_high", "p_value", "score_p_value", "note"]
+POOLED_COLUMNS = ["molecule", "model", "baseline", "cells", "pairs", "both_survived", "b_only_baseline_failed",
+                  "c_only_model_failed", "both_failed", "mcnemar_p_value", "model_failures", "baseline_failures",
+                  "hazard_ratio", "ci_low", "ci_high", "p_value", "score_p_value", "note"]
 START_SURVIVAL_COLUMNS = ["molecule", "model", "temperature_K", "start", "start_energy_kcal_mol", "runs", "survived",
                           "fraction_surviving", "wilson_low", "wilson_high", "invalid_start", "pending"]
 
@@ -237,6 +240,57 @@ def cox_table(df: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
                     row.update(cox_fit(time, event, x, stratum))
                 rows.append(row)
     return _campaign_order(rows, df, COX_COLUMNS)
+
+
+def pooled_table(df: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
+    """Every model against the baseline pooled over temperatures and starts, per molecule and (with several
+    molecules) over all: McNemar's exact test on the pooled 2 x 2 table of pairs and the Cox model with one stratum
+    per pair. Every pair is its own matched stratum, so pooling pairs across cells is the stratified
+    (Mantel-Haenszel) McNemar test and the stratified Cox model of the module docstring: more pairs, the same
+    pairing, no assumption that cells share a hazard. Empty without a baseline."""
+    df = start_strata(df)
+    baseline = choose_baseline(df, baseline)
+    rows = []
+    if baseline is None:
+        return pd.DataFrame(rows, columns=POOLED_COLUMNS)
+    for model in dict.fromkeys(df["model"]):
+        if model == baseline:
+            continue
+        runs = paired_runs(df, model, baseline)
+        groups = list(runs.groupby("molecule", sort=False))
+        if len(groups) > 1:
+            groups.append(("all", runs))
+        for molecule, group in groups:
+            pairs = group[group["use"] == "pair"]
+            n = len(pairs)
+            survived_m = pairs["event_model"].to_numpy() == 0
+            survived_b = pairs["event_baseline"].to_numpy() == 0
+            table = np.array([[np.sum(survived_m & survived_b), np.sum(survived_m & ~survived_b)],
+                              [np.sum(~survived_m & survived_b), np.sum(~survived_m & ~survived_b)]])
+            row = {"molecule": molecule, "model": model, "baseline": baseline,
+                   "cells": int(group.groupby(PAIR_KEY[:3], sort=False).ngroups), "pairs": n,
+                   "both_survived": int(table[0, 0]), "b_only_baseline_failed": int(table[0, 1]),
+                   "c_only_model_failed": int(table[1, 0]), "both_failed": int(table[1, 1]),
+                   "mcnemar_p_value": math.nan, "model_failures": int(pairs["event_model"].sum()),
+                   "baseline_failures": int(pairs["event_baseline"].sum())}
+            if n == 0:
+                row.update(hazard_ratio=math.nan, ci_low=math.nan, ci_high=math.nan, p_value=math.nan,
+                           score_p_value=math.nan, note="no pairs")
+            else:
+                row["mcnemar_p_value"] = float(mcnemar(table, exact=True).pvalue)
+                time = np.concatenate([pairs["time_model"], pairs["time_baseline"]])
+                event = np.concatenate([pairs["event_model"], pairs["event_baseline"]])
+                x = np.concatenate([np.ones(n), np.zeros(n)])
+                row.update(cox_fit(time, event, x, np.tile(np.arange(n), 2)))
+            rows.append(row)
+    table = pd.DataFrame(rows, columns=POOLED_COLUMNS)
+    if table.empty:
+        return table
+    rank = {v: i for i, v in enumerate(dict.fromkeys(df["model"]))}
+    molecules = {v: i for i, v in enumerate(dict.fromkeys(df["molecule"]))}
+    order = np.lexsort((table["model"].map(rank).to_numpy(),
+                        table["molecule"].map(lambda m: molecules.get(m, len(molecules))).to_numpy()))
+    return table.iloc[order].reset_index(drop=True)
 
 
 def survival_by_start(df: pd.DataFrame) -> pd.DataFrame:

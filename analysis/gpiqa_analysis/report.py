@@ -8,7 +8,8 @@ import os
 import sys
 
 from . import plots
-from .paired import choose_baseline, cox_table, mcnemar_table, survival_by_start, sweeps_start_energy
+from .paired import (choose_baseline, cox_table, mcnemar_table, pooled_table, survival_by_start,
+                     sweeps_start_energy)
 from .results import GpiqaFileError, load
 from .survival import km_table, logrank_table, paired_table
 
@@ -74,6 +75,21 @@ def cox_markdown(table) -> str:
     return header + "\n".join(lines) + "\n"
 
 
+def pooled_markdown(table) -> str:
+    header = ("| molecule | model | cells | pairs | b: only baseline failed | c: only model failed | McNemar p | "
+              "failures (model/baseline) | hazard ratio [95% CI] | p (Wald) | p (score) | note |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+    lines = []
+    for _, r in table.iterrows():
+        hr = "-" if math.isnan(r["hazard_ratio"]) else (
+            f"{r['hazard_ratio']:.3g} [{r['ci_low']:.3g}, {r['ci_high']:.3g}]")
+        lines.append(f"| {r['molecule']} | {r['model']} | {r['cells']} | {r['pairs']} | {r['b_only_baseline_failed']} "
+                     f"| {r['c_only_model_failed']} | {_p(r['mcnemar_p_value'])} | "
+                     f"{r['model_failures']}/{r['baseline_failures']} | {hr} | {_p(r['p_value'])} | "
+                     f"{_p(r['score_p_value'])} | {r['note']} |")
+    return header + "\n".join(lines) + "\n"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="gpiqa-report", description=__doc__)
     parser.add_argument("results", help="gpiqa results file (HDF5)")
@@ -109,8 +125,10 @@ def main(argv=None) -> int:
         tables += ", paired.csv, paired.md"
     if baseline is not None:
         mcnemar, cox = mcnemar_table(df, baseline), cox_table(df, baseline)
+        pooled = pooled_table(df, baseline)
         mcnemar.to_csv(os.path.join(args.out, "mcnemar.csv"), index=False)
         cox.to_csv(os.path.join(args.out, "cox.csv"), index=False)
+        pooled.to_csv(os.path.join(args.out, "pooled.csv"), index=False)
         with open(os.path.join(args.out, "paired_statistics.md"), "w") as f:
             f.write(f"# {df.attrs.get('campaign_name', '')}: every model against {baseline}, run by run on the same "
                     f"starts\n\n## Survived or failed: McNemar's exact test\n\n"
@@ -121,7 +139,11 @@ def main(argv=None) -> int:
                     f"{baseline}, one stratum per shared start; p (score) is the score test at HR = 1, defined also "
                     f"when the hazard ratio is not.\n\n")
             f.write(cox_markdown(cox))
-        tables += ", mcnemar.csv, cox.csv, paired_statistics.md"
+            f.write(f"\n## Pooled over temperatures and starts\n\nEvery pair is its own matched stratum, so the "
+                    f"pairs of all cells pool into one McNemar table (the stratified McNemar test) and one Cox model "
+                    f"with a stratum per pair: the most power the campaign has, per molecule and over all.\n\n")
+            f.write(pooled_markdown(pooled))
+        tables += ", mcnemar.csv, cox.csv, pooled.csv, paired_statistics.md"
     else:
         print(f"{args.results}: no kind: reference variant, so no paired statistics (give --baseline MODEL)")
     written = plots.km_curves(df, args.out)
