@@ -8,6 +8,7 @@ import os
 import sys
 
 from . import plots
+from .agreement import agreement_table
 from .paired import (choose_baseline, cox_table, mcnemar_table, pooled_table, survival_by_start,
                      sweeps_start_energy)
 from .results import GpiqaFileError, load
@@ -90,6 +91,18 @@ def pooled_markdown(table) -> str:
     return header + "\n".join(lines) + "\n"
 
 
+def agreement_markdown(table) -> str:
+    header = ("| molecule | model | pairs (a/b) | b/c (a) | McNemar p (a) | b/c (b) | McNemar p (b) | McNemar | "
+              "HR [95% CI] (a) | HR [95% CI] (b) | Cox |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+
+    def hr(r, s):
+        return "-" if math.isnan(r[f"hr_{s}"]) else f"{r[f'hr_{s}']:.3g} [{r[f'ci_low_{s}']:.3g}, {r[f'ci_high_{s}']:.3g}]"
+    lines = [f"| {r['molecule']} | {r['model']} | {r['pairs_a']}/{r['pairs_b']} | {r['b_a']}/{r['c_a']} | "
+             f"{_p(r['mcnemar_p_a'])} | {r['b_b']}/{r['c_b']} | {_p(r['mcnemar_p_b'])} | {r['mcnemar_agreement']} | "
+             f"{hr(r, 'a')} | {hr(r, 'b')} | {r['cox_agreement']} |" for _, r in table.iterrows()]
+    return header + "\n".join(lines) + "\n"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="gpiqa-report", description=__doc__)
     parser.add_argument("results", help="gpiqa results file (HDF5)")
@@ -100,10 +113,19 @@ def main(argv=None) -> int:
     parser.add_argument("--baseline", metavar="MODEL", default=None,
                         help="model the paired statistics compare every other model with (default: the campaign's "
                              "kind: reference variant)")
+    parser.add_argument("--compare", metavar="OTHER.h5", default=None,
+                        help="another run of the same campaign (another build or machine): agreement.csv/.md say "
+                             "which pooled paired statistics both runs support")
     args = parser.parse_args(argv)
     try:
         df = load(args.results)
         baseline = choose_baseline(df, args.baseline)
+        agreement = None
+        if args.compare is not None:
+            if baseline is None:
+                raise GpiqaFileError(f"{args.results}: --compare needs a baseline (a kind: reference variant or "
+                                     f"--baseline MODEL)")
+            agreement = agreement_table(df, load(args.compare), baseline)
     except GpiqaFileError as e:
         print(f"gpiqa-report: error: {e}", file=sys.stderr)
         return 2
@@ -144,6 +166,14 @@ def main(argv=None) -> int:
                     f"with a stratum per pair: the most power the campaign has, per molecule and over all.\n\n")
             f.write(pooled_markdown(pooled))
         tables += ", mcnemar.csv, cox.csv, pooled.csv, paired_statistics.md"
+    if agreement is not None:
+        agreement.to_csv(os.path.join(args.out, "agreement.csv"), index=False)
+        with open(os.path.join(args.out, "agreement.md"), "w") as f:
+            f.write(f"# {df.attrs.get('campaign_name', '')}: what both runs support\n\n"
+                    f"Run a: {args.results}; run b: {args.compare}. Pooled over temperatures and starts, every model "
+                    f"against {baseline}; a verdict is reported only where both runs agree.\n\n")
+            f.write(agreement_markdown(agreement))
+        tables += ", agreement.csv, agreement.md"
     else:
         print(f"{args.results}: no kind: reference variant, so no paired statistics (give --baseline MODEL)")
     written = plots.km_curves(df, args.out)
