@@ -11,6 +11,7 @@ from . import plots
 from .agreement import agreement_table
 from .paired import (choose_baseline, cox_table, mcnemar_table, pooled_table, survival_by_start,
                      sweeps_start_energy)
+from .restoring import restoring_table
 from .results import GpiqaFileError, load
 from .survival import km_table, logrank_table, paired_table
 
@@ -166,6 +167,10 @@ def main(argv=None) -> int:
                     f"with a stratum per pair: the most power the campaign has, per molecule and over all.\n\n")
             f.write(pooled_markdown(pooled))
         tables += ", mcnemar.csv, cox.csv, pooled.csv, paired_statistics.md"
+    restoring = restoring_table(df)
+    if not restoring.empty:
+        restoring.to_csv(os.path.join(args.out, "restoring.csv"), index=False)
+        tables += ", restoring.csv"
     if agreement is not None:
         agreement.to_csv(os.path.join(args.out, "agreement.csv"), index=False)
         with open(os.path.join(args.out, "agreement.md"), "w") as f:
