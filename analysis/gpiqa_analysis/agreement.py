@@ -5,11 +5,14 @@ builds; a statistic is a finding only when both runs support it. For every poole
 molecule, and over all molecules, x model against the same baseline, pairs of every temperature and start) each
 test gets a verdict in each run and the two verdicts are compared:
 
-  McNemar   "model better" (p < alpha and b > c: more pairs where only the baseline failed), "model worse"
-            (p < alpha and c > b), or "no difference" (p >= alpha or no pairs)
-  Cox       "model better" (the hazard ratio's 95% interval lies below 1), "model worse" (above 1), or
-            "no difference" (it contains 1, or the ratio is not estimable)
+  McNemar   "model better" (Holm-adjusted p < alpha and b > c: more pairs where only the baseline failed),
+            "model worse" (adjusted p < alpha and c > b), or "no difference" (adjusted p >= alpha, or no pairs)
+  Cox       the same with the hazard ratio's Holm-adjusted Wald p and its direction (HR < 1: better; no
+            difference where the ratio is not estimable)
   agreement "agree: <verdict>" when both runs give the same verdict, else "disagree"
+
+Holm's adjustment is over the models compared with the baseline within each molecule (paired.pooled_table), so a
+campaign of many means is not a fishing trip; the table keeps the raw p values beside the adjusted ones.
 
 Only rows that agree may be reported as results; a verdict of "no difference" that agrees says the campaign found
 no effect in either run, not that there is none (the intervals say how large an effect could hide).
@@ -23,9 +26,9 @@ import pandas as pd
 from .paired import choose_baseline, pooled_table
 from .results import GpiqaFileError
 
-AGREEMENT_COLUMNS = ["molecule", "model", "baseline", "pairs_a", "pairs_b", "b_a", "c_a", "mcnemar_p_a", "b_b", "c_b",
-                     "mcnemar_p_b", "mcnemar_agreement", "hr_a", "ci_low_a", "ci_high_a", "hr_b", "ci_low_b",
-                     "ci_high_b", "cox_agreement"]
+AGREEMENT_COLUMNS = ["molecule", "model", "baseline", "pairs_a", "pairs_b", "b_a", "c_a", "mcnemar_p_a",
+                     "mcnemar_p_holm_a", "b_b", "c_b", "mcnemar_p_b", "mcnemar_p_holm_b", "mcnemar_agreement", "hr_a",
+                     "ci_low_a", "ci_high_a", "p_holm_a", "hr_b", "ci_low_b", "ci_high_b", "p_holm_b", "cox_agreement"]
 
 
 def mcnemar_verdict(b: int, c: int, p: float, alpha: float) -> str:
@@ -34,10 +37,10 @@ def mcnemar_verdict(b: int, c: int, p: float, alpha: float) -> str:
     return "model better" if b > c else "model worse"
 
 
-def cox_verdict(low: float, high: float) -> str:
-    if math.isnan(low) or math.isnan(high) or low <= 1.0 <= high:
+def cox_verdict(hazard_ratio: float, p: float, alpha: float) -> str:
+    if math.isnan(hazard_ratio) or math.isnan(p) or p >= alpha or hazard_ratio == 1.0:
         return "no difference"
-    return "model better" if high < 1.0 else "model worse"
+    return "model better" if hazard_ratio < 1.0 else "model worse"
 
 
 def _agreement(va: str, vb: str) -> str:
@@ -64,16 +67,19 @@ def agreement_table(df_a: pd.DataFrame, df_b: pd.DataFrame, baseline: str | None
         return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
     merged = a.merge(b, on=["molecule", "model", "baseline"], suffixes=("_a", "_b"))
     for _, r in merged.iterrows():
-        ma = mcnemar_verdict(r["b_only_baseline_failed_a"], r["c_only_model_failed_a"], r["mcnemar_p_value_a"], alpha)
-        mb = mcnemar_verdict(r["b_only_baseline_failed_b"], r["c_only_model_failed_b"], r["mcnemar_p_value_b"], alpha)
+        ma = mcnemar_verdict(r["b_only_baseline_failed_a"], r["c_only_model_failed_a"], r["mcnemar_p_holm_a"], alpha)
+        mb = mcnemar_verdict(r["b_only_baseline_failed_b"], r["c_only_model_failed_b"], r["mcnemar_p_holm_b"], alpha)
         rows.append({"molecule": r["molecule"], "model": r["model"], "baseline": r["baseline"],
                      "pairs_a": r["pairs_a"], "pairs_b": r["pairs_b"],
                      "b_a": r["b_only_baseline_failed_a"], "c_a": r["c_only_model_failed_a"],
-                     "mcnemar_p_a": r["mcnemar_p_value_a"],
+                     "mcnemar_p_a": r["mcnemar_p_value_a"], "mcnemar_p_holm_a": r["mcnemar_p_holm_a"],
                      "b_b": r["b_only_baseline_failed_b"], "c_b": r["c_only_model_failed_b"],
-                     "mcnemar_p_b": r["mcnemar_p_value_b"], "mcnemar_agreement": _agreement(ma, mb),
+                     "mcnemar_p_b": r["mcnemar_p_value_b"], "mcnemar_p_holm_b": r["mcnemar_p_holm_b"],
+                     "mcnemar_agreement": _agreement(ma, mb),
                      "hr_a": r["hazard_ratio_a"], "ci_low_a": r["ci_low_a"], "ci_high_a": r["ci_high_a"],
+                     "p_holm_a": r["p_value_holm_a"],
                      "hr_b": r["hazard_ratio_b"], "ci_low_b": r["ci_low_b"], "ci_high_b": r["ci_high_b"],
-                     "cox_agreement": _agreement(cox_verdict(r["ci_low_a"], r["ci_high_a"]),
-                                                 cox_verdict(r["ci_low_b"], r["ci_high_b"]))})
+                     "p_holm_b": r["p_value_holm_b"],
+                     "cox_agreement": _agreement(cox_verdict(r["hazard_ratio_a"], r["p_value_holm_a"], alpha),
+                                                 cox_verdict(r["hazard_ratio_b"], r["p_value_holm_b"], alpha))})
     return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)

@@ -33,6 +33,7 @@ import pandas as pd
 from scipy.stats import chi2 as chi2_distribution
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.stats.contingency_tables import mcnemar
+from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
@@ -46,8 +47,9 @@ MCNEMAR_COLUMNS = ["molecule", "temperature_K", "start", "start_energy_kcal_mol"
 COX_COLUMNS = ["molecule", "temperature_K", "start", "model", "baseline", "pairs", "model_failures",
                "baseline_failures", "hazard_ratio", "ci_low", "ci_high", "p_value", "score_p_value", "note"]
 POOLED_COLUMNS = ["molecule", "model", "baseline", "cells", "pairs", "both_survived", "b_only_baseline_failed",
-                  "c_only_model_failed", "both_failed", "mcnemar_p_value", "model_failures", "baseline_failures",
-                  "hazard_ratio", "ci_low", "ci_high", "p_value", "score_p_value", "note"]
+                  "c_only_model_failed", "both_failed", "mcnemar_p_value", "mcnemar_p_holm", "model_failures",
+                  "baseline_failures", "hazard_ratio", "ci_low", "ci_high", "p_value", "p_value_holm",
+                  "score_p_value", "note"]
 START_SURVIVAL_COLUMNS = ["molecule", "model", "temperature_K", "start", "start_energy_kcal_mol", "runs", "survived",
                           "fraction_surviving", "wilson_low", "wilson_high", "invalid_start", "pending"]
 
@@ -247,7 +249,10 @@ def pooled_table(df: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
     molecules) over all: McNemar's exact test on the pooled 2 x 2 table of pairs and the Cox model with one stratum
     per pair. Every pair is its own matched stratum, so pooling pairs across cells is the stratified
     (Mantel-Haenszel) McNemar test and the stratified Cox model of the module docstring: more pairs, the same
-    pairing, no assumption that cells share a hazard. Empty without a baseline."""
+    pairing, no assumption that cells share a hazard. `mcnemar_p_holm` and `p_value_holm` (Cox, Wald) are Holm's
+    step-down adjustment (Holm 1979; statsmodels multipletests) over the models compared with the baseline within
+    each molecule row group: a family of m comparisons keeps its chance of any false positive below alpha. Rows
+    without a p value are left out of the family and get NaN. Empty without a baseline."""
     df = start_strata(df)
     baseline = choose_baseline(df, baseline)
     rows = []
@@ -286,6 +291,12 @@ def pooled_table(df: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=POOLED_COLUMNS)
     if table.empty:
         return table
+    for raw, adjusted in (("mcnemar_p_value", "mcnemar_p_holm"), ("p_value", "p_value_holm")):
+        table[adjusted] = math.nan
+        for _, group in table.groupby("molecule", sort=False):
+            known = group[raw].notna()
+            if known.any():
+                table.loc[group.index[known], adjusted] = multipletests(group.loc[known, raw], method="holm")[1]
     rank = {v: i for i, v in enumerate(dict.fromkeys(df["model"]))}
     molecules = {v: i for i, v in enumerate(dict.fromkeys(df["molecule"]))}
     order = np.lexsort((table["model"].map(rank).to_numpy(),

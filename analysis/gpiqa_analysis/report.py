@@ -79,27 +79,30 @@ def cox_markdown(table) -> str:
 
 def pooled_markdown(table) -> str:
     header = ("| molecule | model | cells | pairs | b: only baseline failed | c: only model failed | McNemar p | "
-              "failures (model/baseline) | hazard ratio [95% CI] | p (Wald) | p (score) | note |\n"
-              "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+              "McNemar p (Holm) | failures (model/baseline) | hazard ratio [95% CI] | p (Wald) | p (Wald, Holm) | "
+              "p (score) | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
     lines = []
     for _, r in table.iterrows():
         hr = "-" if math.isnan(r["hazard_ratio"]) else (
             f"{r['hazard_ratio']:.3g} [{r['ci_low']:.3g}, {r['ci_high']:.3g}]")
         lines.append(f"| {r['molecule']} | {r['model']} | {r['cells']} | {r['pairs']} | {r['b_only_baseline_failed']} "
-                     f"| {r['c_only_model_failed']} | {_p(r['mcnemar_p_value'])} | "
+                     f"| {r['c_only_model_failed']} | {_p(r['mcnemar_p_value'])} | {_p(r['mcnemar_p_holm'])} | "
                      f"{r['model_failures']}/{r['baseline_failures']} | {hr} | {_p(r['p_value'])} | "
-                     f"{_p(r['score_p_value'])} | {r['note']} |")
+                     f"{_p(r['p_value_holm'])} | {_p(r['score_p_value'])} | {r['note']} |")
     return header + "\n".join(lines) + "\n"
 
 
 def agreement_markdown(table) -> str:
-    header = ("| molecule | model | pairs (a/b) | b/c (a) | McNemar p (a) | b/c (b) | McNemar p (b) | McNemar | "
-              "HR [95% CI] (a) | HR [95% CI] (b) | Cox |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+    header = ("| molecule | model | pairs (a/b) | b/c (a) | McNemar p, Holm (a) | b/c (b) | McNemar p, Holm (b) | "
+              "McNemar | HR [95% CI], Holm p (a) | HR [95% CI], Holm p (b) | Cox |\n"
+              "|---|---|---|---|---|---|---|---|---|---|---|\n")
 
     def hr(r, s):
-        return "-" if math.isnan(r[f"hr_{s}"]) else f"{r[f'hr_{s}']:.3g} [{r[f'ci_low_{s}']:.3g}, {r[f'ci_high_{s}']:.3g}]"
+        return "-" if math.isnan(r[f"hr_{s}"]) else (
+            f"{r[f'hr_{s}']:.3g} [{r[f'ci_low_{s}']:.3g}, {r[f'ci_high_{s}']:.3g}], {_p(r[f'p_holm_{s}'])}")
     lines = [f"| {r['molecule']} | {r['model']} | {r['pairs_a']}/{r['pairs_b']} | {r['b_a']}/{r['c_a']} | "
-             f"{_p(r['mcnemar_p_a'])} | {r['b_b']}/{r['c_b']} | {_p(r['mcnemar_p_b'])} | {r['mcnemar_agreement']} | "
+             f"{_p(r['mcnemar_p_a'])}, {_p(r['mcnemar_p_holm_a'])} | {r['b_b']}/{r['c_b']} | "
+             f"{_p(r['mcnemar_p_b'])}, {_p(r['mcnemar_p_holm_b'])} | {r['mcnemar_agreement']} | "
              f"{hr(r, 'a')} | {hr(r, 'b')} | {r['cox_agreement']} |" for _, r in table.iterrows()]
     return header + "\n".join(lines) + "\n"
 

@@ -177,6 +177,13 @@ def test_pooled_equals_statsmodels_on_the_pairs_of_every_cell(tmp_results):
         assert r["hazard_ratio"] == pytest.approx(hr, rel=1e-9)
         assert (r["ci_low"], r["ci_high"]) == pytest.approx((low, high), rel=1e-9)
         assert r["p_value"] == pytest.approx(p, rel=1e-9)
+    # Holm over the models of the molecule (statsmodels multipletests on the raw p values)
+    from statsmodels.stats.multitest import multipletests
+    assert list(table["mcnemar_p_holm"]) == pytest.approx(
+        list(multipletests(table["mcnemar_p_value"], method="holm")[1]), rel=1e-12)
+    assert list(table["p_value_holm"]) == pytest.approx(list(multipletests(table["p_value"], method="holm")[1]),
+                                                        rel=1e-12)
+    assert (table["mcnemar_p_holm"] >= table["mcnemar_p_value"]).all()
     # MIN's hazard is twice as-trained's in the construction; pooling sees it with a narrower interval
     per_cell = cox_table(load(tmp_results(rows)))
     mins = per_cell[per_cell["model"] == "MIN"]
