@@ -114,6 +114,21 @@ def _campaign_order(rows: list[dict], df: pd.DataFrame, columns: list[str]) -> p
     return table.iloc[order].reset_index(drop=True)
 
 
+def _models_against(df: pd.DataFrame, baseline: str):
+    """(model, its paired runs with the baseline) for every other model of the campaign, in campaign order."""
+    for model in dict.fromkeys(df["model"]):
+        if model != baseline:
+            yield model, paired_runs(df, model, baseline)
+
+
+def _pair_table(pairs: pd.DataFrame) -> np.ndarray:
+    """The 2 x 2 table of pairs, rows the model (survived, failed), columns the baseline: [[a, b], [c, d]]."""
+    survived_m = pairs["event_model"].to_numpy() == 0
+    survived_b = pairs["event_baseline"].to_numpy() == 0
+    return np.array([[np.sum(survived_m & survived_b), np.sum(survived_m & ~survived_b)],
+                     [np.sum(~survived_m & survived_b), np.sum(~survived_m & ~survived_b)]])
+
+
 def mcnemar_table(df: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
     """McNemar's exact test of every model against the baseline per (molecule, temperature, start): see the module
     docstring. Empty when there is no baseline."""
@@ -122,16 +137,10 @@ def mcnemar_table(df: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame
     rows = []
     if baseline is None:
         return pd.DataFrame(rows, columns=MCNEMAR_COLUMNS)
-    for model in dict.fromkeys(df["model"]):
-        if model == baseline:
-            continue
-        runs = paired_runs(df, model, baseline)
+    for model, runs in _models_against(df, baseline):
         for (molecule, temperature, start), group in runs.groupby(PAIR_KEY[:3], sort=False):
             pairs = group[group["use"] == "pair"]
-            survived_m = pairs["event_model"].to_numpy() == 0
-            survived_b = pairs["event_baseline"].to_numpy() == 0
-            table = np.array([[np.sum(survived_m & survived_b), np.sum(survived_m & ~survived_b)],
-                              [np.sum(~survived_m & survived_b), np.sum(~survived_m & ~survived_b)]])
+            table = _pair_table(pairs)
             row = {"molecule": molecule, "temperature_K": temperature, "start": start,
                    "start_energy_kcal_mol": group["start_energy_kcal_mol"].iloc[0], "model": model,
                    "baseline": baseline, "pairs": len(pairs), "both_survived": int(table[0, 0]),
@@ -215,10 +224,7 @@ def cox_table(df: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
     rows = []
     if baseline is None:
         return pd.DataFrame(rows, columns=COX_COLUMNS)
-    for model in dict.fromkeys(df["model"]):
-        if model == baseline:
-            continue
-        runs = paired_runs(df, model, baseline)
+    for model, runs in _models_against(df, baseline):
         for (molecule, temperature), group in runs.groupby(PAIR_KEY[:2], sort=False):
             starts = list(dict.fromkeys(group.loc[group["use"] == "pair", "start"])) or list(
                 dict.fromkeys(group["start"]))
@@ -258,20 +264,14 @@ def pooled_table(df: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
     rows = []
     if baseline is None:
         return pd.DataFrame(rows, columns=POOLED_COLUMNS)
-    for model in dict.fromkeys(df["model"]):
-        if model == baseline:
-            continue
-        runs = paired_runs(df, model, baseline)
+    for model, runs in _models_against(df, baseline):
         groups = list(runs.groupby("molecule", sort=False))
         if len(groups) > 1:
             groups.append(("all", runs))
         for molecule, group in groups:
             pairs = group[group["use"] == "pair"]
             n = len(pairs)
-            survived_m = pairs["event_model"].to_numpy() == 0
-            survived_b = pairs["event_baseline"].to_numpy() == 0
-            table = np.array([[np.sum(survived_m & survived_b), np.sum(survived_m & ~survived_b)],
-                              [np.sum(~survived_m & survived_b), np.sum(~survived_m & ~survived_b)]])
+            table = _pair_table(pairs)
             row = {"molecule": molecule, "model": model, "baseline": baseline,
                    "cells": int(group.groupby(PAIR_KEY[:3], sort=False).ngroups), "pairs": n,
                    "both_survived": int(table[0, 0]), "b_only_baseline_failed": int(table[0, 1]),

@@ -64,13 +64,16 @@ def mcnemar_markdown(table) -> str:
     return header + "\n".join(lines) + "\n"
 
 
+def _hazard_ratio(value: float, low: float, high: float) -> str:
+    return "-" if math.isnan(value) else f"{value:.3g} [{low:.3g}, {high:.3g}]"
+
+
 def cox_markdown(table) -> str:
     header = ("| molecule | T (K) | start | model | pairs | failures (model/baseline) | hazard ratio [95% CI] | "
               "p (Wald) | p (score) | note |\n|---|---|---|---|---|---|---|---|---|---|\n")
     lines = []
     for _, r in table.iterrows():
-        hr = "-" if math.isnan(r["hazard_ratio"]) else (
-            f"{r['hazard_ratio']:.3g} [{r['ci_low']:.3g}, {r['ci_high']:.3g}]")
+        hr = _hazard_ratio(r["hazard_ratio"], r["ci_low"], r["ci_high"])
         lines.append(f"| {r['molecule']} | {r['temperature_K']:g} | {r['start']} | {r['model']} | {r['pairs']} | "
                      f"{r['model_failures']}/{r['baseline_failures']} | {hr} | {_p(r['p_value'])} | "
                      f"{_p(r['score_p_value'])} | {r['note']} |")
@@ -83,8 +86,7 @@ def pooled_markdown(table) -> str:
               "p (score) | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
     lines = []
     for _, r in table.iterrows():
-        hr = "-" if math.isnan(r["hazard_ratio"]) else (
-            f"{r['hazard_ratio']:.3g} [{r['ci_low']:.3g}, {r['ci_high']:.3g}]")
+        hr = _hazard_ratio(r["hazard_ratio"], r["ci_low"], r["ci_high"])
         lines.append(f"| {r['molecule']} | {r['model']} | {r['cells']} | {r['pairs']} | {r['b_only_baseline_failed']} "
                      f"| {r['c_only_model_failed']} | {_p(r['mcnemar_p_value'])} | {_p(r['mcnemar_p_holm'])} | "
                      f"{r['model_failures']}/{r['baseline_failures']} | {hr} | {_p(r['p_value'])} | "
@@ -98,8 +100,8 @@ def agreement_markdown(table) -> str:
               "|---|---|---|---|---|---|---|---|---|---|---|\n")
 
     def hr(r, s):
-        return "-" if math.isnan(r[f"hr_{s}"]) else (
-            f"{r[f'hr_{s}']:.3g} [{r[f'ci_low_{s}']:.3g}, {r[f'ci_high_{s}']:.3g}], {_p(r[f'p_holm_{s}'])}")
+        text = _hazard_ratio(r[f"hr_{s}"], r[f"ci_low_{s}"], r[f"ci_high_{s}"])
+        return text if text == "-" else f"{text}, {_p(r[f'p_holm_{s}'])}"
     lines = [f"| {r['molecule']} | {r['model']} | {r['pairs_a']}/{r['pairs_b']} | {r['b_a']}/{r['c_a']} | "
              f"{_p(r['mcnemar_p_a'])}, {_p(r['mcnemar_p_holm_a'])} | {r['b_b']}/{r['c_b']} | "
              f"{_p(r['mcnemar_p_b'])}, {_p(r['mcnemar_p_holm_b'])} | {r['mcnemar_agreement']} | "
