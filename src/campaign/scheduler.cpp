@@ -433,7 +433,8 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, MPI_Comm comm,
       if (!dir.empty()) fs::create_directories(dir, ec);
       if (ec) throw InputError(opt.output, "cannot create the results directory: " + ec.message());
       lock = io::WriterLock(opt.output, {opt.break_lock, "", &std::cerr});
-      check_starts(spec, costed);
+      if (const std::string unreachable = check_starts(spec, costed).warning(); !unreachable.empty())
+        std::cerr << "gpiqa: warning: " << util::printable(unreachable) << std::endl;
       if (const std::string warning = run_cost_warning(spec); !warning.empty())
         std::cerr << "gpiqa: warning: " << util::printable(warning) << std::endl;
       rows = prepare_results(spec, opt, costed);

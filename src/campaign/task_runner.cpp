@@ -3,8 +3,11 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <set>
+
+#include <fmt/format.h>
 
 #include "gpiqa/io/checkpoint.hpp"
 #include "gpiqa/run/job.hpp"
@@ -63,16 +66,48 @@ std::string checkpoint_path(const std::string& dir, std::int64_t id) {
   return (fs::path(dir) / ("task-" + std::to_string(id) + ".h5")).string();
 }
 
-void check_starts(const CampaignSpec& spec, const std::vector<Task>& tasks) {
-  if (!spec.controlled_start()) return;
+StartCheck check_starts(const CampaignSpec& spec, const std::vector<Task>& tasks) {
+  StartCheck result;
+  if (!spec.controlled_start()) return result;
   TaskRunner runner(spec, "", 0, "");
   // with a reference every variant of a task key starts alike (at each start energy)
   std::set<std::pair<std::uint64_t, std::size_t>> done;
+  // per (molecule, start energy): starts made, and the first task that could not be
+  std::map<std::pair<std::size_t, std::size_t>, std::pair<std::size_t, std::string>> groups;
   for (const Task& task : tasks) {
-    if (spec.molecules[task.molecule].has_reference() && !done.insert({task.key, task.start}).second)
-      continue;
-    runner.check_start(task);
+    const bool shared = spec.molecules[task.molecule].has_reference();
+    if (shared && !done.insert({task.key, task.start}).second) continue;
+    auto& group = groups[{task.molecule, task.start}];
+    try {
+      runner.check_start(task);
+      ++group.first;
+    } catch (const run::UnreachableStart& e) {
+      // every variant of this key shares the direction, hence the verdict
+      std::size_t variants = 0;
+      for (const Task& other : tasks)
+        variants += other.key == task.key && other.start == task.start && other.molecule == task.molecule;
+      result.unreachable_tasks += shared ? variants : 1;
+      if (group.second.empty()) group.second = e.what();
+    }
   }
+  // A start energy that no seed's direction reaches is the campaign's mistake, not a property of its tasks.
+  for (const auto& [key, group] : groups)
+    if (group.first == 0 && !group.second.empty()) throw InputError(group.second);
+  for (const auto& [key, group] : groups)
+    if (!group.second.empty()) {
+      result.first_unreachable = group.second;
+      break;
+    }
+  return result;
+}
+
+std::string StartCheck::warning() const {
+  if (unreachable_tasks == 0) return {};
+  return fmt::format(
+      "{} task{} cannot reach {} controlled start along {} seed's direction and will be recorded as "
+      "invalid-start (the first: {})",
+      unreachable_tasks, unreachable_tasks == 1 ? "" : "s", unreachable_tasks == 1 ? "its" : "their",
+      unreachable_tasks == 1 ? "its" : "their", first_unreachable);
 }
 
 TaskRunner::TaskRunner(const CampaignSpec& spec, std::string checkpoint_dir, int rank, std::string host)
@@ -149,6 +184,8 @@ void TaskRunner::check_start(const Task& task) {
   try {
     run::make_start(*potential(task.molecule, task.model).potential, trajectory_spec(spec_, task),
                     start_geometry(task));
+  } catch (const run::UnreachableStart& e) {
+    throw run::UnreachableStart(spec_.source, "task " + task.label + ": " + e.what());
   } catch (const InputError& e) {
     throw InputError(spec_.source, "task " + task.label + ": " + e.what());
   }
@@ -220,7 +257,12 @@ std::vector<TaskResult> TaskRunner::run_bundle(const std::vector<const Task*>& t
       jobs.back()->resume(io::load_checkpoint(settings.checkpoint, nullptr, &frames));
       frames.elements = loaded.potential->elements();
     } else {
-      jobs.back()->start(start_geometry(task));
+      const run::StartGeometry geometry = start_geometry(task);
+      try {
+        jobs.back()->start(geometry);
+      } catch (const run::UnreachableStart& e) {  // this task's direction: recorded, the others run
+        jobs.back()->start_rejected(geometry, e.what());
+      }
     }
     job_pointers.push_back(jobs.back().get());
     sinks.push_back(&frames);

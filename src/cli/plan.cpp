@@ -42,7 +42,8 @@ void add_plan(CLI::App& app) {
                                    static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
     const int bundle = o->bundle.empty() ? spec.bundle : campaign::parse_bundle(o->bundle, "--bundle");
     const std::vector<campaign::Task> tasks = campaign::expand_tasks(spec, {});
-    campaign::check_starts(spec, tasks);
+    if (const std::string unreachable = campaign::check_starts(spec, tasks).warning(); !unreachable.empty())
+      std::cerr << "gpiqa: warning: " << util::printable(unreachable) << "\n";
     campaign::TaskRunner runner(spec, "", 0, "");
     const campaign::CostEstimate cost = campaign::estimate_cost(spec, runner);
     const double steps = cost.steps_per_task;

@@ -140,6 +140,13 @@ void TrajectoryJob::start(const StartGeometry& g) {
   fresh_ = true;
 }
 
+void TrajectoryJob::start_rejected(const StartGeometry& g, const std::string& reason) {
+  trajectory_ = std::make_unique<Trajectory>(potential_, g.equilibrium_bohr,
+                                             g.frame_bohr ? *g.frame_bohr : g.equilibrium_bohr, spec_);
+  trajectory_->reject_start(reason);
+  fresh_ = true;
+}
+
 void TrajectoryJob::resume(io::Checkpoint checkpoint) {
   trajectory_ = std::make_unique<Trajectory>(potential_, std::move(checkpoint), spec_);
   fresh_ = false;

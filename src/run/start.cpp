@@ -63,15 +63,30 @@ ControlledStart controlled_start(model::Potential& reference, const model::Posit
   const double tolerance = 0.01 * target_kcal, max_scale = 2.0;
   double lo = 0.0, f_lo = excess(0.0);
   if (f_lo > 0)
-    throw InputError(where,
-                     fmt::format("the start geometry already lies {:.4g} kcal/mol above the reference's "
-                                 "minimum, more than the {} asked for",
-                                 f_lo + target_kcal, target_kcal));
+    throw UnreachableStart(
+        where, fmt::format("the start geometry already lies {:.4g} kcal/mol above the reference's "
+                           "minimum, more than the {} asked for",
+                           f_lo + target_kcal, target_kcal));
   double hi = 0.05, f_hi = excess(hi);
   while (f_hi < 0 && hi < max_scale)
     lo = hi, f_lo = f_hi, hi = std::min(2 * hi, max_scale), f_hi = excess(hi);
+  if (f_hi < 0) {
+    // The doubling steps over a crossing when the energy along the line is not monotonic (an atom passing
+    // through a neighbour between two doublings, say). Only then, scan the line in fine steps for its first
+    // crossing; starts the doubling finds are unchanged by this.
+    const double step = 0.02;
+    lo = 0.0;
+    for (int i = 1; i * step <= max_scale + 1e-12; ++i) {
+      const double s = i * step, f = excess(s);
+      if (f >= 0) {
+        hi = s, f_hi = f;
+        break;
+      }
+      lo = s;
+    }
+  }
   if (f_hi < 0)
-    throw InputError(
+    throw UnreachableStart(
         where, fmt::format("no displacement up to {} A along the seed's direction raises the reference's "
                            "energy to {} kcal/mol above its minimum (reached {:.4g})",
                            max_scale, target_kcal, f_hi + target_kcal));
@@ -86,10 +101,10 @@ ControlledStart controlled_start(model::Potential& reference, const model::Posit
       hi = s;
   }
   if (std::abs(f) > tolerance)
-    throw InputError(where,
-                     fmt::format("the reference's energy jumps across {} kcal/mol along the seed's direction "
-                                 "(no scale lands within 1%)",
-                                 target_kcal));
+    throw UnreachableStart(
+        where, fmt::format("the reference's energy jumps across {} kcal/mol along the seed's direction "
+                           "(no scale lands within 1%)",
+                           target_kcal));
   c.scale_angstrom = s;
   c.energy_above_minimum_kcal_mol = f + target_kcal;
   c.start_bohr = x0 + (s * units::kBohrPerAngstrom) * d;

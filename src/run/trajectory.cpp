@@ -187,6 +187,15 @@ double Trajectory::temperature_K() const {
   return md::kinetic_temperature(state_, integrator_->degrees_of_freedom());
 }
 
+void Trajectory::reject_start(const std::string& reason) {
+  outcome_.start_energy_above_minimum_kcal_mol = stability::kNoValue;
+  outcome_.start_model_energy_above_minimum_kcal_mol = stability::kNoValue;
+  outcome_.start_max_bond_deviation_angstrom = stability::kNoValue;
+  outcome_.start_restoring_fraction = stability::kNoValue;
+  outcome_.start_restoring_fraction_prior = stability::kNoValue;
+  fail(stability::Status::kInvalidStart, "invalid start: " + reason);
+}
+
 void Trajectory::fail(stability::Status status, const std::string& reason) {
   outcome_.status = status;
   outcome_.reason = reason;

@@ -28,6 +28,8 @@ std::vector<Bond> find_bonds(const std::vector<std::string>& elements, const mod
 RestoringProbe restoring_probe(const std::vector<Bond>& bonds, const model::Positions& r,
                                const model::Positions& r_eq, const model::Positions& forces) {
   const Eigen::Index nb = static_cast<Eigen::Index>(bonds.size()), n3 = r.size();
+  // no bonds (atoms too far apart to be bonded): nothing displaced, nothing to decompose
+  if (nb == 0) return {{}, std::numeric_limits<double>::quiet_NaN()};
   Eigen::MatrixXd B = Eigen::MatrixXd::Zero(nb, n3);
   for (Eigen::Index b = 0; b < nb; ++b) {
     const auto [i, j] = bonds[static_cast<std::size_t>(b)];

@@ -4,6 +4,7 @@
 // before anything runs.
 #include "gpiqa/campaign/task_runner.hpp"
 
+#include <cmath>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -114,6 +115,41 @@ TEST(CampaignStarts, SeedIStartsFromFrameI) {
     stretched(2) += 0.05 * static_cast<double>(task.seed + 1);
     EXPECT_NEAR(o.start_max_bond_deviation_angstrom, stretched.norm() - oh.norm(), 1e-9) << task.label;
     EXPECT_GT(o.start_energy_above_minimum_kcal_mol, 0.0);
+  }
+}
+
+// Water's direction for 750 K, seed 17 is close to a rigid motion: no scale up to 2 A raises MMFF94 to
+// 100 kcal/mol. That task is recorded as invalid-start for every model, with the reason; the others run.
+TEST(CampaignStarts, ATaskWhoseDirectionCannotReachTheTargetIsInvalidAndTheOthersRun) {
+  const std::string dir = test::temp_dir("starts-unreachable");
+  std::string yaml = yaml_with_start("{energy_above_minimum_kcal_mol: 100, displace_mode: sphere}");
+  yaml.replace(yaml.find("temperatures_K: [300, 600]"), 26, "temperatures_K: [750]     ");
+  yaml.replace(yaml.find("seeds: 3"), 8, "seeds: 17");
+  const CampaignSpec spec = load_campaign(write(dir, yaml));
+  const std::vector<Task> tasks = expand_tasks(spec, {1.0});
+  const StartCheck check = check_starts(spec, tasks);
+  EXPECT_EQ(check.unreachable_tasks, 3u);  // seed 17's three models
+  EXPECT_NE(check.warning().find("task water/as-trained/750K/seed17: start.energy_above_minimum_kcal_mol: no "
+                                 "displacement up to 2 A"),
+            std::string::npos)
+      << check.warning();
+  EXPECT_NE(check.warning().find("3 tasks cannot reach"), std::string::npos) << check.warning();
+  TaskRunner runner(spec, "", 0, "here");
+  for (const Task& task : tasks) {
+    if (task.seed != 16 && task.seed != 15) continue;  // seeds 17 and 16
+    const stability::Outcome o = runner.run(task, [] { return true; }).row.outcome;
+    if (task.seed == 16) {
+      EXPECT_EQ(o.status, stability::Status::kInvalidStart) << task.label;
+      EXPECT_EQ(
+          o.reason.rfind("invalid start: start.energy_above_minimum_kcal_mol: no displacement up to 2 A", 0),
+          0u)
+          << o.reason;
+      EXPECT_EQ(o.failure_step, 0);
+      EXPECT_TRUE(std::isnan(o.start_energy_above_minimum_kcal_mol));
+    } else {
+      EXPECT_NE(o.status, stability::Status::kInvalidStart) << task.label << ": " << o.reason;
+      EXPECT_NEAR(o.start_energy_above_minimum_kcal_mol, 100.0, 1.0);
+    }
   }
 }
 

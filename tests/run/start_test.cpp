@@ -1,9 +1,12 @@
 // Controlled starts (run/start.hpp): on every built-in molecule the MMFF94 reference's energy at the start
 // lies within 1% of the target above its minimum; the start is a function of (seed, task key) alone, so it is
 // reproducible and the same for every potential judged by the same reference; sphere directions move every
-// atom by the same distance; targets that cannot be reached are refused by name. And a start that a geometry
-// monitor rejects at step 0 is an invalid start, not the model's failure.
+// atom by the same distance; the first crossing is found where the doubling steps over it; targets that
+// cannot be reached are refused by name (a single run) or recorded as invalid-start (a campaign's task). And
+// a start that a geometry monitor rejects at step 0 is an invalid start, not the model's failure.
 #include "gpiqa/run/start.hpp"
+
+#include <cmath>
 
 #include <gtest/gtest.h>
 
@@ -100,6 +103,68 @@ TEST(ControlledStart, UnreachableOrNonPositiveTargetsAreRefusedByName) {
   spec.start_energy_above_minimum_kcal_mol = 10;
   spec.displace_angstrom = 0.1;
   EXPECT_THROW(validate(spec), InputError);
+}
+
+// E = h exp(-((x - c) / w)^2) in atom 1's x coordinate, Hartree: zero at the doubling's points 0.8 and 1.6 A
+// along +x, a narrow bump at c between them.
+class NarrowBump : public model::Potential {
+ public:
+  NarrowBump(double c_bohr, double w_bohr, double h_hartree) : c_(c_bohr), w_(w_bohr), h_(h_hartree) {}
+  int atom_count() const override { return 2; }
+  const std::vector<std::string>& elements() const override { return elements_; }
+  double compute(const model::Positions& r, model::Positions* forces, Eigen::VectorXd* atomic,
+                 model::Diagnostics*) override {
+    const double u = (r(0, 1) - c_) / w_, e = h_ * std::exp(-u * u);
+    if (forces) forces->setZero(2, 2), (*forces)(0, 1) = 2 * u / w_ * e;
+    if (atomic) atomic->setConstant(2, 0.5 * e);
+    return e;
+  }
+
+ private:
+  double c_, w_, h_;
+  std::vector<std::string> elements_{"H", "H"};
+};
+
+// Along a line whose energy is not monotonic the doubling (0.05, 0.1, ..., 1.6, 2 A) can step over every
+// crossing; the fine scan then finds the first one, on the bump's rising side.
+TEST(ControlledStart, FindsTheFirstCrossingWhereTheDoublingStepsOverANarrowBump) {
+  const double c = 1.2 * units::kBohrPerAngstrom, w = 0.05 * units::kBohrPerAngstrom;
+  const double h = 50.0 / units::kKcalPerMolPerHartree;
+  NarrowBump bump(c, w, h);
+  Positions x0 = Positions::Zero(3, 2), d = Positions::Zero(3, 2);
+  d(0, 1) = 1.0;
+  for (const double s : {0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 2.0})  // what the doubling sees: nearly nothing
+    EXPECT_LT(bump.compute(x0 + s * units::kBohrPerAngstrom * d, nullptr, nullptr, nullptr) *
+                  units::kKcalPerMolPerHartree,
+              1e-6);
+  const ControlledStart start = controlled_start(bump, x0, 0.0, d, 25.0, "test");
+  EXPECT_NEAR(start.energy_above_minimum_kcal_mol, 25.0, 0.25);
+  // rising side: c - w sqrt(ln 2) at exactly half the height
+  EXPECT_NEAR(start.scale_angstrom, 1.2 - 0.05 * std::sqrt(std::log(2.0)), 0.002);
+  EXPECT_LT(start.scale_angstrom, 1.2);
+  // higher than the bump: unreachable along this line, and said so as a property of the direction
+  EXPECT_THROW(controlled_start(bump, x0, 0.0, d, 60.0, "test"), UnreachableStart);
+}
+
+// A trajectory whose controlled start cannot be made ends at step 0 as invalid-start, measuring nothing.
+TEST(InvalidStart, AnUnreachableControlledStartIsRecordedAsInvalid) {
+  NarrowBump bump(1.2 * units::kBohrPerAngstrom, 0.05 * units::kBohrPerAngstrom,
+                  50.0 / units::kKcalPerMolPerHartree);
+  TrajectorySpec spec;
+  spec.duration_ps = 0.01;
+  spec.start_energy_above_minimum_kcal_mol = 60;
+  StartGeometry g;
+  g.equilibrium_bohr = Positions::Zero(3, 2);
+  g.equilibrium_bohr(0, 1) = 3.0;
+  TrajectoryJob job(bump, spec, JobSettings{});
+  EXPECT_THROW(job.start(g), UnreachableStart);  // a single run reports it
+  job.start_rejected(g, "start.energy_above_minimum_kcal_mol: unreachable");
+  const stability::Outcome o = job.run(nullptr).outcome;
+  EXPECT_EQ(o.status, stability::Status::kInvalidStart);
+  EXPECT_EQ(o.reason, "invalid start: start.energy_above_minimum_kcal_mol: unreachable");
+  EXPECT_EQ(o.failure_step, 0);
+  EXPECT_TRUE(std::isnan(o.start_restoring_fraction));
+  EXPECT_TRUE(std::isnan(o.start_max_bond_deviation_angstrom));
 }
 
 // Every atom moved 1 A: bonds stretched past the 0.5 A limit before the first step. The start's fault.

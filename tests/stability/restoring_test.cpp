@@ -67,6 +67,11 @@ TEST(RestoringProbe, ABondWithNegativeCurvatureDoesNotRestore) {
       restoring_probe(bonds, displaced(eq, rng, 0.2), eq, model::Positions::Zero(3, 3));
   EXPECT_EQ(none.restoring_fraction, 0.0);
   EXPECT_TRUE(std::isnan(restoring_probe(bonds, eq, eq, model::Positions::Zero(3, 3)).restoring_fraction));
+  // no bonds at all (atoms too far apart): no fraction, and no decomposition of an empty matrix
+  const RestoringProbe unbonded =
+      restoring_probe({}, displaced(eq, rng, 0.2), eq, model::Positions::Zero(3, 3));
+  EXPECT_TRUE(unbonded.bonds.empty());
+  EXPECT_TRUE(std::isnan(unbonded.restoring_fraction));
 }
 
 }  // namespace

@@ -31,9 +31,20 @@ struct TaskResult {
 io::TaskRow pending_row(const CampaignSpec& spec, const Task& task);
 std::string checkpoint_path(const std::string& checkpoint_dir, std::int64_t task_id);
 
-/// Checks, before anything runs, that every task's controlled start (start.energy_above_minimum_kcal_mol) can
-/// be made: one InputError naming the campaign and the first task that cannot. Nothing to do without one.
-void check_starts(const CampaignSpec& spec, const std::vector<Task>& tasks);
+/// What check_starts found: tasks whose controlled start their seed's direction cannot give (run/start.hpp
+/// UnreachableStart). A campaign records them as invalid-start and runs the others.
+struct StartCheck {
+  std::size_t unreachable_tasks = 0;
+  std::string first_unreachable;  // the campaign, the task and the problem
+  /// One line for stderr; empty when every start can be made.
+  std::string warning() const;
+};
+
+/// Checks, before anything runs, every task's controlled start (start.energy_above_minimum_kcal_mol). One
+/// InputError naming the campaign, the task and the problem when a start energy is reached by no task of a
+/// molecule (the campaign asks for the impossible); otherwise the count of tasks whose own direction cannot
+/// reach it. Nothing to do without controlled starts.
+StartCheck check_starts(const CampaignSpec& spec, const std::vector<Task>& tasks);
 
 class TaskRunner {
  public:

@@ -60,7 +60,7 @@ struct MadeStart {
 };
 /// The start geometry of a trajectory of `spec` on `potential` (run/start.hpp): a given frame or the
 /// equilibrium geometry, displaced, or scaled to the spec's energy by the geometry's reference (else by
-/// `potential`). InputError when a controlled start cannot be reached.
+/// `potential`). UnreachableStart when a controlled start cannot be reached.
 MadeStart make_start(model::Potential& potential, const TrajectorySpec& spec, const StartGeometry& geometry);
 
 class TrajectoryJob {
@@ -70,8 +70,12 @@ class TrajectoryJob {
 
   /// A fresh trajectory from `equilibrium_bohr`, displaced or energy-controlled as the spec says.
   void start(const Positions& equilibrium_bohr);
-  /// A fresh trajectory from `geometry`. InputError for a controlled start the reference cannot reach.
+  /// A fresh trajectory from `geometry`. UnreachableStart (run/start.hpp) for a controlled start the
+  /// reference cannot reach.
   void start(const StartGeometry& geometry);
+  /// A fresh trajectory that ends at step 0 as invalid-start with `reason`: what a campaign records for a
+  /// task whose controlled start cannot be made (UnreachableStart), so that the others run.
+  void start_rejected(const StartGeometry& geometry, const std::string& reason);
   /// Continues `checkpoint`. InputError when the checkpoint belongs to another trajectory.
   void resume(io::Checkpoint checkpoint);
   /// Runs to the end of the duration, the first failure, or a stop request. Frames go to `frames` (may be

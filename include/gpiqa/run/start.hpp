@@ -11,11 +11,15 @@
 //               minimum, |E_ref(x0 + s d) - E_ref,min - E| <= 1% of E: starts of equal strain for molecules
 //               of any size (a 3-atom and a 21-atom molecule displaced by the same distance are not the same
 //               test).
+//               s is bracketed by doubling from 0.05 A up to 2 A; when no doubling reaches E (the energy
+//               along the line need not be monotonic: an atom can pass through a neighbour between two
+//               doublings), the line is scanned in 0.02 A steps for its first crossing instead.
 // Units: Bohr, Hartree, kcal/mol for the controlled energy.
 #include <string>
 
 #include "gpiqa/md/random_stream.hpp"
 #include "gpiqa/model/potential.hpp"
+#include "gpiqa/util/error.hpp"
 
 namespace gpiqa::run {
 
@@ -38,9 +42,17 @@ struct ControlledStart {
   int evaluations = 0;
 };
 
+/// A controlled start that the seed's direction cannot give: x0 already lies above the target, no scale up to
+/// 2 A reaches it, or the energy jumps across it. A property of one task's direction, not of the campaign: a
+/// campaign records such a task as invalid-start (campaign/task_runner.hpp); a single run reports it.
+class UnreachableStart : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 /// The controlled start along `direction` from `x0` for a target `energy_kcal_mol` above `minimum_hartree` of
-/// `reference`. InputError naming `where` for a target <= 0, when x0 itself lies above the target, or when no
-/// scale up to 2 A reaches it.
+/// `reference`. InputError naming `where` for a target <= 0; UnreachableStart when x0 itself lies above the
+/// target, or when no scale up to 2 A reaches it.
 ControlledStart controlled_start(model::Potential& reference, const model::Positions& x0,
                                  double minimum_hartree, const model::Positions& direction,
                                  double energy_kcal_mol, const std::string& where);

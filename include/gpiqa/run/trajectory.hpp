@@ -94,6 +94,9 @@ class Trajectory {
   void conclude(double wall_seconds);
 
   Checkpoint checkpoint() const;
+  /// Ends a fresh trajectory at step 0 as invalid-start with `reason` (a controlled start its direction
+  /// cannot give, run/start.hpp); the start measurements, taken at the unscaled geometry, are cleared.
+  void reject_start(const std::string& reason);
   /// Records the start's energy above the minimum by the molecule's reference (the job measures it).
   void set_start_energy_by_reference(double kcal_mol) {
     outcome_.start_energy_above_minimum_kcal_mol = kcal_mol;

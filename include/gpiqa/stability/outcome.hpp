@@ -31,7 +31,8 @@ inline constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
 #define GPIQA_OUTCOME_FIELDS(X)                                                                                     \
   X(::gpiqa::stability::Status, status, ::gpiqa::stability::Status::kPending, "",                                   \
     "pending, stable (reached the end), collapsed, exploded, failed, or invalid-start (the start tripped a "       \
-    "geometry or temperature monitor at step 0)")                                             \
+    "geometry or temperature monitor at step 0, or its controlled start energy cannot be reached along the "     \
+    "seed's direction)")                                             \
   X(std::string, reason, "", "", "what ended the run, naming the atoms (1-based, with elements)")                   \
   X(double, time_to_failure_ps, ::gpiqa::stability::kNoValue, "ps", "simulated time of the failure; NaN unless it failed") \
   X(std::int64_t, failure_step, -1, "", "step of the failure; -1 unless it failed")                                \
