@@ -9,11 +9,13 @@ namespace gpiqa::campaign {
 CostEstimate estimate_cost(const CampaignSpec& spec, TaskRunner& runner) {
   CostEstimate c;
   c.steps_per_task = spec.duration_ps * 1000.0 / spec.integrator.timestep_fs;
-  const double tasks_per_variant = static_cast<double>(spec.temperatures_K.size() * spec.seeds.size());
+  const double tasks_per_variant =
+      static_cast<double>(spec.temperatures_K.size() *
+                          std::max<std::size_t>(1, spec.start_energies_kcal_mol.size()) * spec.seeds.size());
   for (std::size_t m = 0; m < spec.molecules.size(); ++m) {
     double sum = 0, seconds = 0;
     for (std::size_t v = 0; v < spec.models.size(); ++v) {
-      const double per_step = runner.seconds_per_step(m, v) * 1.1;  // ~10% integrator and monitor overhead
+      const double per_step = runner.seconds_per_step(m, v);  // integrator and monitors included
       sum += per_step;
       seconds += per_step * c.steps_per_task * tasks_per_variant;
       c.longest_task_seconds = std::max(c.longest_task_seconds, per_step * c.steps_per_task);

@@ -29,23 +29,6 @@ double thread_cpu_seconds() {
   return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
-// Seconds per call of `call`: the best of three rounds of at least `round_s` CPU seconds and three calls.
-template <class Call>
-double seconds_per_call(double round_s, const Call& call) {
-  double best = 0;
-  for (int round = 0; round < 3; ++round) {
-    const double t0 = thread_cpu_seconds();
-    int calls = 0;
-    while (thread_cpu_seconds() - t0 < round_s || calls < 3) {
-      call();
-      ++calls;
-    }
-    const double per_call = (thread_cpu_seconds() - t0) / calls;
-    best = round == 0 ? per_call : std::min(best, per_call);
-  }
-  return best;
-}
-
 }  // namespace
 
 io::TaskRow pending_row(const CampaignSpec& spec, const Task& task) {
@@ -191,30 +174,62 @@ void TaskRunner::check_start(const Task& task) {
   }
 }
 
+double TaskRunner::md_seconds_per_step(std::size_t m, const std::vector<std::size_t>& variants) {
+  // Members start at the molecule's geometry with 0.02 A Gaussian noise (fixed) and the campaign's
+  // integrator, thermostat, hottest temperature and monitors; the energy floor refers to the geometry's own
+  // energy (no minimisation: only the cost is measured). A first round of 32 steps warms up and sizes a
+  // second of about 50 ms, which is timed.
+  std::mt19937_64 rng(1);
+  std::normal_distribution<double> normal(0.0, 0.02 * units::kBohrPerAngstrom);
+  const auto round = [&](std::int64_t steps) {
+    std::vector<std::unique_ptr<run::TrajectoryJob>> jobs;
+    std::vector<run::TrajectoryJob*> pointers;
+    for (std::size_t k = 0; k < variants.size(); ++k) {
+      model::Potential& p = *potential(m, variants[k]).potential;
+      Task task;
+      task.molecule = m, task.model = variants[k], task.temperature = spec_.temperatures_K.size() - 1;
+      run::TrajectorySpec tspec = trajectory_spec(spec_, task);
+      tspec.seed = k + 1, tspec.task_key = 1;
+      tspec.duration_ps = static_cast<double>(steps) * tspec.integrator.timestep_fs / 1000.0;
+      tspec.displace_angstrom = 0;
+      tspec.start_energy_above_minimum_kcal_mol = std::numeric_limits<double>::quiet_NaN();
+      run::StartGeometry g;
+      g.equilibrium_bohr = start_positions(m);
+      g.frame_bohr = g.equilibrium_bohr;
+      for (Eigen::Index i = 0; i < g.frame_bohr->size(); ++i) g.frame_bohr->data()[i] += normal(rng);
+      tspec.equilibrium_energy_hartree = p.compute(g.equilibrium_bohr, nullptr, nullptr, nullptr);
+      jobs.push_back(std::make_unique<run::TrajectoryJob>(p, tspec, run::JobSettings{}));
+      jobs.back()->start(g);
+      pointers.push_back(jobs.back().get());
+    }
+    const std::vector<io::FrameSink*> sinks(pointers.size(), nullptr);
+    const double t0 = thread_cpu_seconds();
+    const std::vector<run::JobResult> results = run::run_lockstep(pointers, sinks, {}, {});
+    const double seconds = thread_cpu_seconds() - t0;
+    std::int64_t done = 0;
+    for (const run::JobResult& r : results) done += r.outcome.steps;
+    return std::make_pair(seconds, done);
+  };
+  const auto [warm_s, warm_steps] = round(32);
+  const double per_lockstep = warm_s / static_cast<double>(std::max<std::int64_t>(1, warm_steps)) *
+                              static_cast<double>(variants.size());
+  const auto [seconds, steps] =
+      round(std::clamp<std::int64_t>(std::llround(0.05 / std::max(per_lockstep, 1e-9)), 32, 100000));
+  return seconds / static_cast<double>(std::max<std::int64_t>(1, steps));
+}
+
 double TaskRunner::seconds_per_step(std::size_t m, std::size_t v) {
-  model::Potential& p = *potential(m, v).potential;
-  const md::Positions& pos = start_positions(m);
-  md::Positions forces;
-  return seconds_per_call(0.01, [&] { p.compute(pos, &forces, nullptr, nullptr); });
+  return md_seconds_per_step(m, {v});
 }
 
 double TaskRunner::seconds_per_step_bundled(std::size_t m, int bundle) {
-  std::vector<model::Potential*> variants;
+  std::vector<std::size_t> gp;
   for (std::size_t v = 0; v < spec_.models.size(); ++v)
-    if (!spec_.models[v].is_reference()) variants.push_back(potential(m, v).potential.get());
-  if (variants.empty()) return 0.0;
-  // distinct geometries around the start (0.02 A Gaussian noise, fixed), as the members of a bundle are
-  std::mt19937_64 rng(1);
-  std::normal_distribution<double> normal(0.0, 0.02 * units::kBohrPerAngstrom);
-  std::vector<md::Positions> r(static_cast<std::size_t>(bundle), start_positions(m)), forces(r.size());
-  std::vector<model::BatchEntry> batch(r.size());
-  for (std::size_t k = 0; k < r.size(); ++k) {
-    for (Eigen::Index i = 0; i < r[k].size(); ++i) r[k].data()[i] += normal(rng);
-    batch[k].potential = variants[k % variants.size()];
-    batch[k].positions_bohr = &r[k];
-    batch[k].forces = &forces[k];
-  }
-  return seconds_per_call(0.02, [&] { model::compute_batch(batch); }) / bundle;
+    if (!spec_.models[v].is_reference()) gp.push_back(v);
+  if (gp.empty()) return 0.0;
+  std::vector<std::size_t> members(static_cast<std::size_t>(std::max(1, bundle)));
+  for (std::size_t k = 0; k < members.size(); ++k) members[k] = gp[k % gp.size()];  // the variants in turn
+  return md_seconds_per_step(m, members);
 }
 
 TaskResult TaskRunner::run(const Task& task, const std::function<bool()>& keep_going) {

@@ -86,12 +86,12 @@ void add_plan(CLI::App& app) {
         points = std::to_string(n);
         factor_mb = fmt::format("{:.1f}", bytes / 1e6);
       }
-      // ~10% integrator and monitor overhead on the potential's time
+      // measured MD steps: integrator, thermostat and monitors included (campaign/task_runner.hpp)
       const int size = campaign::bundle_size(spec.molecules[m], bundle);
-      const double bundled = spec.has_gp_variant() ? runner.seconds_per_step_bundled(m, size) * 1.1 : 0.0;
+      const double bundled = spec.has_gp_variant() ? runner.seconds_per_step_bundled(m, size) : 0.0;
       double seconds = 0, per_step_sum = 0;
       for (std::size_t v = 0; v < spec.models.size(); ++v) {
-        const double per_step = runner.seconds_per_step(m, v) * 1.1;
+        const double per_step = runner.seconds_per_step(m, v);
         per_step_sum += per_step;
         seconds += (spec.models[v].is_reference() ? per_step : bundled) * steps * tasks_per_variant;
       }

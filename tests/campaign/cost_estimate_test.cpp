@@ -35,6 +35,21 @@ TEST(CostEstimate, StepsAndCoreSecondsFollowTheCampaign) {
   EXPECT_EQ(run_cost_warning(spec), "");
 }
 
+TEST(CostEstimate, EveryStartEnergyIsATask) {
+  std::string root = GPIQA_SOURCE_DIR, dir = test::temp_dir("cost-starts");
+  std::ofstream(dir + "/c.yaml") << "name: c\nmolecules:\n  water: {geometry: " + root +
+                                        "/molecules/water.xyz, models: " + root +
+                                        "/models/water, reference: " + root +
+                                        "/molecules/water.mol}\nmodels: {file: {}, MIN: {mean: min}}\n"
+                                        "temperatures_K: [300, 500]\nseeds: 3\nmd: {duration_ps: 10}\n"
+                                        "start: {energy_above_minimum_kcal_mol: [10, 20, 30]}\n";
+  const CampaignSpec spec = load_campaign(dir + "/c.yaml");
+  TaskRunner runner(spec, "", 0, "");
+  const CostEstimate c = estimate_cost(spec, runner);
+  // 2 variants x 2 temperatures x 3 start energies x 3 seeds of 20000 steps
+  EXPECT_NEAR(c.total_core_seconds, 36 * 20000 * c.seconds_per_step[0], 1e-9 * c.total_core_seconds);
+}
+
 TEST(CostEstimate, ATaskLongerThanADayIsNamedWithItsCost) {
   const CampaignSpec spec = water_campaign("{duration_ps: 1e12}");
   const std::string warning = run_cost_warning(spec);

@@ -18,7 +18,7 @@ struct CostEstimate {
   double longest_task_seconds = 0;
 };
 
-/// Measures each (molecule, variant) potential once through `runner` (about 20 ms each).
+/// Measures MD steps of each (molecule, variant) once through `runner` (about 0.1 s each).
 CostEstimate estimate_cost(const CampaignSpec& spec, TaskRunner& runner);
 
 /// One task longer than this is worth a warning: no batch system runs it, and it is usually a typo in

@@ -59,15 +59,19 @@ class TaskRunner {
                                      const std::function<void(const TaskResult&)>& ended = {});
   /// Makes the task's start without running it: InputError when a controlled start cannot be reached.
   void check_start(const Task& task);
-  /// Energy-and-forces CPU time of a molecule's potential under a variant, seconds per call (for plan
-  /// estimates; the best of three short rounds).
+  /// CPU time of one MD step of a trajectory of a molecule under a variant, seconds (for plan estimates):
+  /// measured on real steps of the campaign's integrator, thermostat and monitors (posterior-variance probes
+  /// included) near the molecule's geometry, not on potential calls alone (for water those are a third of a
+  /// step).
   double seconds_per_step(std::size_t molecule, std::size_t variant);
-  /// The same per geometry when `bundle` geometries of the molecule's GP variants (in turn) are evaluated in
-  /// one batch, as a bundle in lockstep evaluates them.
+  /// The same per trajectory-step when `bundle` trajectories of the molecule's GP variants (in turn) advance
+  /// in lockstep (run/lockstep.hpp).
   double seconds_per_step_bundled(std::size_t molecule, int bundle);
   int atom_count(std::size_t molecule) { return static_cast<int>(start_positions(molecule).cols()); }
 
  private:
+  /// Seconds per trajectory-step of trajectories of `variants` (one each) advanced in lockstep.
+  double md_seconds_per_step(std::size_t molecule, const std::vector<std::size_t>& variants);
   run::LoadedPotential& potential(std::size_t molecule, std::size_t variant);
   /// The molecule's GP model set, loaded once; its variants are made from it.
   const model::MoleculeModel& model_set(std::size_t molecule);
