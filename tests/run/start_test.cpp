@@ -115,7 +115,7 @@ class NarrowBump : public model::Potential {
   double compute(const model::Positions& r, model::Positions* forces, Eigen::VectorXd* atomic,
                  model::Diagnostics*) override {
     const double u = (r(0, 1) - c_) / w_, e = h_ * std::exp(-u * u);
-    if (forces) forces->setZero(2, 2), (*forces)(0, 1) = 2 * u / w_ * e;
+    if (forces) forces->setZero(3, 2), (*forces)(0, 1) = 2 * u / w_ * e;
     if (atomic) atomic->setConstant(2, 0.5 * e);
     return e;
   }
