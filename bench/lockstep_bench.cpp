@@ -2,7 +2,7 @@
 // default sets of water, ammonia, glycine, serine and aspirin, side by side in one run:
 //   B<n>_steps/s     MD steps per second per core (summed over the bundle's trajectories; nhc, 300 K, the
 //                    five prior means of the mean-function study in turn, different seeds; monitors and
-//                    posterior-variance probes as in a campaign, every 100 fs; at least 400 steps each)
+//                    posterior-variance probes as in a campaign, every 100 fs; 2000 steps each, for every B)
 //   B<n>_speedup     that over B = 1
 //   B<n>_GFLOP/s     the two kernel products' floating-point operations per second of that MD (2 n M each per
 //                    atom and step: the model's arithmetic, not counting exp, the prior or the integrator)
@@ -62,6 +62,7 @@ void dense_peak(benchmark::State& state) {
 BENCHMARK(dense_peak)->Iterations(1)->Unit(benchmark::kSecond);
 
 constexpr int kSizes[] = {1, 4, 16, 64};
+constexpr std::int64_t kStepsPerTrajectory = 2000;  // 1 ps at 0.5 fs
 
 struct Molecule {
   model::MoleculeModel set;
@@ -116,19 +117,21 @@ void lockstep_md(benchmark::State& state, const char* name) {
         ("default set not built (gpiqa models build " + std::string(name) + ")").c_str());
   Molecule m = load(name);
   const double peak = measured_peak_gflops();
-  // steps per trajectory: about 0.3 CPU seconds per B and round, from the cost of one step alone
-  const double step_s = lockstep_run(m, 1, 20, 0).first / 20;
+  // Every B runs trajectories of the same length (kStepsPerTrajectory: a campaign's per-step costs, with its
+  // start and its probes in the same proportion whatever B), bundles of B again with new seeds until the
+  // round has taken at least 0.3 CPU seconds.
   std::vector<double> seconds(std::size(kSizes), 0.0), steps(std::size(kSizes), 0.0);
   std::uint64_t round = 1;
   for (auto _ : state) {
     for (std::size_t s = 0; s < std::size(kSizes); ++s) {
-      const int B = kSizes[s];
-      const auto per_trajectory = std::max<std::int64_t>(400, static_cast<std::int64_t>(0.4 / step_s / B));
-      const auto [cpu, done] = lockstep_run(m, B, per_trajectory, round);
-      seconds[s] += cpu;
-      steps[s] += done;
+      double cpu_round = 0;
+      while (cpu_round < 0.3) {
+        const auto [cpu, done] = lockstep_run(m, kSizes[s], kStepsPerTrajectory, round++);
+        cpu_round += cpu;
+        steps[s] += done;
+      }
+      seconds[s] += cpu_round;
     }
-    ++round;
   }
   const double base = steps[0] / seconds[0];
   for (std::size_t s = 0; s < std::size(kSizes); ++s) {

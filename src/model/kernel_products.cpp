@@ -200,6 +200,7 @@ double KernelProducts::flops_per_query(bool gradient) const {
 void KernelProducts::prepare(Workspace& ws) const {
   const Eigen::Index B = ws.x.cols();
   ws.A.resize(m_, B);
+  ws.trig.resize(m_, B);
   ws.r.resize(B);
   ws.wraps.clear();
   ws.wrap_begin.assign(static_cast<std::size_t>(B) + 1, 0);
@@ -209,8 +210,11 @@ void KernelProducts::prepare(Workspace& ws) const {
     for (const Term& t : terms_) {
       const double x = ws.x(t.dimension, b);
       if (t.kind == TermKind::kPeriodic) {
-        a[t.column] = -0.5 * t.coefficient * std::cos(x);
-        a[t.column + 1] = -0.5 * t.coefficient * std::sin(x);
+        const double c = std::cos(x), s = std::sin(x);
+        ws.trig(t.column, b) = c;
+        ws.trig(t.column + 1, b) = s;
+        a[t.column] = -0.5 * t.coefficient * c;
+        a[t.column + 1] = -0.5 * t.coefficient * s;
         r += 0.5 * t.coefficient;
       } else {
         const double u = x - t.centre;
@@ -313,7 +317,8 @@ void KernelProducts::sums(const Eigen::Ref<const Eigen::MatrixXd>& x, std::span<
       const double xh = ws.x(t.dimension, b);
       double& g = (*gradient)(t.dimension, b);
       if (t.kind == TermKind::kPeriodic) {
-        g += -0.5 * t.coefficient * (std::sin(xh) * p[t.column] - std::cos(xh) * p[t.column + 1]);
+        // cos x and sin x as prepare() took them
+        g += -0.5 * t.coefficient * (ws.trig(t.column + 1, b) * p[t.column] - ws.trig(t.column, b) * p[t.column + 1]);
       } else {
         g += -2.0 * t.coefficient * ((xh - t.centre) * V - p[t.column]);
       }

@@ -3,6 +3,7 @@
 // (whole SIMD packets and a remainder, several blocks and less than one).
 #include "gpiqa/util/forward_substitution.hpp"
 
+#include <cmath>
 #include <cstring>
 #include <random>
 
@@ -64,6 +65,34 @@ TEST(ForwardSubstitution, AColumnGivesTheSameBitsAloneAndInAnyBatch) {
           std::memcmp(Z.topRows(n).eval().data(), alone.leftCols(B).eval().data(), sizeof(double) * n * B), 0)
           << "n " << n << ", B " << B;
       EXPECT_TRUE((Z.bottomRows(3).array() == 7.0).all()) << "rows below L are left alone";
+    }
+  }
+}
+
+// The order the header promises, one number at a time: z_ib takes -L_il z_lb for l = 0 .. i-1 by (fused)
+// multiply-adds, then the division. Blocking and register tiles must not change a bit of it.
+TEST(ForwardSubstitution, EveryNumberTakesItsTermsInTheDocumentedOrder) {
+  for (Eigen::Index n : {3, 16, 17, 61, 150}) {
+    const Eigen::MatrixXd L = factor(n, 7);
+    const Eigen::MatrixXd K = right_hand_sides(n, 13, 8);
+    Eigen::MatrixXd expected = K;
+    for (Eigen::Index b = 0; b < K.cols(); ++b)
+      for (Eigen::Index i = 0; i < n; ++i) {
+        double z = expected(i, b);
+        for (Eigen::Index l = 0; l < i; ++l) {
+#ifdef __FMA__
+          z = std::fma(-L(i, l), expected(l, b), z);
+#else
+          z = -L(i, l) * expected(l, b) + z;
+#endif
+        }
+        expected(i, b) = z / L(i, i);
+      }
+    for (Eigen::Index B : {1, 4, 5, 8, 13}) {
+      Eigen::MatrixXd Z = K.leftCols(B);
+      forward_substitute(L, Z);
+      EXPECT_EQ(std::memcmp(Z.data(), expected.leftCols(B).eval().data(), sizeof(double) * n * B), 0)
+          << "n " << n << ", B " << B;
     }
   }
 }

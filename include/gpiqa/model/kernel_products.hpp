@@ -47,6 +47,7 @@ class KernelProducts {
     Eigen::MatrixXd x;         // internal features of the queries (nf x B)
     Eigen::MatrixXd A;         // query coefficients, query b's M values contiguous (M x B)
     Eigen::VectorXd r;         // per query
+    Eigen::MatrixXd trig;      // cos x and sin x of the periodic terms, at their columns of A (M x B)
     Eigen::MatrixXd v;         // weighted kernel values, padded (n_pad x B)
     Eigen::MatrixXd products;  // v Y and V (M + 1 x B)
     Eigen::VectorXd max_kernel;

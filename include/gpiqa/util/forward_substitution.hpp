@@ -4,7 +4,7 @@
 //   z_ib = (k_ib - sum_{l < i} L_il z_lb) / L_ii,
 // each z_ib taking the terms -L_il z_lb for l = 0, 1, ..., i-1 in that order by fused multiply-adds (plain
 // multiply-adds where the CPU has none), then the division. A column solved alone and in any batch gives the
-// same bits. Blocks of 8 columns of L are applied to every right-hand side before the next block is read, so
+// same bits. Blocks of 16 columns of L are applied to every right-hand side before the next block is read, so
 // that L (n^2 / 2 numbers: 4 MB for 1000 points) streams from memory once per batch instead of once per
 // right-hand side.
 #include <Eigen/Core>
