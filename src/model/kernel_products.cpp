@@ -318,7 +318,8 @@ void KernelProducts::sums(const Eigen::Ref<const Eigen::MatrixXd>& x, std::span<
       double& g = (*gradient)(t.dimension, b);
       if (t.kind == TermKind::kPeriodic) {
         // cos x and sin x as prepare() took them
-        g += -0.5 * t.coefficient * (ws.trig(t.column + 1, b) * p[t.column] - ws.trig(t.column, b) * p[t.column + 1]);
+        g += -0.5 * t.coefficient *
+             (ws.trig(t.column + 1, b) * p[t.column] - ws.trig(t.column, b) * p[t.column + 1]);
       } else {
         g += -2.0 * t.coefficient * ((xh - t.centre) * V - p[t.column]);
       }

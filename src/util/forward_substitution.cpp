@@ -31,7 +31,8 @@ void update_tile(const double* L, Eigen::Index ldl, double* Z, Eigen::Index ldz,
     for (int c = 0; c < BT; ++c) acc[r][c] = ei::ploadu<Packet>(Z + (b0 + c) * ldz + i0 + r * kLanes);
   for (Eigen::Index k = 0; k < width; ++k) {
     Packet minus_l[RT];
-    for (int r = 0; r < RT; ++r) minus_l[r] = ei::pnegate(ei::ploadu<Packet>(L + (l0 + k) * ldl + i0 + r * kLanes));
+    for (int r = 0; r < RT; ++r)
+      minus_l[r] = ei::pnegate(ei::ploadu<Packet>(L + (l0 + k) * ldl + i0 + r * kLanes));
     for (int c = 0; c < BT; ++c) {
       const Packet z = ei::pset1<Packet>(Z[(b0 + c) * ldz + l0 + k]);
       for (int r = 0; r < RT; ++r) acc[r][c] = ei::pmadd(minus_l[r], z, acc[r][c]);
