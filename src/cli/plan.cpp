@@ -45,7 +45,7 @@ void add_plan(CLI::App& app) {
     if (const std::string unreachable = campaign::check_starts(spec, tasks).warning(); !unreachable.empty())
       std::cerr << "gpiqa: warning: " << util::printable(unreachable) << "\n";
     campaign::TaskRunner runner(spec, "", 0, "");
-    const campaign::CostEstimate cost = campaign::estimate_cost(spec, runner);
+    const campaign::CostEstimate cost = campaign::estimate_cost(spec, runner, bundle);
     const double steps = cost.steps_per_task;
     std::cout << fmt::format(
         "campaign {}: {} tasks = {} molecules x {} models x {} temperatures x {}{} seeds\n", spec.name,
@@ -66,13 +66,9 @@ void add_plan(CLI::App& app) {
                              spec.duration_ps, spec.integrator.timestep_fs, steps, spec.integrator.type,
                              start,
                              spec.start_frames.empty() ? "" : ", from the frames of " + spec.start_frames);
-    double total_s = 0;
     std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12} {:>7} {:>14} {:>14} {:>16}\n", "molecule", "atoms",
                              "train pts", "us/step", "bundle", "us/step bndl", "core-h (all)",
                              "variance MB/rank");
-    const double tasks_per_variant = static_cast<double>(
-        spec.temperatures_K.size() * std::max<std::size_t>(1, spec.start_energies_kcal_mol.size()) *
-        spec.seeds.size());
     for (std::size_t m = 0; m < spec.molecules.size(); ++m) {
       std::string points = "-", factor_mb = "-";  // a reference-only campaign has no training points
       if (!spec.molecules[m].models.empty()) {
@@ -86,25 +82,17 @@ void add_plan(CLI::App& app) {
         points = std::to_string(n);
         factor_mb = fmt::format("{:.1f}", bytes / 1e6);
       }
-      // measured MD steps: integrator, thermostat and monitors included (campaign/task_runner.hpp)
-      const int size = campaign::bundle_size(spec.molecules[m], bundle);
-      const double bundled = spec.has_gp_variant() ? runner.seconds_per_step_bundled(m, size) : 0.0;
-      double seconds = 0, per_step_sum = 0;
-      for (std::size_t v = 0; v < spec.models.size(); ++v) {
-        const double per_step = runner.seconds_per_step(m, v);
-        per_step_sum += per_step;
-        seconds += (spec.models[v].is_reference() ? per_step : bundled) * steps * tasks_per_variant;
-      }
-      total_s += seconds;
-      std::cout << fmt::format(
-          "{:<16} {:>6} {:>12} {:>12.2f} {:>7} {:>14} {:>14.3f} {:>16}\n", spec.molecules[m].name,
-          runner.atom_count(m), points, per_step_sum / static_cast<double>(spec.models.size()) * 1e6,
-          spec.has_gp_variant() ? std::to_string(size) : "-",
-          spec.has_gp_variant() ? fmt::format("{:.2f}", bundled * 1e6) : "-", seconds / 3600, factor_mb);
+      // measured MD steps: integrator, thermostat and monitors included (campaign/cost_estimate.hpp)
+      const campaign::MoleculeCost& mc = cost.molecules[m];
+      std::cout << fmt::format("{:<16} {:>6} {:>12} {:>12.2f} {:>7} {:>14} {:>14.3f} {:>16}\n",
+                               spec.molecules[m].name, runner.atom_count(m), points,
+                               mc.seconds_per_step * 1e6, mc.bundle > 0 ? std::to_string(mc.bundle) : "-",
+                               mc.bundle > 0 ? fmt::format("{:.2f}", mc.seconds_per_step_bundled * 1e6) : "-",
+                               mc.core_seconds / 3600, factor_mb);
     }
     std::cout << fmt::format(
         "upper bound (every task runs to the end): {:.3f} core-hours; {:.1f} minutes on 2 cores\n",
-        total_s / 3600, total_s / 120);
+        cost.total_core_seconds / 3600, cost.total_core_seconds / 120);
     if (const std::string warning = campaign::cost_warning(spec, cost); !warning.empty())
       std::cerr << "gpiqa: warning: " << util::printable(warning) << "\n";
     std::cout << "results: " << spec.output_file << "\n";

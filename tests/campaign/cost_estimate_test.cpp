@@ -27,10 +27,12 @@ TEST(CostEstimate, StepsAndCoreSecondsFollowTheCampaign) {
   TaskRunner runner(spec, "", 0, "");
   const CostEstimate c = estimate_cost(spec, runner);
   EXPECT_DOUBLE_EQ(c.steps_per_task, 20000);
-  ASSERT_EQ(c.seconds_per_step.size(), 1u);
-  EXPECT_GT(c.seconds_per_step[0], 0);
+  ASSERT_EQ(c.molecules.size(), 1u);
+  EXPECT_GT(c.molecules[0].seconds_per_step, 0);
+  EXPECT_EQ(c.molecules[0].bundle, 1) << "auto leaves water unbundled";
   // 2 variants x 2 temperatures x 3 seeds of 20000 steps
-  EXPECT_NEAR(c.total_core_seconds, 12 * 20000 * c.seconds_per_step[0], 1e-9 * c.total_core_seconds);
+  EXPECT_NEAR(c.total_core_seconds, 12 * 20000 * c.molecules[0].seconds_per_step,
+              1e-9 * c.total_core_seconds);
   EXPECT_EQ(cost_warning(spec, c), "");
   EXPECT_EQ(run_cost_warning(spec), "");
 }
@@ -47,7 +49,27 @@ TEST(CostEstimate, EveryStartEnergyIsATask) {
   TaskRunner runner(spec, "", 0, "");
   const CostEstimate c = estimate_cost(spec, runner);
   // 2 variants x 2 temperatures x 3 start energies x 3 seeds of 20000 steps
-  EXPECT_NEAR(c.total_core_seconds, 36 * 20000 * c.seconds_per_step[0], 1e-9 * c.total_core_seconds);
+  EXPECT_NEAR(c.total_core_seconds, 36 * 20000 * c.molecules[0].seconds_per_step,
+              1e-9 * c.total_core_seconds);
+}
+
+TEST(CostEstimate, BundledTasksCostTheirShareOfABundle) {
+  const CampaignSpec spec = water_campaign("{duration_ps: 10, bundle: 4}");
+  TaskRunner runner(spec, "", 0, "");
+  const CostEstimate c = estimate_cost(spec, runner);
+  ASSERT_EQ(c.molecules.size(), 1u);
+  EXPECT_EQ(c.molecules[0].bundle, 4);
+  EXPECT_GT(c.molecules[0].seconds_per_step_bundled, 0);
+  // every task is a GP task: 12 of them at a bundle member's share
+  EXPECT_NEAR(c.total_core_seconds, 12 * 20000 * c.molecules[0].seconds_per_step_bundled,
+              1e-9 * c.total_core_seconds);
+  // a whole bundle is the longest piece of work of a rank
+  EXPECT_GE(c.longest_task_seconds, 4 * 20000 * c.molecules[0].seconds_per_step_bundled * (1 - 1e-12));
+  // the bundle size asked for overrides md.bundle, as plan's --bundle does
+  const CostEstimate alone = estimate_cost(spec, runner, 1);
+  EXPECT_EQ(alone.molecules[0].bundle, 1);
+  EXPECT_NEAR(alone.total_core_seconds, 12 * 20000 * alone.molecules[0].seconds_per_step,
+              1e-9 * alone.total_core_seconds);
 }
 
 TEST(CostEstimate, ATaskLongerThanADayIsNamedWithItsCost) {
