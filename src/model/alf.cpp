@@ -1,12 +1,15 @@
 #include "gpiqa/model/alf.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <Eigen/Geometry>
 
 #include "gpiqa/util/error.hpp"
+#include "gpiqa/util/vector_atan2.hpp"
 
 namespace gpiqa::model {
 namespace {
@@ -44,10 +47,15 @@ void alf_features(const Positions& pos, const Alf& alf, Eigen::Ref<Eigen::Vector
   const Vec3 ey = u / b;
   const Vec3 ez = ex.cross(ey);
 
+  // the angles of the frame and of every other atom, by one vectorised atan2 at the end: (b, a) first, then
+  // (rho, z) and (y, x) of each other atom
+  thread_local std::vector<double> at_y, at_x, at_out;
+  const auto pairs = static_cast<std::size_t>(2 * std::max(0, n - 3) + 1);
+  at_y.resize(pairs), at_x.resize(pairs), at_out.resize(pairs);
+  at_y[0] = b, at_x[0] = a;
+
   f(0) = lX;
   f(1) = lY;
-  const double angle = std::atan2(b, a);
-  f(2) = angle;
 
   Mat3 R;  // rows e_x, e_y, e_z: global -> local
   R.row(0) = ex;
@@ -63,7 +71,6 @@ void alf_features(const Positions& pos, const Alf& alf, Eigen::Ref<Eigen::Vector
     adj->e_X = ex;
     adj->e_Y = vY / lY;
     adj->angle_X = -ey / lX;
-    adj->angle_Y = (-std::sin(angle) * ex + std::cos(angle) * ey) / lY;
     adj->others.clear();
     adj->q.resize(3, n - 3);
     adj->inverse.resize(3, n - 3);
@@ -78,8 +85,10 @@ void alf_features(const Positions& pos, const Alf& alf, Eigen::Ref<Eigen::Vector
     const double rho = std::sqrt(rho2);
     const double r = std::sqrt(rho2 + q.z() * q.z());
     f(h) = r;
-    f(h + 1) = std::atan2(rho, q.z());  // = acos(z/r), accurate near 0 and pi
-    f(h + 2) = std::atan2(q.y(), q.x());
+    const auto other = static_cast<std::size_t>(h - 3) / 3;
+    // theta = atan2(rho, z) (= acos(z/r), accurate near 0 and pi) and phi = atan2(y, x)
+    at_y[1 + 2 * other] = rho, at_x[1 + 2 * other] = q.z();
+    at_y[2 + 2 * other] = q.y(), at_x[2 + 2 * other] = q.x();
     if (adj) {
       const auto k = static_cast<Eigen::Index>(adj->others.size());
       adj->others.push_back(B);
@@ -88,6 +97,14 @@ void alf_features(const Positions& pos, const Alf& alf, Eigen::Ref<Eigen::Vector
     }
     h += 3;
   }
+  util::vector_atan2(at_y.data(), at_x.data(), at_out.data(), pairs);
+  const double angle = at_out[0];
+  f(2) = angle;
+  for (std::size_t k = 0; 3 + 3 * k < static_cast<std::size_t>(f.size()); ++k) {
+    f(static_cast<Eigen::Index>(4 + 3 * k)) = at_out[1 + 2 * k];
+    f(static_cast<Eigen::Index>(5 + 3 * k)) = at_out[2 + 2 * k];
+  }
+  if (adj) adj->angle_Y = (-std::sin(angle) * ex + std::cos(angle) * ey) / lY;
 }
 
 void accumulate_forces(const AlfAdjoint& adj, const Eigen::Ref<const Eigen::VectorXd>& g, Positions& forces) {

@@ -7,6 +7,9 @@
 // Every other atom B, in ascending index order, adds (r, theta, phi) of v = r_B - r_A in that frame:
 //   (x, y, z) = (v.e_x, v.e_y, v.e_z),  r = |v|,  theta = acos(z/r),  phi = atan2(y, x).
 // That gives 3N-6 features per atom (Mills & Popelier, Theor. Chem. Acc. 2012; JCTC 10, 3840 (2014)).
+// The angles are taken as atan2: f3 = atan2(b, a) (v_Y = a e_x + b e_y below), theta = atan2(rho, z) (exact
+// near 0 and pi, where acos is not), by util::vector_atan2 (within 2 ulp of std::atan2, all of an atom's
+// angles in SIMD packets).
 //
 // Forces, in reverse mode (the chain rule from the energy's feature gradient g = dE/df back to the atoms,
 // never forming the Jacobian). Write v_Y = a e_x + b e_y (b > 0). An infinitesimal change of v_X, v_Y turns
