@@ -110,21 +110,31 @@ void alf_features(const Positions& pos, const Alf& alf, Eigen::Ref<Eigen::Vector
 void accumulate_forces(const AlfAdjoint& adj, const Eigen::Ref<const Eigen::VectorXd>& g, Positions& forces) {
   Vec3 grad_X = g(0) * adj.e_X + g(2) * adj.angle_X;  // dE/dv_X
   Vec3 grad_Y = g(1) * adj.e_Y + g(2) * adj.angle_Y;  // dE/dv_Y
-  Vec3 c = Vec3::Zero(), grad_others = Vec3::Zero();
-  for (std::size_t k = 0; k < adj.others.size(); ++k) {
-    const auto kk = static_cast<Eigen::Index>(k);
-    const Vec3 q = adj.q.col(kk);
-    const double g_r = g(3 + 3 * kk) * adj.inverse(0, kk);
-    const double g_theta = g(4 + 3 * kk) * adj.inverse(1, kk);
-    const double g_phi = g(5 + 3 * kk) * adj.inverse(2, kk);
-    const Vec3 p(g_r * q.x() + g_theta * q.x() * q.z() - g_phi * q.y(),
-                 g_r * q.y() + g_theta * q.y() * q.z() + g_phi * q.x(),
-                 g_r * q.z() - g_theta * (q.x() * q.x() + q.y() * q.y()));  // dE/dq
-    const Vec3 grad_B = adj.R.transpose() * p;
-    forces.col(adj.others[k]) -= grad_B;
-    grad_others += grad_B;
-    c += p.cross(q);
+  // plain scalars in the loop: Vec3 temporaries built lane by lane made GCC store two doubles and load them
+  // back as one vector (a store-forwarding stall per line)
+  const Mat3& R = adj.R;
+  double cx = 0.0, cy = 0.0, cz = 0.0, ox = 0.0, oy = 0.0, oz = 0.0;
+  const double* q = adj.q.data();
+  const double* inv = adj.inverse.data();
+  const double* gs = g.data() + 3;
+  for (std::size_t k = 0; k < adj.others.size(); ++k, q += 3, inv += 3, gs += 3) {
+    const double qx = q[0], qy = q[1], qz = q[2];
+    const double g_r = gs[0] * inv[0], g_theta = gs[1] * inv[1], g_phi = gs[2] * inv[2];
+    // dE/dq
+    const double px = g_r * qx + g_theta * qx * qz - g_phi * qy;
+    const double py = g_r * qy + g_theta * qy * qz + g_phi * qx;
+    const double pz = g_r * qz - g_theta * (qx * qx + qy * qy);
+    // dE/dr_B = R^T p
+    const double bx = R(0, 0) * px + R(1, 0) * py + R(2, 0) * pz;
+    const double by = R(0, 1) * px + R(1, 1) * py + R(2, 1) * pz;
+    const double bz = R(0, 2) * px + R(1, 2) * py + R(2, 2) * pz;
+    double* f = forces.col(adj.others[k]).data();
+    f[0] -= bx, f[1] -= by, f[2] -= bz;
+    ox += bx, oy += by, oz += bz;
+    // c += p x q
+    cx += py * qz - pz * qy, cy += pz * qx - px * qz, cz += px * qy - py * qx;
   }
+  const Vec3 c(cx, cy, cz), grad_others(ox, oy, oz);
   grad_X += adj.W_X.transpose() * c;
   grad_Y += c.x() * adj.W_Y_row;
   forces.col(adj.x_axis) -= grad_X;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "gpiqa/util/vector_sincos.hpp"
+
 // GCC 12 reports the undefined pass-through operand of _mm512_roundscale_pd (Eigen's print) as uninitialised.
 #pragma GCC diagnostic ignored "-Wuninitialized"
 
@@ -38,33 +40,47 @@ constexpr double kLn2High = 6.93147180369123816490e-01;
 constexpr double kLn2Low = 1.90821492927058770002e-10;
 constexpr double kExpCap = 800.0;
 
+// The exponentials of N packets at once, each in place: the same operations per packet as one at a time (so
+// the same bits), interleaved step by step so that N independent chains of multiply-adds overlap.
 #if defined(__AVX512F__)
-Packet exp_of_negative(Packet s) {
-  // min's second operand is what a NaN gives back: s
-  const __m512d x = _mm512_sub_pd(_mm512_setzero_pd(), _mm512_min_pd(_mm512_set1_pd(kExpCap), s));
-  const __m512d n = _mm512_roundscale_pd(_mm512_mul_pd(x, _mm512_set1_pd(kLog2e)),
-                                         _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  __m512d r = _mm512_fnmadd_pd(n, _mm512_set1_pd(kLn2High), x);
-  r = _mm512_fnmadd_pd(n, _mm512_set1_pd(kLn2Low), r);
-  __m512d p = _mm512_set1_pd(kExpInverseFactorial[13]);
-  for (int k = 12; k >= 0; --k) p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(kExpInverseFactorial[k]));
-  return _mm512_scalef_pd(p, n);
+template <int N>
+void exp_of_negative(Packet (&s)[N]) {
+  __m512d n[N], r[N], p[N];
+  for (int i = 0; i < N; ++i) {
+    // min's second operand is what a NaN gives back: s. With x = -s (not formed: rounding is symmetric, so
+    // these are the same numbers as from x): n = rint(x log2e) = rint(s (-log2e)), x - n ln2_hi = -(n ln2_hi)
+    // - s.
+    const __m512d sc = _mm512_min_pd(_mm512_set1_pd(kExpCap), s[i]);
+    n[i] = _mm512_roundscale_pd(_mm512_mul_pd(sc, _mm512_set1_pd(-kLog2e)),
+                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    r[i] = _mm512_fnmsub_pd(n[i], _mm512_set1_pd(kLn2High), sc);
+    r[i] = _mm512_fnmadd_pd(n[i], _mm512_set1_pd(kLn2Low), r[i]);
+    p[i] = _mm512_set1_pd(kExpInverseFactorial[13]);
+  }
+  for (int k = 12; k >= 0; --k)
+    for (int i = 0; i < N; ++i) p[i] = _mm512_fmadd_pd(p[i], r[i], _mm512_set1_pd(kExpInverseFactorial[k]));
+  for (int i = 0; i < N; ++i) s[i] = _mm512_scalef_pd(p[i], n[i]);
 }
 #else
-Packet exp_of_negative(Packet s) {
-  const Packet x =
-      ei::psub(ei::pset1<Packet>(0.0), ei::pmin<Eigen::PropagateNaN>(ei::pset1<Packet>(kExpCap), s));
-  const Packet n = ei::print(ei::pmul(x, ei::pset1<Packet>(kLog2e)));
-  Packet r = ei::pmadd(n, ei::pset1<Packet>(-kLn2High), x);
-  r = ei::pmadd(n, ei::pset1<Packet>(-kLn2Low), r);
-  Packet p = ei::pset1<Packet>(kExpInverseFactorial[13]);
-  for (int k = 12; k >= 0; --k) p = ei::pmadd(p, r, ei::pset1<Packet>(kExpInverseFactorial[k]));
-  return ei::pldexp(p, n);
+template <int N>
+void exp_of_negative(Packet (&s)[N]) {
+  Packet n[N], r[N], p[N];
+  for (int i = 0; i < N; ++i) {
+    const Packet x =
+        ei::psub(ei::pset1<Packet>(0.0), ei::pmin<Eigen::PropagateNaN>(ei::pset1<Packet>(kExpCap), s[i]));
+    n[i] = ei::print(ei::pmul(x, ei::pset1<Packet>(kLog2e)));
+    r[i] = ei::pmadd(n[i], ei::pset1<Packet>(-kLn2High), x);
+    r[i] = ei::pmadd(n[i], ei::pset1<Packet>(-kLn2Low), r[i]);
+    p[i] = ei::pset1<Packet>(kExpInverseFactorial[13]);
+  }
+  for (int k = 12; k >= 0; --k)
+    for (int i = 0; i < N; ++i) p[i] = ei::pmadd(p[i], r[i], ei::pset1<Packet>(kExpInverseFactorial[k]));
+  for (int i = 0; i < N; ++i) s[i] = ei::pldexp(p[i], n[i]);
 }
 #endif
 
 // The first product: S for a tile of BT queries x JT packets of points, accumulated in registers, then handed
-// to `finish(b, packet, S)`.
+// query by query to `finish(b, first packet, S of JT packets)`.
 struct ExponentPass {
   const double* Y;       // packed training columns
   Eigen::Index stride;   // doubles between packets of points
@@ -90,8 +106,7 @@ void exponent_tile(const ExponentPass& p, Eigen::Index b0, Eigen::Index jp0, con
       for (int ji = 0; ji < JT; ++ji) acc[bi][ji] = ei::pmadd(a, y[ji], acc[bi][ji]);
     }
   }
-  for (int bi = 0; bi < BT; ++bi)
-    for (int ji = 0; ji < JT; ++ji) finish(b0 + bi, jp0 + ji, acc[bi][ji]);
+  for (int bi = 0; bi < BT; ++bi) finish(b0 + bi, jp0, acc[bi]);
 }
 
 // Tiles of BT queries over packets [jp0, jp0 + len): JT packets at a time, the rest one by one.
@@ -204,13 +219,24 @@ void KernelProducts::prepare(Workspace& ws) const {
   ws.r.resize(B);
   ws.wraps.clear();
   ws.wrap_begin.assign(static_cast<std::size_t>(B) + 1, 0);
+  // cos x and sin x of every periodic term of every query, in one vectorised pass: the query's values at
+  // ws.trig(column) and ws.trig(column + 1)
+  ws.angles.clear();
+  for (Eigen::Index b = 0; b < B; ++b)
+    for (const Term& t : terms_)
+      if (t.kind == TermKind::kPeriodic) ws.angles.push_back(ws.x(t.dimension, b));
+  ws.cosines.resize(ws.angles.size());
+  ws.sines.resize(ws.angles.size());
+  util::vector_sincos(ws.angles.data(), ws.cosines.data(), ws.sines.data(), ws.angles.size());
+  std::size_t next = 0;
   for (Eigen::Index b = 0; b < B; ++b) {
     double r = 0.0;
     double* a = ws.A.col(b).data();
     for (const Term& t : terms_) {
       const double x = ws.x(t.dimension, b);
       if (t.kind == TermKind::kPeriodic) {
-        const double c = std::cos(x), s = std::sin(x);
+        const double c = ws.cosines[next], s = ws.sines[next];
+        ++next;
         ws.trig(t.column, b) = c;
         ws.trig(t.column + 1, b) = s;
         a[t.column] = -0.5 * t.coefficient * c;
@@ -240,39 +266,47 @@ void KernelProducts::exponentiate(std::span<const double* const> weights, Worksp
   const ExponentPass pass{Y_.data(), (m_ + 1) * kLanes, q_.data(), m_, ws.A.data(), ws.r.data()};
   const Eigen::Index full = n_ / kLanes;  // packets without padding
   const Packet zero = ei::pset1<Packet>(0.0);
-  // The wrap parts, exp, weights and maximum of one packet of one query: one code path for every packet.
-  const auto finish = [&](Eigen::Index b, Eigen::Index jp, Packet s) {
+  // The wrap parts, exp, weights and maximum of JT consecutive packets of one query: one code path for every
+  // packet, whatever the tile.
+  const auto finish = [&]<int JT>(Eigen::Index b, Eigen::Index jp0, Packet(&s)[JT]) {
     for (std::size_t i = ws.wrap_begin[static_cast<std::size_t>(b)];
          i < ws.wrap_begin[static_cast<std::size_t>(b) + 1]; ++i) {
       const std::size_t w = ws.wraps[i];
       const Term& t = terms_[wraps_[w].term];
-      const Packet d = ei::psub(ei::pset1<Packet>(ws.x(t.dimension, b)),
-                                ei::ploadu<Packet>(wraps_[w].training.data() + jp * kLanes));
-      const Packet k = ei::print(ei::pmul(d, ei::pset1<Packet>(kInverseTwoPi)));
-      // s += 4 pi theta k (pi k - d)
-      s = ei::pmadd(ei::pmul(ei::pset1<Packet>(4.0 * kPi * t.coefficient), k),
-                    ei::pmadd(ei::pset1<Packet>(kPi), k, ei::pnegate(d)), s);
-    }
-    const Packet k = exp_of_negative(ei::pmax(s, zero));
-    Packet out = k;
-    if (!weights.empty()) {
-      const double* w = weights[static_cast<std::size_t>(b)] + jp * kLanes;
-      if (jp < full) {
-        out = ei::pmul(ei::ploadu<Packet>(w), k);
-      } else {
-        alignas(64) double tail[kLanes] = {};
-        std::copy(w, w + (n_ - jp * kLanes), tail);
-        out = ei::pmul(ei::ploadu<Packet>(tail), k);
+      for (int ji = 0; ji < JT; ++ji) {
+        const Packet d = ei::psub(ei::pset1<Packet>(ws.x(t.dimension, b)),
+                                  ei::ploadu<Packet>(wraps_[w].training.data() + (jp0 + ji) * kLanes));
+        const Packet k = ei::print(ei::pmul(d, ei::pset1<Packet>(kInverseTwoPi)));
+        // s += 4 pi theta k (pi k - d)
+        s[ji] = ei::pmadd(ei::pmul(ei::pset1<Packet>(4.0 * kPi * t.coefficient), k),
+                          ei::pmadd(ei::pset1<Packet>(kPi), k, ei::pnegate(d)), s[ji]);
       }
     }
-    if (want_max) {
-      alignas(64) double lanes[kLanes];
-      ei::pstoreu(lanes, k);
-      const Eigen::Index valid = std::min<Eigen::Index>(kLanes, n_ - jp * kLanes);
-      double& mx = ws.max_kernel(b);
-      for (Eigen::Index l = 0; l < valid; ++l) mx = std::max(mx, lanes[l]);
+    for (int ji = 0; ji < JT; ++ji) s[ji] = ei::pmax(s[ji], zero);
+    exp_of_negative(s);  // s now holds the kernel values
+    for (int ji = 0; ji < JT; ++ji) {
+      const Eigen::Index jp = jp0 + ji;
+      const Packet k = s[ji];
+      Packet out = k;
+      if (!weights.empty()) {
+        const double* w = weights[static_cast<std::size_t>(b)] + jp * kLanes;
+        if (jp < full) {
+          out = ei::pmul(ei::ploadu<Packet>(w), k);
+        } else {
+          alignas(64) double tail[kLanes] = {};
+          std::copy(w, w + (n_ - jp * kLanes), tail);
+          out = ei::pmul(ei::ploadu<Packet>(tail), k);
+        }
+      }
+      if (want_max) {
+        alignas(64) double lanes[kLanes];
+        ei::pstoreu(lanes, k);
+        const Eigen::Index valid = std::min<Eigen::Index>(kLanes, n_ - jp * kLanes);
+        double& mx = ws.max_kernel(b);
+        for (Eigen::Index l = 0; l < valid; ++l) mx = std::max(mx, lanes[l]);
+      }
+      ei::pstoreu(ws.v.data() + b * n_pad_ + jp * kLanes, out);
     }
-    ei::pstoreu(ws.v.data() + b * n_pad_ + jp * kLanes, out);
   };
   // Blocks of points (their training columns stay in L1) times tiles of queries.
   constexpr Eigen::Index kBlock = 6;

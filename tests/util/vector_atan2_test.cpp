@@ -13,18 +13,12 @@
 
 #include <gtest/gtest.h>
 
+#include "support/ulp.hpp"
+
 namespace gpiqa::util {
 namespace {
 
-// distance in units in the last place between two finite doubles of the same sign (or zero)
-double ulp_distance(double a, double b) {
-  if (a == b) return 0;
-  const auto ordered = [](double v) {
-    const auto bits = std::bit_cast<std::int64_t>(v);
-    return bits < 0 ? std::numeric_limits<std::int64_t>::min() - bits : bits;
-  };
-  return std::abs(static_cast<double>(ordered(a) - ordered(b)));
-}
+using test::ulp_distance;
 
 TEST(VectorAtan2, WithinTwoUlpOfStdAtan2) {
   std::mt19937_64 rng(11);

@@ -24,13 +24,15 @@
 // Exactness: every number of a query is computed in one fixed order whatever B is and wherever the query sits
 // in the batch. S_bj starts at r_b + q_j and takes fused multiply-adds over the columns in order; the sums
 // over j run in SIMD lanes over the training points in order, then one fixed horizontal sum; the training
-// points are padded to whole SIMD packets (weight 0) so that no point goes through a scalar tail. A query
-// evaluated alone and the same query in any batch give the same bits (tests/model/kernel_products_test.cpp).
-// That holds within one build. Across builds (AVX-512 or not, FMA or not: the native and portable presets)
-// the SIMD width, the fused multiply-adds and the exponential differ in the last bits; every build stays
-// within 1e-13 relative of the plain evaluation (same test). Register tiles (several queries x several
-// packets) are what make the batch fast: each training column is read once per tile of queries instead of
-// once per query.
+// points are padded to whole SIMD packets (weight 0) so that no point goes through a scalar tail; a query's
+// cos x and sin x (periodic terms) come from util::vector_sincos, whose value for an angle does not depend on
+// the other angles of the call, and its exponentials run JT packets side by side with the same operations
+// per packet as one at a time. A query evaluated alone and the same query in any batch give the same bits
+// (tests/model/kernel_products_test.cpp). That holds within one build. Across builds (AVX-512 or not, FMA or
+// not: the native and portable presets) the SIMD width, the fused multiply-adds and the exponential differ in
+// the last bits; every build stays within 1e-13 relative of the plain evaluation (same test). Register tiles
+// (several queries x several packets) are what make the batch fast: each training column is read once per
+// tile of queries instead of once per query.
 #include <span>
 #include <vector>
 
@@ -44,12 +46,13 @@ class KernelProducts {
  public:
   /// Working memory of one evaluation, reused between calls (no allocation once sized for a batch).
   struct Workspace {
-    Eigen::MatrixXd x;         // internal features of the queries (nf x B)
-    Eigen::MatrixXd A;         // query coefficients, query b's M values contiguous (M x B)
-    Eigen::VectorXd r;         // per query
-    Eigen::MatrixXd trig;      // cos x and sin x of the periodic terms, at their columns of A (M x B)
-    Eigen::MatrixXd v;         // weighted kernel values, padded (n_pad x B)
-    Eigen::MatrixXd products;  // v Y and V (M + 1 x B)
+    Eigen::MatrixXd x;     // internal features of the queries (nf x B)
+    Eigen::MatrixXd A;     // query coefficients, query b's M values contiguous (M x B)
+    Eigen::VectorXd r;     // per query
+    Eigen::MatrixXd trig;  // cos x and sin x of the periodic terms, at their columns of A (M x B)
+    std::vector<double> angles, cosines, sines;  // the periodic terms' x, query by query, and their cos, sin
+    Eigen::MatrixXd v;                           // weighted kernel values, padded (n_pad x B)
+    Eigen::MatrixXd products;                    // v Y and V (M + 1 x B)
     Eigen::VectorXd max_kernel;
     std::vector<std::size_t> wraps;       // the wrapped terms whose wrap parts a query needs, query by query
     std::vector<std::size_t> wrap_begin;  // query b's at wraps[wrap_begin[b] .. wrap_begin[b + 1])
