@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "gpiqa/util/packet.hpp"
 #include "gpiqa/util/vector_sincos.hpp"
 
 // GCC 12 reports the undefined pass-through operand of _mm512_roundscale_pd (Eigen's print) as uninitialised.
@@ -12,11 +13,9 @@
 namespace gpiqa::model {
 namespace {
 
-// Eigen's packet primitives: the native SIMD vector of this build (8 doubles with AVX-512, 4 with AVX, 2 with
-// SSE2), with pmadd a fused multiply-add wherever the CPU has one.
-namespace ei = Eigen::internal;
-using Packet = ei::packet_traits<double>::type;
-constexpr Eigen::Index kLanes = ei::packet_traits<double>::size;
+namespace ei = util::simd::ei;
+using util::simd::Packet;
+constexpr Eigen::Index kLanes = util::simd::kLanes;
 constexpr double kPi = std::numbers::pi;
 constexpr double kInverseTwoPi = 1.0 / (2.0 * kPi);  // as kernel.cpp's wrapped() takes it
 // A query at most this far from every training value of a phi feature has |d| < pi at every point, so its

@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <limits>
 
-#include <Eigen/Core>
+#include "gpiqa/util/packet.hpp"
 
 namespace gpiqa::util {
 namespace {
 
-namespace ei = Eigen::internal;
-using Packet = ei::packet_traits<double>::type;
-constexpr std::size_t kLanes = ei::packet_traits<double>::size;
+namespace ei = simd::ei;
+using simd::Packet;
+constexpr std::size_t kLanes = simd::kLanes;
 
 // P(z) = sum_k kP[k] z^k (the header: Chebyshev interpolation of (atan(sqrt z) / sqrt z - 1) / z on
 // [0, 1/4], degree 12)

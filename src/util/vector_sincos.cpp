@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include <Eigen/Core>
+#include "gpiqa/util/packet.hpp"
 
 // GCC 12 reports the undefined pass-through operand of _mm512_roundscale_pd (Eigen's print) as uninitialised.
 #pragma GCC diagnostic ignored "-Wuninitialized"
@@ -11,9 +11,9 @@
 namespace gpiqa::util {
 namespace {
 
-namespace ei = Eigen::internal;
-using Packet = ei::packet_traits<double>::type;
-constexpr std::size_t kLanes = ei::packet_traits<double>::size;
+namespace ei = simd::ei;
+using simd::Packet;
+constexpr std::size_t kLanes = simd::kLanes;
 
 // S(z) and C(z) of the header, lowest power first
 constexpr double kS[] = {-0.16666666666666666,   0.008333333333333331,    -0.00019841269841265065,
