@@ -1,9 +1,14 @@
 // gpiqa slurm CAMPAIGN --array N --time HH:MM:SS [--ranks-per-task R] [--partition P] [--account A]
 //                      [--sbatch-option OPT]... [--mpi pmix]
+//                      [--output FILE] [--force]
 // Prints a submit script: `bash submit.sh` submits an array job of N shards (each `gpiqa run --shard I/N`
 // into its own file NAME.shard-I-of-N.h5 beside the output, R MPI ranks through srun) and a merge job that
 // runs after all of them succeeded and writes the campaign's output file. Submitting the same script again
 // after a wall-time kill resumes every shard from its checkpoints.
+// The merge job runs `gpiqa merge --update`: an output that is already this campaign's results file (an
+// earlier merge, a single run's) keeps its recorded tasks and gains the shards', so a resubmission's merge
+// does not fail after the whole array has run. An existing output that is anything else would make it fail:
+// refused here, naming the file, unless --force (the merge job then replaces it: `merge --force`).
 #include <filesystem>
 #include <iostream>
 #include <regex>
@@ -13,6 +18,8 @@
 #include "commands.hpp"
 #include "gpiqa/campaign/campaign_spec.hpp"
 #include "gpiqa/campaign/scheduler.hpp"
+#include "gpiqa/campaign/task.hpp"
+#include "gpiqa/io/results_file.hpp"
 #include "gpiqa/util/error.hpp"
 
 namespace gpiqa::cli {
@@ -30,12 +37,50 @@ std::string self_path() {
   return ec ? std::string("gpiqa") : p.string();
 }
 
+// What the merge job will find at `output`: nothing, this campaign's results file (a warning: its tasks are
+// kept), or something else (refused without --force). Returns the merge's mode flag.
+std::string check_output(const campaign::CampaignSpec& spec, const std::string& output, bool force) {
+  std::error_code ec;
+  if (!std::filesystem::exists(output, ec)) return force ? " --force" : " --update";
+  std::string what;
+  try {
+    const io::ResultsHeader h = io::read_results_header(output);
+    if (h.campaign_fingerprint == campaign::campaign_fingerprint(spec) && h.shard_count == 1) {
+      std::size_t recorded = 0;
+      const std::vector<io::TaskRow> rows = io::read_results_rows(output);
+      for (const io::TaskRow& r : rows) recorded += r.outcome.status != stability::Status::kPending;
+      if (!force)
+        std::cerr << fmt::format(
+            "gpiqa: warning: {}: already holds {} of {} tasks of this campaign; the array runs every task "
+            "again (shards do not read it) and the merge job keeps its recorded tasks and adds the shards' "
+            "(gpiqa merge --update)\n",
+            output, recorded, rows.size());
+      return force ? " --force" : " --update";
+    }
+    what = h.shard_count != 1 ? fmt::format("a shard file of campaign '{}'", h.campaign_name)
+                              : fmt::format(
+                                    "the results file of another campaign ('{}') or of an earlier "
+                                    "version of this one",
+                                    h.campaign_name);
+  } catch (const InputError& e) {
+    what = "not a gpiqa results file (" + e.problem() + ")";
+  }
+  if (!force)
+    throw InputError(output, "exists and is " + what +
+                                 ": the merge job would fail after the whole array has run; choose --output, "
+                                 "move the file away, or give --force to let the merge job replace it");
+  std::cerr << "gpiqa: warning: " << output << ": exists and is " << what
+            << "; the merge job will replace it (--force)\n";
+  return " --force";
+}
+
 }  // namespace
 
 void add_slurm(CLI::App& app) {
   struct Options {
     std::string campaign, time, partition, account, mpi = "pmix", output;
     int array = 0, ranks = 1;
+    bool force = false;
     std::vector<std::string> extra;
   };
   auto o = std::make_shared<Options>();
@@ -50,6 +95,8 @@ void add_slurm(CLI::App& app) {
                   "Further sbatch option, e.g. --sbatch-option=--qos=long (repeatable)");
   sub->add_option("--mpi", o->mpi, "srun --mpi plugin")->capture_default_str();
   sub->add_option("--output", o->output, "Merged results file (default: the campaign's output.file)");
+  sub->add_flag("--force", o->force,
+                "Let the merge job replace an existing output that is not this campaign's results file");
   sub->callback([o] {
     const campaign::CampaignSpec spec = campaign::load_campaign(o->campaign);
     if (o->array < 1) throw InputError("--array", "must be at least 1");
@@ -59,6 +106,7 @@ void add_slurm(CLI::App& app) {
     const std::string campaign = std::filesystem::absolute(o->campaign).string();
     const std::string output =
         o->output.empty() ? spec.output_file : std::filesystem::absolute(o->output).string();
+    const std::string merge_mode = check_output(spec, output, o->force);
     const std::string gpiqa = self_path();
     const std::string log_dir = std::filesystem::path(output).parent_path().string();
     std::string common;
@@ -90,7 +138,7 @@ merge_job=$(sbatch --parsable --job-name={job}-merge --dependency=afterok:${{arr
   --output={logs}/{stem}.merge.log <<'GPIQA_MERGE'
 #!/usr/bin/env bash
 set -euo pipefail
-{gpiqa} merge{shards} -o {output}
+{gpiqa} merge{mode}{shards} -o {output}
 {gpiqa} summary {output}
 GPIQA_MERGE
 )
@@ -101,7 +149,7 @@ echo "submitted array job ${{array_job}} ({n} shards) and merge job ${{merge_job
         fmt::arg("logs", quote(log_dir)), fmt::arg("stem", std::filesystem::path(output).stem().string()),
         fmt::arg("job", quote("gpiqa-" + spec.name)), fmt::arg("mpi", o->mpi),
         fmt::arg("gpiqa", quote(gpiqa)), fmt::arg("campaign", quote(campaign)),
-        fmt::arg("output", quote(output)), fmt::arg("shards", shards));
+        fmt::arg("output", quote(output)), fmt::arg("shards", shards), fmt::arg("mode", merge_mode));
   });
 }
 

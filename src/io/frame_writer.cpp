@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <limits>
 
@@ -74,6 +75,37 @@ struct FrameWriter::Series {
   }
 };
 
+// observables/dt: the frame interval, one value per frame, made when the second frame arrives.
+struct FrameWriter::Interval {
+  h5::Handle observables;
+  std::unique_ptr<Series> series;                        // null until the file has two frames
+  double ps = std::numeric_limits<double>::quiet_NaN();  // the interval, once known
+
+  explicit Interval(hid_t root) : observables(h5::group(root, "observables", true)) {
+    if (!h5::exists(observables.id(), "dt")) return;
+    open();
+    const std::vector<double> values = h5::read_doubles(series->group.id(), "value");
+    if (!values.empty()) ps = values.front();
+  }
+  void open() { series = std::make_unique<Series>(observables.id(), "dt", "ps", std::vector<hsize_t>{}); }
+  // Brings the series to one value per frame of `position`, whose last frame (`step`, `time_ps`) was just
+  // written.
+  void follow(const Series& position, long long step, double time_ps) {
+    const hsize_t frames = position.value.rows();
+    if (!series || std::isnan(ps)) {
+      if (frames < 2) return;
+      const std::vector<double> t = h5::read_doubles(position.group.id(), "time");
+      ps = t[1] - t[0];
+      if (!series) open();
+    }
+    if (series->value.rows() >= frames) return;
+    if (series->value.rows() + 1 == frames) return series->append(step, time_ps, &ps);
+    const std::vector<std::int64_t> steps = h5::read_ints(position.group.id(), "step");
+    const std::vector<double> times = h5::read_doubles(position.group.id(), "time");
+    for (std::size_t f = series->value.rows(); f < frames; ++f) series->append(steps[f], times[f], &ps);
+  }
+};
+
 FrameWriter::FrameWriter(hid_t root, const std::vector<std::string>& elements, long long keep_through_step)
     : atoms_(static_cast<Eigen::Index>(elements.size())) {
   write_h5md_metadata(root);
@@ -115,11 +147,13 @@ FrameWriter::FrameWriter(hid_t root, const std::vector<std::string>& elements, l
     for (std::size_t f = force.value.rows(); f < steps.size(); ++f)
       force.append(steps[f], times[f], nan.data());
   }
+  interval_ = std::make_unique<Interval>(root);
   if (keep_through_step >= 0) keep_through(keep_through_step);
 }
 
 void FrameWriter::keep_through(long long step) {
   for (auto& s : series_) s->keep_through(step);
+  if (interval_->series) interval_->series->keep_through(step);
 }
 
 FrameWriter::~FrameWriter() = default;
@@ -142,6 +176,7 @@ void FrameWriter::write_row(long long step, double time_ps, const double* pos, c
   series_[4]->append(step, time_ps, &ekin);
   series_[5]->append(step, time_ps, &econs);
   series_[6]->append(step, time_ps, &T);
+  interval_->follow(*series_[0], step, time_ps);
 }
 
 }  // namespace gpiqa::io

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End to end on a real SLURM: a one-node cluster on localhost (slurmctld + slurmd, auth/none) runs the script
-# `gpiqa slurm` prints; the merged results must equal a single mpirun run task for task.
+# `gpiqa slurm` prints; the merged results must equal a single mpirun run task for task, also after the
+# script is submitted a second time onto the merged file.
 # Usage: slurm_e2e.sh GPIQA_BINARY SHARED_DATA_DIR. Exit 77 (skipped) without slurm-wlm, root or the shared data.
 set -euo pipefail
 gpiqa=$1
@@ -76,6 +77,17 @@ done
 [ -z "$(squeue -h)" ] || { echo "jobs still queued:"; squeue; exit 1; }
 [ -f "$work/out/results.h5" ] || { echo "no merged file"; cat "$work"/out/*.log; tail -30 "$work/slurmctld.log"; exit 1; }
 cat "$work/out/results.merge.log"
+# Submitted again once the merged file exists (a resubmission, or a second look): every shard finds nothing
+# left to do and the merge job merges into the existing file (merge --update) instead of failing on it.
+cp "$work/out/results.h5" "$work/first-merge.h5"
+(cd "$work" && bash submit.sh)
+for _ in $(seq 240); do
+  [ -z "$(squeue -h 2>/dev/null)" ] && break
+  sleep 1
+done
+[ -z "$(squeue -h)" ] || { echo "jobs still queued after the resubmission:"; squeue; exit 1; }
+grep -q "^merged 3 shards" "$work/out/results.merge.log" ||
+  { echo "the resubmission's merge job failed:"; cat "$work/out/results.merge.log"; exit 1; }
 mpirun --oversubscribe -n 2 "$gpiqa" run "$work/campaign.yaml" --output "$work/single.h5" 2>/dev/null
 /usr/bin/python3 - "$work/out/results.h5" "$work/single.h5" <<'PY'
 import sys

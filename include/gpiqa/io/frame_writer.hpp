@@ -9,6 +9,12 @@
 //                         `elements` too (symbols, comma separated)
 //   particles/all/{position, velocity, force}/{step, time, value}   value: frames x N x 3
 //   observables/{potential_energy, kinetic_energy, conserved_energy, temperature}/{step, time, value}
+//   observables/dt/{step, time, value}   the time between frames, ps: the first two frames' interval, one
+//                         value per frame (MDAnalysis's H5MD reader copies every observable of a frame into
+//                         Timestep.data, and Timestep.dt reads data["dt"]: without it, dt warns and is 1 ps).
+//                         Written from the second frame on (the first is backfilled then), so a file always
+//                         has it for every frame or, while it has one frame, not at all: a shorter series
+//                         would stop MDAnalysis reading the file.
 // Units, as `unit` attributes in the notation of H5MD's units module that MDAnalysis's H5MD reader
 // translates: position "Angstrom", velocity "Angstrom ps-1", force "kJ mol-1 Angstrom-1", time "ps"; the
 // energies "hartree", temperature "K". The `unit` attributes are variable-length strings (MDAnalysis 2.4
@@ -59,6 +65,8 @@ class FrameWriter {
   struct Series;
   std::vector<std::unique_ptr<Series>> series_;
   Eigen::Index atoms_;
+  struct Interval;  // observables/dt
+  std::unique_ptr<Interval> interval_;
 };
 
 /// The /h5md metadata group of an H5MD structure rooted at `root`: version [1, 1], author (the user's name
