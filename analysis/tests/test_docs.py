@@ -149,3 +149,83 @@ def test_a_campaign_example_of_the_docs_loads_where_it_says_it_lives(tmp_path, p
 
 def test_the_docs_have_campaign_examples_to_check():
     assert {page for page, _, _ in campaign_examples()} >= {"README.md", "docs/guide/first-campaign.md"}
+
+
+def documented_rows(page, heading):
+    """First-column code spans (and the cells after them) of the tables under `heading` of a reference page, up
+    to the next heading of the same or a higher level."""
+    level = heading.split(" ")[0]
+    rows, inside = [], False
+    for line in open(page).read().splitlines():
+        if line.startswith("#"):
+            this = line.split(" ")[0]
+            if line.strip() == heading:
+                inside = True
+                continue
+            if inside and len(this) <= len(level):
+                break
+        if inside and line.startswith("| `"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            rows.append([cells[0].strip("`")] + cells[1:])
+    return rows
+
+
+def expand(path):
+    """`a/{b,c}/d` -> [a/b/d, a/c/d]."""
+    if "{" not in path:
+        return [path]
+    head, rest = path.split("{", 1)
+    options, tail = rest.split("}", 1)
+    return [p for o in options.split(",") for p in expand(head + o + tail)]
+
+
+@pytest.fixture(scope="module")
+def results_file(tmp_path_factory):
+    need_binary()
+    d = tmp_path_factory.mktemp("results-reference")
+    (d / "c.yaml").write_text(f"""name: reference-page
+molecules:
+  water: {{geometry: {REPO}/molecules/water.xyz, reference: {REPO}/molecules/water.mol}}
+models: {{mmff: {{kind: reference}}}}
+temperatures_K: [300]
+seeds: 1
+md: {{duration_ps: 0.05}}
+start: {{energy_above_minimum_kcal_mol: [20, 60]}}
+output: {{file: r.h5, frames_every: 20}}
+""")
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    r = subprocess.run([GPIQA, "run", str(d / "c.yaml")], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    return str(d / "r.h5")
+
+
+def test_the_results_file_reference_lists_every_tasks_column_with_its_unit(results_file):
+    import h5py
+    page = os.path.join(REPO, "docs", "reference", "results-file.md")
+    rows = documented_rows(page, "### `/tasks`: one row per task")
+    documented = {row[0]: row[2] for row in rows}
+    with h5py.File(results_file, "r") as f:
+        tasks = f["tasks"]
+        in_file = {name: tasks[name].attrs.get("unit", "") for name in tasks}
+        attributes = set(f.attrs)
+    assert set(documented) == set(in_file), (set(in_file) ^ set(documented))
+    for name, unit in in_file.items():
+        assert documented[name] == (unit.decode() if isinstance(unit, bytes) else unit), name
+    root = {row[0] for row in documented_rows(page, "### Root attributes") for row in [row]}
+    documented_attributes = {a.strip(" `") for entry in root for a in entry.split(",")}
+    assert documented_attributes == attributes
+
+
+def test_the_results_file_reference_lists_every_trajectory_dataset(results_file):
+    import h5py
+    page = os.path.join(REPO, "docs", "reference", "results-file.md")
+    entries = [p for row in documented_rows(page, "## Trajectory files (`gpiqa md --out`), H5MD 1.1")
+               for p in expand(row[0])]
+    with h5py.File(results_file, "r") as f:
+        g = f["trajectories/0"]
+        datasets = []
+        g.visititems(lambda name, obj: datasets.append(name) if isinstance(obj, h5py.Dataset) else None)
+        for entry in entries:
+            assert entry.rstrip("/") in g, f"{entry} is documented but not in a task's frames"
+    for name in datasets:
+        assert any(name == e or name.startswith(e.rstrip("/") + "/") for e in entries), f"{name} is not documented"

@@ -1,7 +1,9 @@
 """gpiqa's trajectories in the tools chemists use: Debian's MDAnalysis opens a `gpiqa md --out` file and a campaign
 task's frames (exported with `gpiqa export --format h5md`) with the molecule's xyz as topology and reads back the
-positions (Angstrom), times (ps), velocities and forces gpiqa wrote; ASE reads `gpiqa export`'s extended XYZ with
-positions, forces, energies and velocities in ASE units. Runs on the MMFF94 reference (no ../shared needed)."""
+positions (Angstrom), times (ps), velocities and forces gpiqa wrote, and the frame interval as trajectory.dt with no
+warning; ASE reads `gpiqa export`'s extended XYZ with positions, forces, energies and velocities in ASE units, and
+gpiqa's own temperature per frame, which differs from ASE's get_temperature() by exactly 3N / N_f. Runs on the
+MMFF94 reference (no ../shared needed)."""
 import os
 import subprocess
 import warnings
@@ -92,6 +94,33 @@ def expect_mdanalysis_reproduces(path, expected):
     assert np.all(np.isfinite(expected["force"])) and np.abs(expected["force"]).max() > 1.0
 
 
+def expect_mdanalysis_frame_interval(path, dt_ps):
+    """trajectory.dt is the real interval between frames, read from the file: MDAnalysis does not warn "Reader has
+    no dt information, set to 1.0 ps" (a warning becomes an error here)."""
+    u = mdanalysis_universe(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        assert u.trajectory.dt == pytest.approx(dt_ps, rel=1e-12)
+        assert u.trajectory.totaltime == pytest.approx((u.trajectory.n_frames - 1) * dt_ps, rel=1e-12)
+        for ts in u.trajectory:
+            assert ts.dt == pytest.approx(dt_ps, rel=1e-12)
+    with h5py.File(path, "r") as f:
+        dt = f["observables/dt"]
+        assert dt["value"].attrs["unit"] == "ps"
+        assert len(dt["value"]) == u.trajectory.n_frames
+        np.testing.assert_array_equal(dt["time"][()], f["particles/all/position/time"][()])
+
+
+def test_mdanalysis_reads_the_frame_interval_of_an_md_trajectory(made):
+    expect_mdanalysis_frame_interval(made["trajectory"], 0.01)  # frames every 20 steps of 0.5 fs
+
+
+def test_mdanalysis_reads_the_frame_interval_of_an_exported_campaign_task(made):
+    out = made["dir"] / "task1-dt.h5"
+    gpiqa("export", made["results"], "--task", 1, "--format", "h5md", "--out", out)
+    expect_mdanalysis_frame_interval(str(out), 0.005)  # frames every 10 steps of 0.5 fs
+
+
 def test_mdanalysis_opens_a_gpiqa_md_trajectory(made):
     expected = frames_of(made["trajectory"])
     assert list(expected["step"]) == list(range(0, 201, 20))
@@ -146,6 +175,29 @@ def expect_ase_reads(path, expected):
         # the kinetic energy ASE computes from them is the one gpiqa recorded
         assert a.get_kinetic_energy() == pytest.approx(expected["kinetic"][i] * EV_PER_HARTREE, rel=1e-5)
         assert "units" in a.info and "forces:eV/Angstrom" in a.info["units"]
+
+
+def test_ase_temperature_differs_from_gpiqas_by_exactly_3n_over_nf(made):
+    """ASE's get_temperature() divides 2 K by 3N k_B; gpiqa by N_f k_B, with N_f = 3N - 6 for a non-linear
+    molecule under nhc (rigid motion removed and kept removed). The export carries gpiqa's own value per frame in
+    atoms.info["temperature"], and the two differ by exactly 3N / N_f (water: 9 / 3)."""
+    pytest.importorskip("ase", reason="SKIPPED: python3-ase not installed")
+    import ase.io
+    out = made["dir"] / "md-temperature.extxyz"
+    gpiqa("export", made["trajectory"], "--out", out)
+    expected = frames_of(made["trajectory"])
+    n = len(expected["elements"])
+    n_f = 3 * n - 6
+    frames = ase.io.read(str(out), ":")
+    hot = 0
+    for i, a in enumerate(frames):
+        assert a.info["temperature"] == pytest.approx(expected["temperature"][i], rel=1e-12)
+        if expected["temperature"][i] > 1.0:
+            hot += 1
+            # momenta are written with 10 decimals: the kinetic energy ASE recomputes agrees to about 1e-6
+            assert a.get_temperature() * 3 * n / n_f == pytest.approx(a.info["temperature"], rel=1e-5)
+            assert a.get_temperature() == pytest.approx(a.info["temperature"] / 3, rel=1e-5)
+    assert hot > 2
 
 
 def test_ase_reads_the_extxyz_export_of_an_md_trajectory(made):

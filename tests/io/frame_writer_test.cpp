@@ -2,7 +2,9 @@
 // group): the metadata groups and attribute types the specification requires, the gas-phase box, species, and
 // positions, velocities and forces with the units H5MD readers translate. A failure here means MDAnalysis or
 // another H5MD reader refuses the files or reads wrong numbers. Also: frames from before forces were written
-// still read and continue, and a frame cut short by a kill is dropped.
+// still read and continue, and a frame cut short by a kill is dropped. The frame interval MDAnalysis reads as
+// trajectory.dt (observables/dt) has one value per frame from the second frame on, also when a file is
+// continued or cut back to a checkpoint's step.
 #include "gpiqa/io/frame_writer.hpp"
 
 #include <cmath>
@@ -224,6 +226,62 @@ TEST(FrameWriter, FrameCutShortByAKillIsDroppedOnReading) {
   const FrameBuffer b = FrameBuffer::read(f.id());
   EXPECT_EQ(b.size(), 2u);
   EXPECT_EQ(b.positions_angstrom.size(), 18u);
+}
+
+// observables/dt below `root`: its values, and checks that step and time follow the positions'.
+std::vector<double> frame_interval(hid_t root) {
+  if (!h5::exists(root, "observables/dt")) return {};
+  EXPECT_EQ(unit_of(root, "observables/dt/value"), "ps");
+  EXPECT_EQ(unit_of(root, "observables/dt/time"), "ps");
+  EXPECT_EQ(h5::read_ints(root, "observables/dt/step"), h5::read_ints(root, "particles/all/position/step"));
+  EXPECT_EQ(h5::read_doubles(root, "observables/dt/time"),
+            h5::read_doubles(root, "particles/all/position/time"));
+  return h5::read_doubles(root, "observables/dt/value");
+}
+
+TEST(FrameWriter, FrameIntervalIsAnObservableOfEveryFrameOnceThereAreTwo) {
+  const std::string path = test::temp_dir("h5md-dt") + "/dt.h5";
+  {
+    auto file = TrajectoryFile::create(path, kWater);
+    append_frames(*file, 1);
+    Handle f = h5::open_file(path, h5::Mode::kReadOnly);
+    // one frame has no interval; an empty series would make MDAnalysis fail on frame 0
+    EXPECT_FALSE(h5::exists(f.id(), "observables/dt"));
+  }
+  {
+    auto file = TrajectoryFile::open(path, kWater);
+    file->append(10, 0.005, pattern(2), pattern(0.002), pattern(-0.04), -76.39, 0.003, -76.4, 301);
+    file->append(20, 0.01, pattern(3), pattern(0.003), pattern(-0.06), -76.38, 0.006, -76.4, 302);
+  }
+  {
+    Handle f = h5::open_file(path, h5::Mode::kReadOnly);
+    EXPECT_EQ(frame_interval(f.id()), (std::vector<double>{0.005, 0.005, 0.005}));
+  }
+  {  // resumed from a checkpoint at step 10: frames after it are dropped, the interval with them
+    auto file = TrajectoryFile::open(path, kWater);
+    file->keep_through(10);
+    file->append(20, 0.01, pattern(3), pattern(0.003), pattern(-0.06), -76.38, 0.006, -76.4, 302);
+    file->append(30, 0.015, pattern(4), pattern(0.004), pattern(-0.08), -76.37, 0.008, -76.4, 303);
+  }
+  Handle f = h5::open_file(path, h5::Mode::kReadOnly);
+  expect_h5md_structure(f.id(), 4);
+  EXPECT_EQ(frame_interval(f.id()), (std::vector<double>(4, 0.005)));
+}
+
+TEST(FrameWriter, CampaignTaskFramesCarryTheirInterval) {
+  FrameBuffer buffer;
+  buffer.elements = kWater;
+  append_frames(buffer, 3);
+  const std::string path = test::temp_dir("h5md-dt-group") + "/r.h5";
+  {
+    Handle f = h5::open_file(path, h5::Mode::kCreateNew);
+    Handle g = h5::group(f.id(), "trajectories/2", true);
+    buffer.write(g.id());
+  }
+  Handle f = h5::open_file(path, h5::Mode::kReadOnly);
+  Handle g = h5::group(f.id(), "trajectories/2", false);
+  EXPECT_EQ(frame_interval(g.id()), (std::vector<double>(3, 0.005)));
+  EXPECT_EQ(FrameBuffer::read(g.id()).size(), 3u) << "reading frames is unchanged by the observable";
 }
 
 }  // namespace
