@@ -229,3 +229,26 @@ def test_the_results_file_reference_lists_every_trajectory_dataset(results_file)
             assert entry.rstrip("/") in g, f"{entry} is documented but not in a task's frames"
     for name in datasets:
         assert any(name == e or name.startswith(e.rstrip("/") + "/") for e in entries), f"{name} is not documented"
+
+
+def python_blocks(page, heading):
+    """The ```python blocks under `heading` of a page, up to the next heading."""
+    text = open(page).read().split(heading + "\n", 1)[1]
+    text = text.split("\n#", 1)[0]
+    return [b.split("```")[0] for b in text.split("```python\n")[1:]]
+
+
+def test_the_pandas_snippets_of_reading_results_run_on_a_results_file(results_file, capsys):
+    """What a user copies from the guide works on a real results file: /tasks into a DataFrame with units."""
+    page = os.path.join(REPO, "docs", "guide", "reading-results.md")
+    blocks = python_blocks(page, "## `/tasks` as a pandas DataFrame")
+    assert len(blocks) == 2
+    cwd = os.getcwd()
+    os.chdir(REPO)  # the snippets run from the repository root
+    try:
+        for block in blocks:
+            exec(compile(block.replace("results/quickstart.h5", results_file), page, "exec"), {})
+    finally:
+        os.chdir(cwd)
+    printed = capsys.readouterr().out
+    assert "hartree/bohr - largest per-atom force norm seen" in printed
