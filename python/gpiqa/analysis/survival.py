@@ -28,7 +28,7 @@ import pandas as pd
 from scipy.stats import chi2 as chi2_distribution
 from statsmodels.duration.survfunc import SurvfuncRight
 
-from .results import FAILURE_KINDS, NOT_OBSERVED
+from .results_file import FAILURE_KINDS, NOT_OBSERVED
 
 Z95 = 1.959963984540054
 TABLE_COLUMNS = ["molecule", "model", "temperature_K", "runs", "failures", "collapsed", "exploded", "failed",

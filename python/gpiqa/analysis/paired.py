@@ -37,7 +37,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from .results import FAILURE_KINDS, GpiqaFileError
+from .results_file import FAILURE_KINDS, GpiqaFileError
 from .starts import start_strata
 
 PAIR_KEY = ["molecule", "temperature_K", "start", "seed"]

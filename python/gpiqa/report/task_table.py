@@ -1,0 +1,115 @@
+"""The page's per-task table as compact JSON: one array per column (text columns as codes into their list of
+values), read by the page's script, which shows, sorts and filters it a page of rows at a time. A
+28,800-task campaign is about 1.5 MB this way, and the page stays quick because only the shown rows are in
+the DOM.
+
+Each row offers the command that exports its frames (`gpiqa export FILE --task ID --out taskID.extxyz`, for
+ASE, OVITO; `--format h5md` for MDAnalysis) where the file holds them, and says why not where it does not.
+No row offers a `gpiqa md` command line that replays the task: a campaign task's random numbers (the start's
+displacement direction, the initial velocities, the thermostat's noise) come from a Philox stream keyed by the
+seed and by a hash of the task's molecule, temperature and seed (campaign/task.hpp), and `gpiqa md` keys its
+stream by the seed alone, with no option for the other key. A `gpiqa md` run with the task's settings and seed
+is therefore a different trajectory from the same distribution, not the task again; the page says so.
+"""
+from __future__ import annotations
+
+import json
+import math
+import shlex
+
+import h5py
+import numpy as np
+import pandas as pd
+
+from ..analysis.results_file import STATUSES
+
+REPLAY_NOT_POSSIBLE = ("no gpiqa md replay: a campaign task's random stream is keyed by its molecule, temperature "
+                       "and seed, and gpiqa md has no option for that key, so a gpiqa md run with these settings "
+                       "would start from other velocities")
+NO_FRAMES = {
+    "pending": "no frames yet: the task has not run",
+    "none": "no frames: the campaign recorded none (output.frames_every: 0)",
+    "missing": "no frames recorded for this task",
+}
+
+# (key, header, type, filter): type cat (a text column, coded) or num (numbers; null for none); filter choice (a
+# list of the column's values), text (part of the text, or a number expression: 300, >2.5, 1-10, none) or few
+# (a choice when the column has few values, else text)
+COLUMNS = [("task_id", "task", "num", "text"), ("molecule", "molecule", "cat", "choice"),
+           ("model", "model", "cat", "choice"), ("temperature_K", "T (K)", "num", "few"),
+           ("start", "start", "cat", "few"), ("seed", "seed", "num", "text"), ("status", "status", "cat", "choice"),
+           ("reason", "reason", "cat", "text"), ("time_to_failure_ps", "time to failure (ps)", "num", "text")]
+
+
+def frames_recorded(path: str) -> set[int]:
+    """The task ids with frames under /trajectories."""
+    with h5py.File(path, "r") as f:
+        group = f.get("trajectories")
+        if group is None:
+            return set()
+        return {int(name) for name in group if name.isdigit() and "particles" in group[name]}
+
+
+def _codes(values: pd.Series, order: list) -> tuple[list, list]:
+    index = {v: i for i, v in enumerate(order)}
+    return order, [index[v] for v in values]
+
+
+def _start_order(df: pd.DataFrame, starts: pd.Series) -> list:
+    """The start labels by start energy where the start has one, else in campaign order."""
+    firsts = pd.DataFrame({"start": starts.to_numpy(), "e": df.get("start_energy_target_kcal_mol",
+                                                                   pd.Series(np.nan, index=df.index)).to_numpy()})
+    firsts = firsts.drop_duplicates("start")
+    energies = firsts["e"].to_numpy(dtype=float)
+    order = np.lexsort((np.arange(len(firsts)), np.where(np.isfinite(energies), energies, np.inf)))
+    return firsts["start"].to_numpy()[order].tolist()
+
+
+def _numbers(values, decimals: int | None = None) -> list:
+    out = []
+    for v in np.asarray(values, dtype=float):
+        if math.isnan(v):
+            out.append(None)
+        elif decimals is None and v.is_integer():
+            out.append(int(v))
+        else:
+            out.append(round(float(v), decimals if decimals is not None else 6))
+    return out
+
+
+def task_table(df: pd.DataFrame, starts: pd.Series) -> dict:
+    """The table's JSON object: `n` rows, `columns` [{key, label, type, filter}], `values` (the list of each text
+    column), `data` (one array per column), the frames and commands of every row."""
+    path = df.attrs["path"]
+    data, values = {}, {}
+    orders = {"molecule": list(dict.fromkeys(df["molecule"])), "model": list(dict.fromkeys(df["model"])),
+              "status": [s for s in STATUSES if s in set(df["status"])],
+              "reason": sorted(set(df["reason"])), "start": _start_order(df, starts)}
+    for key, _, kind, _ in COLUMNS:
+        if kind == "cat":
+            column = starts if key == "start" else df[key]
+            values[key], data[key] = _codes(column, orders[key])
+        else:
+            decimals = 4 if key == "time_to_failure_ps" else None
+            data[key] = _numbers(df[key], decimals)
+    recorded = frames_recorded(path)
+    ids = df["task_id"].to_numpy()
+    pending = (df["status"] == "pending").to_numpy()
+    # per row: 0 export possible, 1 pending, 2 the campaign records no frames, 3 none recorded for this task
+    frames = np.where(np.isin(ids, list(recorded)), 0, np.where(pending, 1, 2 if not recorded else 3))
+    return {
+        "n": len(df), "columns": [{"key": k, "label": h, "type": t, "filter": f} for k, h, t, f in COLUMNS], "values": values,
+        "data": data, "frames": frames.astype(int).tolist() if len(set(frames.tolist())) > 1 else int(frames[0])
+        if len(frames) else 0,
+        "export": f"gpiqa export {shlex.quote(path)} --task {{id}} --out task{{id}}.extxyz",
+        "export_h5md": f"gpiqa export {shlex.quote(path)} --task {{id}} --format h5md --out task{{id}}.h5",
+        "no_frames": [None, NO_FRAMES["pending"], NO_FRAMES["none"], NO_FRAMES["missing"]],
+        "replay": REPLAY_NOT_POSSIBLE,
+        "failure_statuses": ["collapsed", "exploded", "failed"],
+    }
+
+
+def task_table_json(df: pd.DataFrame, starts: pd.Series) -> str:
+    """task_table as JSON that is safe inside a <script> element."""
+    text = json.dumps(task_table(df, starts), separators=(",", ":"), allow_nan=False)
+    return text.replace("</", "<\\/")
