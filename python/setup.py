@@ -4,7 +4,9 @@ extension gpiqa._gpiqa through the project's own CMake (its target gpiqa_python)
 The CMake build directory is, in this order: $GPIQA_BUILD_DIR; the repository's build/ when it is configured
 for the Python module with this interpreter (scripts/build.sh of the test command leaves it so: nothing is
 compiled again); else build-python/ of the repository, configured here without tests and benchmarks, through
-ccache when it is installed. $CMAKE_BUILD_PARALLEL_LEVEL sets the compile jobs (default: every core).
+ccache when it is installed. $CMAKE_BUILD_PARALLEL_LEVEL sets the compile jobs (default: every core). A build
+directory beside build/ (build-python, or $GPIQA_BUILD_DIR at the same depth) compiles little when ccache has
+seen build/: with ccache's base_dir set, the relative paths of its compile commands are the same.
 """
 import os
 import re
@@ -78,5 +80,9 @@ class CMakeExtension(build_ext):
         print(f"gpiqa: extension built with CMake in {build} in {time.monotonic() - start:.1f} s -> {target}")
 
 
+# setuptools' own build files go into the CMake build directory too, not into the source tree.
+_scratch = build_directory()[0] / "setuptools"
+_scratch.mkdir(parents=True, exist_ok=True)
 setup(version=project_version(), ext_modules=[Extension("gpiqa._gpiqa", sources=[])],
-      cmdclass={"build_ext": CMakeExtension})
+      cmdclass={"build_ext": CMakeExtension},
+      options={"build": {"build_base": str(_scratch)}, "egg_info": {"egg_base": str(_scratch)}})

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 from conftest import GPIQA, MPI_ENV, REPO, run_report, write_results
 
-from gpiqa.report.task_table import REPLAY_NOT_POSSIBLE
+from gpiqa.report.replay import replay_yaml
+from gpiqa.report.task_table import MD_NOT_A_REPLAY
 
 TASKS_JSON = re.compile(r'<script type="application/json" id="gpiqa-tasks">(.*?)</script>', re.S)
 MANIFEST_JSON = re.compile(r'<script type="application/json" id="gpiqa-manifest">(.*?)</script>', re.S)
@@ -73,7 +74,8 @@ def test_task_table_holds_every_task(report_dir, report_campaign):
         assert np.array_equal(np.isnan(got), np.isnan(ttf))
         assert np.allclose(got[~np.isnan(got)], ttf[~np.isnan(ttf)], atol=5e-5)
     assert data["frames"] == 0  # every task recorded frames: each can be exported
-    assert data["replay"] == REPLAY_NOT_POSSIBLE
+    assert data["replay"]["possible"] and data["md_note"] == MD_NOT_A_REPLAY
+    assert data["replay_example"]["yaml"] == replay_yaml(data["replay"], data, 0)
 
 
 def test_export_command_of_a_row_runs(report_dir, report_campaign, tmp_path):
@@ -91,6 +93,44 @@ def test_export_command_of_a_row_runs(report_dir, report_campaign, tmp_path):
         positions = f[f"trajectories/{task}/particles/all/position/value"][()]
     assert len(frames) == len(positions)
     assert np.allclose(frames[-1].get_positions(), positions[-1], atol=1e-9)
+
+
+# What a run records about itself rather than about the trajectory.
+NOT_RESULTS = {"task_id", "label", "wall_seconds", "steps_per_second", "rank", "host"}
+
+
+def test_replay_campaign_of_a_row_reproduces_the_task_bit_for_bit(report_dir, report_campaign, tmp_path):
+    """The page's replay of a failed and of a survived task: every outcome column and every frame identical."""
+    data = page_json((report_dir / "index.html").read_text(), TASKS_JSON)
+    statuses = [data["values"]["status"][c] for c in data["data"]["status"]]
+    for row in (statuses.index("exploded"), statuses.index("stable")):
+        task = data["data"]["task_id"][row]
+        text = replay_yaml(data["replay"], data, row)
+        (tmp_path / f"replay-task{task}.yaml").write_text(text)
+        for command in (data["replay"]["run"], data["replay"]["export"]):
+            words = shlex.split(command.replace("{id}", str(task)))
+            done = subprocess.run([GPIQA, *words[1:]], cwd=tmp_path, capture_output=True, text=True, env=MPI_ENV)
+            assert done.returncode == 0, text + done.stderr
+        with h5py.File(report_campaign, "r") as a, h5py.File(tmp_path / f"replay-task{task}.h5", "r") as b:
+            assert len(b["tasks/task_id"]) == 1
+            for name in a["tasks"]:
+                if name not in NOT_RESULTS:
+                    x, y = a["tasks"][name][task], b["tasks"][name][0]
+                    assert x == y or (np.isnan(x) and np.isnan(y)), (task, name, x, y)
+            for series in ("particles/all/position", "particles/all/velocity", "observables/potential_energy"):
+                original = a[f"trajectories/{task}/{series}/value"][()]
+                assert np.array_equal(b[f"trajectories/0/{series}/value"][()], original), (task, series)
+        assert (tmp_path / f"task{task}.extxyz").exists()
+
+
+def test_no_replay_offered_for_starts_from_frames(tmp_path):
+    yaml_text = "name: x\nmolecules: {m: {builtin: water}}\nmodels: {a: {mean: file}}\ntemperatures_K: [300]\n" \
+                "seeds: 2\nstart: {frames: starts.xyz}\n"
+    path = write_results(str(tmp_path / "r.h5"), [{}], attrs={"campaign_yaml": yaml_text})
+    assert run_report(path, "--out", tmp_path / "out").returncode == 0
+    data = page_json((tmp_path / "out" / "index.html").read_text(), TASKS_JSON)
+    assert not data["replay"]["possible"] and "start.frames" in data["replay"]["why"]
+    assert "replay_example" not in data
 
 
 def test_a_gpiqa_md_run_with_a_tasks_settings_is_not_that_task(report_campaign, tmp_path):

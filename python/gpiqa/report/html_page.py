@@ -14,7 +14,8 @@ from importlib import resources
 
 from . import html_sections as sections
 from .html_format import esc, figure
-from .task_table import NO_FRAMES, frames_recorded, task_table_json
+from ..analysis.results_file import frames_recorded
+from .task_table import NO_FRAMES, task_table_json
 
 ERROR_HOOK = """window.gpiqaErrors = [];
 (function () {

@@ -4,12 +4,9 @@ values), read by the page's script, which shows, sorts and filters it a page of 
 the DOM.
 
 Each row offers the command that exports its frames (`gpiqa export FILE --task ID --out taskID.extxyz`, for
-ASE, OVITO; `--format h5md` for MDAnalysis) where the file holds them, and says why not where it does not.
-No row offers a `gpiqa md` command line that replays the task: a campaign task's random numbers (the start's
-displacement direction, the initial velocities, the thermostat's noise) come from a Philox stream keyed by the
-seed and by a hash of the task's molecule, temperature and seed (campaign/task.hpp), and `gpiqa md` keys its
-stream by the seed alone, with no option for the other key. A `gpiqa md` run with the task's settings and seed
-is therefore a different trajectory from the same distribution, not the task again; the page says so.
+ASE and OVITO; `--format h5md` for MDAnalysis) where the file holds them, and says why not where it does not;
+and the one-task campaign that replays it bit for bit with frames (replay.py), or why it cannot. It offers no
+`gpiqa md` command line: `gpiqa md` cannot take a campaign task's random stream (MD_NOT_A_REPLAY).
 """
 from __future__ import annotations
 
@@ -21,11 +18,12 @@ import h5py
 import numpy as np
 import pandas as pd
 
-from ..analysis.results_file import STATUSES
+from ..analysis.results_file import STATUSES, frames_recorded
+from .replay import replay_plan, replay_yaml
 
-REPLAY_NOT_POSSIBLE = ("no gpiqa md replay: a campaign task's random stream is keyed by its molecule, temperature "
-                       "and seed, and gpiqa md has no option for that key, so a gpiqa md run with these settings "
-                       "would start from other velocities")
+MD_NOT_A_REPLAY = ("not with gpiqa md: a campaign task's random stream is keyed by its molecule, temperature and "
+                   "seed, and gpiqa md has no option for that key, so a gpiqa md run with the task's settings starts "
+                   "from other velocities")
 NO_FRAMES = {
     "pending": "no frames yet: the task has not run",
     "none": "no frames: the campaign recorded none (output.frames_every: 0)",
@@ -39,15 +37,6 @@ COLUMNS = [("task_id", "task", "num", "text"), ("molecule", "molecule", "cat", "
            ("model", "model", "cat", "choice"), ("temperature_K", "T (K)", "num", "few"),
            ("start", "start", "cat", "few"), ("seed", "seed", "num", "text"), ("status", "status", "cat", "choice"),
            ("reason", "reason", "cat", "text"), ("time_to_failure_ps", "time to failure (ps)", "num", "text")]
-
-
-def frames_recorded(path: str) -> set[int]:
-    """The task ids with frames under /trajectories."""
-    with h5py.File(path, "r") as f:
-        group = f.get("trajectories")
-        if group is None:
-            return set()
-        return {int(name) for name in group if name.isdigit() and "particles" in group[name]}
 
 
 def _codes(values: pd.Series, order: list) -> tuple[list, list]:
@@ -93,20 +82,23 @@ def task_table(df: pd.DataFrame, starts: pd.Series) -> dict:
             decimals = 4 if key == "time_to_failure_ps" else None
             data[key] = _numbers(df[key], decimals)
     recorded = frames_recorded(path)
-    ids = df["task_id"].to_numpy()
     pending = (df["status"] == "pending").to_numpy()
     # per row: 0 export possible, 1 pending, 2 the campaign records no frames, 3 none recorded for this task
-    frames = np.where(np.isin(ids, list(recorded)), 0, np.where(pending, 1, 2 if not recorded else 3))
-    return {
-        "n": len(df), "columns": [{"key": k, "label": h, "type": t, "filter": f} for k, h, t, f in COLUMNS], "values": values,
-        "data": data, "frames": frames.astype(int).tolist() if len(set(frames.tolist())) > 1 else int(frames[0])
-        if len(frames) else 0,
+    frames = np.where(df["task_id"].isin(recorded).to_numpy(), 0, np.where(pending, 1, 3 if recorded else 2))
+    table = {
+        "n": len(df), "columns": [{"key": k, "label": h, "type": t, "filter": f} for k, h, t, f in COLUMNS],
+        "values": values, "data": data,
+        # one code for every row when they share it (a finished campaign), else a code per row
+        "frames": int(frames[0]) if len(set(frames.tolist())) == 1 else frames.astype(int).tolist(),
         "export": f"gpiqa export {shlex.quote(path)} --task {{id}} --out task{{id}}.extxyz",
         "export_h5md": f"gpiqa export {shlex.quote(path)} --task {{id}} --format h5md --out task{{id}}.h5",
         "no_frames": [None, NO_FRAMES["pending"], NO_FRAMES["none"], NO_FRAMES["missing"]],
-        "replay": REPLAY_NOT_POSSIBLE,
+        "replay": replay_plan(df, starts, values["start"]), "md_note": MD_NOT_A_REPLAY,
         "failure_statuses": ["collapsed", "exploded", "failed"],
     }
+    if table["replay"]["possible"] and len(df):  # row 0 filled in here, for the page's self-test
+        table["replay_example"] = {"row": 0, "yaml": replay_yaml(table["replay"], table, 0)}
+    return table
 
 
 def task_table_json(df: pd.DataFrame, starts: pd.Series) -> str:

@@ -146,6 +146,17 @@
 
   function frameCode(i) { return typeof data.frames === "number" ? data.frames : data.frames[i]; }
 
+  // A row's replay text: the template with the row's entries and numbers (report/replay.py, replay_yaml).
+  function fill(text, i) {
+    var r = data.replay;
+    return text.split("{molecule}").join(r.molecules[cell("molecule", i)])
+               .split("{model}").join(r.models[cell("model", i)])
+               .split("{start}").join(r.starts[cell("start", i)])
+               .split("{T}").join(String(cell("temperature_K", i)))
+               .split("{seed}").join(String(cell("seed", i)))
+               .split("{id}").join(String(cell("task_id", i)));
+  }
+
   function detail(i) {
     var id = cell("task_id", i), tr = el("tr", { "class": "detail" }), td = el("td", { colspan: columns.length + 1 });
     var code = frameCode(i);
@@ -160,10 +171,22 @@
       p.appendChild(document.createTextNode(data.no_frames[code]));
     }
     td.appendChild(p);
-    var q = el("p");
+    var replay = data.replay, q = el("p");
     q.appendChild(el("b", {}, "replay: "));
-    q.appendChild(document.createTextNode(data.replay));
-    td.appendChild(q);
+    if (replay.possible) {
+      q.appendChild(document.createTextNode("bit for bit, with frames: save this as replay-task" + id + ".yaml" +
+        (replay.beside_campaign ? " beside the campaign's YAML (its paths are relative to it)" : "") +
+        ", then run "));
+      q.appendChild(el("code", {}, fill(replay.run, i)));
+      q.appendChild(document.createTextNode(" and "));
+      q.appendChild(el("code", {}, fill(replay.export, i)));
+      td.appendChild(q);
+      td.appendChild(el("pre", { "class": "replay" }, fill(replay.template, i)));
+      td.appendChild(el("p", {}, "(" + data.md_note + ".)"));
+    } else {
+      q.appendChild(document.createTextNode("not possible: " + replay.why + "; and " + data.md_note + "."));
+      td.appendChild(q);
+    }
     tr.appendChild(td);
     return tr;
   }

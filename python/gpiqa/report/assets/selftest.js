@@ -3,7 +3,8 @@
 // script errors, failed resources, console.error); a figure of the manifest that is missing, does not decode
 // or is blank (fewer than MIN_INK of its pixels differ from its background); a task table that does not show
 // the file's tasks, or whose filter, set through its own controls, does not narrow the rows to exactly the
-// matching ones, or whose sort does not order them. The verdict goes into <pre id="gpiqa-selftest">.
+// matching ones, or whose sort does not order them, or whose replay campaign of a row differs from the one the
+// report wrote for it. The verdict goes into <pre id="gpiqa-selftest">.
 (function () {
   "use strict";
   var MIN_INK = 0.005;
@@ -86,6 +87,21 @@
     return null;
   }
 
+  // Opens the row the page's data fills in for comparison (replay_example) and checks its replay campaign.
+  function replayProblem(tasks, report) {
+    var example = tasks.data.replay_example;
+    if (!example) { report.replay = tasks.data.replay.possible ? "no example" : "not possible"; return null; }
+    var tr = document.querySelector('#task-table tbody tr.task[data-row="' + example.row + '"]');
+    if (!tr) return "task table: row " + example.row + " is not on the first page";
+    tr.querySelector("button.open").click();
+    var pre = document.querySelector("#task-table tbody tr.detail pre.replay");
+    var got = pre ? pre.textContent : null;
+    tr = document.querySelector('#task-table tbody tr.task[data-row="' + example.row + '"]');
+    tr.querySelector("button.open").click();
+    report.replay = got === example.yaml ? "row " + example.row + " as the report wrote it" : "differs";
+    return got === example.yaml ? null : "task table: row " + example.row + "'s replay campaign is not the report's";
+  }
+
   function run() {
     var problems = [], report = {};
     try {
@@ -107,7 +123,7 @@
                                                            manifest.tasks + " tasks");
         if (shownRows().length !== Math.min(manifest.tasks, tasks.pageRows)) problems.push("task table: " +
                                                                                           shownRows().length + " rows shown");
-        [filterProblem(tasks, report), sortProblem(tasks, report)].forEach(function (p) { if (p) problems.push(p); });
+        [filterProblem(tasks, report), sortProblem(tasks, report), replayProblem(tasks, report)].forEach(function (p) { if (p) problems.push(p); });
       }
     } catch (e) {
       problems.push("self-test: " + e);
