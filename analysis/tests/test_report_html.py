@@ -16,7 +16,7 @@ import pytest
 from conftest import GPIQA, MPI_ENV, REPO, run_report, write_results
 
 from gpiqa.report.replay import replay_yaml
-from gpiqa.report.task_table import MD_NOT_A_REPLAY
+from gpiqa.report.task_table import MD_NOT_A_REPLAY, reason_text
 
 TASKS_JSON = re.compile(r'<script type="application/json" id="gpiqa-tasks">(.*?)</script>', re.S)
 MANIFEST_JSON = re.compile(r'<script type="application/json" id="gpiqa-manifest">(.*?)</script>', re.S)
@@ -64,9 +64,14 @@ def test_task_table_holds_every_task(report_dir, report_campaign):
         t = f["tasks"]
         assert data["n"] == len(t["task_id"])
         assert data["data"]["task_id"] == t["task_id"][()].tolist()
-        for key in ("molecule", "model", "status", "reason"):
+        for key in ("molecule", "model", "status"):
             decoded = [data["values"][key][c] for c in data["data"][key]]
             assert decoded == [v.decode() for v in t[key][()]], key
+        reasons = [reason_text(data["values"]["reason"][c], numbers)
+                   for c, numbers in zip(data["data"]["reason"], data["data"]["reason_numbers"])]
+        assert reasons == [v.decode() for v in t["reason"][()]]
+        # the reasons that differ only in a measured number share their text: "bond N1-H3 stretched to # A (...)"
+        assert len(data["values"]["reason"]) < len(set(reasons))
         assert data["data"]["seed"] == t["seed"][()].tolist()
         assert data["data"]["temperature_K"] == t["temperature_K"][()].tolist()
         ttf = t["time_to_failure_ps"][()]
@@ -76,6 +81,16 @@ def test_task_table_holds_every_task(report_dir, report_campaign):
     assert data["frames"] == 0  # every task recorded frames: each can be exported
     assert data["replay"]["possible"] and data["md_note"] == MD_NOT_A_REPLAY
     assert data["replay_example"]["yaml"] == replay_yaml(data["replay"], data, 0)
+
+
+def test_reasons_rebuild_from_kind_and_numbers():
+    from gpiqa.report.task_table import _reasons
+    reasons = pd.Series(["bond O1-H2 stretched to 1.534 A (reference 0.958 A, limit +0.5 A)",
+                         "bond O1-H2 stretched to 1.601 A (reference 0.958 A, limit +0.5 A)",
+                         "reached the end of the run", "", "odd # reason 3"])
+    kinds, codes, numbers = _reasons(reasons)
+    assert len(kinds) == 4 and codes[0] == codes[1]
+    assert [reason_text(kinds[c], n) for c, n in zip(codes, numbers)] == list(reasons)
 
 
 def test_export_command_of_a_row_runs(report_dir, report_campaign, tmp_path):

@@ -5,6 +5,7 @@
     run.tasks                        # pandas DataFrame, one row per task (columns below)
     run.survival()                   # Kaplan-Meier table per molecule x model x temperature
     run.paired()                     # McNemar, Cox and pooled (Holm) tables against the baseline
+    run.recorded                     # the task ids with frames (output.frames_every > 0)
     run.frames(12)                   # task 12's recorded frames as ASE Atoms (as_="mdanalysis": a Universe)
 
 `tasks` holds every /tasks dataset as a column, in task_id order, with
@@ -29,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import units as _units
-from .analysis.results_file import STATUSES, GpiqaFileError, load
+from .analysis.results_file import STATUSES, GpiqaFileError, frames_recorded, load
 
 __all__ = ["open", "Results", "Paired", "GpiqaFileError", "column_name"]
 
@@ -104,6 +105,11 @@ class Results:
     def pending(self) -> int:
         """Tasks not finished yet (a running or interrupted campaign)."""
         return int((self.table["status"] == "pending").sum())
+
+    @property
+    def recorded(self) -> list[int]:
+        """The task ids whose frames the file holds (none unless the campaign's output.frames_every > 0)."""
+        return sorted(frames_recorded(self.path))
 
     # ---- the report's statistics ----
     def survival(self, tau_ps: float | None = None) -> pd.DataFrame:

@@ -154,7 +154,8 @@ def survival_vs_start_figure(by_start: pd.DataFrame, molecule: str):
                 continue
             x = rows["start_energy_kcal_mol"].to_numpy() + dodge * (k - (len(models) - 1) / 2)
             y = rows["fraction_surviving"].to_numpy()
-            yerr = np.vstack([y - rows["wilson_low"].to_numpy(), rows["wilson_high"].to_numpy() - y])
+            # clipped at 0: at a fraction of 0 or 1 the Wilson bound equals it up to rounding
+            yerr = np.clip(np.vstack([y - rows["wilson_low"].to_numpy(), rows["wilson_high"].to_numpy() - y]), 0, None)
             ax.errorbar(x, y, yerr=yerr, marker="o", ms=4, capsize=3, lw=1.6, ls=LINE_STYLES[k % len(LINE_STYLES)],
                         color=f"C{k % 10}", label=model)
         ax.set_title(f"{molecule}, {temperature:g} K")
@@ -172,7 +173,7 @@ def survival_vs_start(by_start: pd.DataFrame, out_dir: str) -> list[str]:
     """survival_vs_start_<molecule>.png for every molecule whose runs have more than one start energy."""
     written = []
     for molecule, mol in by_start.groupby("molecule", sort=False):
-        if mol["start_energy_kcal_mol"].dropna().nunique() < 2:
+        if mol.loc[mol["runs"] > 0, "start_energy_kcal_mol"].dropna().nunique() < 2:  # finished runs at 2+ energies
             continue
         fig = survival_vs_start_figure(by_start, molecule)
         path = f"{out_dir}/survival_vs_start_{molecule}.png"

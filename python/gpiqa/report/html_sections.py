@@ -64,7 +64,7 @@ def design_table(df: pd.DataFrame, t) -> str:
 
 
 def campaign_section(df: pd.DataFrame, t, figures: dict) -> str:
-    statuses = [s for s in STATUSES if s in t.status_counts.columns]
+    statuses = [s for s in STATUSES if s in t.status_counts.columns and t.status_counts[s].any()]
     counts = table(t.status_counts, [("molecule", "molecule", ""), ("model", "model", "")]
                    + [(s, s, "num") for s in statuses] + [("tasks", "tasks", "num")], css="counts")
     reasons = t.reason_counts.head(40)
@@ -81,10 +81,10 @@ def campaign_section(df: pd.DataFrame, t, figures: dict) -> str:
                               ("core-hours", "core_hours", "num"), ("steps", "steps", "num"),
                               ("median steps/s", "median_steps_per_second", "num"), ("pending", "pending", "num"),
                               ("pending core-hours (estimate)", "pending_core_hours_estimate", "num")])
-    return (f'<section id="campaign"><h2>Campaign</h2>{design_table(df, t)}'
-            f'<h3 id="outcomes">Outcomes by status</h3>{counts}{figures.get("failure-modes", "")}'
-            f'<h3 id="reasons">How the runs ended</h3>{reason_table}'
-            f'<h3 id="cost">Cost</h3>{total}{cost_table}</section>')
+    return (f'<section id="campaign"><h2>Campaign</h2><div class="grid2"><div>{design_table(df, t)}</div>'
+            f'<div><h3 id="outcomes">Outcomes by status</h3>{counts}</div>'
+            f'<div><h3 id="reasons">How the runs ended</h3>{reason_table}</div>'
+            f'<div><h3 id="cost">Cost</h3>{total}{cost_table}</div></div></section>')
 
 
 def survival_section(t, figures: dict) -> str:
@@ -99,7 +99,8 @@ def survival_section(t, figures: dict) -> str:
                                 ("comparison", "comparison", ""), ("runs", "runs", "num"),
                                 ("failures", "failures", "num"), ("chi2", "chi2", "num"), ("df", "df", "num"),
                                 ("p", lambda r: p_value(r["p_value"]), "num")])
-    return (f'<section id="survival"><h2>Survival</h2>{figures.get("survival-heatmap", "")}'
+    return (f'<section id="survival"><h2>Survival</h2><div class="figure-grid">{figures.get("survival-heatmap", "")}'
+            f'{figures.get("failure-modes", "")}</div>'
             f'<p>Kaplan-Meier survival: runs that reach the end are censored at {t.tau_ps:g} ps; pending runs and '
             f'invalid starts are left out and counted. Median ttf: none (-) while survival stays above 0.5; RMST: '
             f'restricted mean survival time up to {t.tau_ps:g} ps.</p>{rows}'
@@ -220,7 +221,9 @@ def diagnostics_section(t, figures: list) -> str:
 def tasks_section(results_path: str, frames_note: str) -> str:
     return (f'<section id="tasks"><h2>Tasks</h2><p>Every task of the campaign. Click a header to sort, type or '
             f'choose in the row below it to filter (numbers: <code>300</code>, <code>&gt;2.5</code>, '
-            f'<code>1-10</code>; text: part of it), open a row for its commands. {frames_note}</p>'
+            f'<code>1-10</code>; text: part of it), open a row for its commands: they name the results file as '
+            f'gpiqa-report was given it (<code>{esc(results_path)}</code>), so run them from where it ran. '
+            f'{frames_note}</p>'
             f'<div id="task-controls"><span id="tasks-count" data-matching="0" data-total="0"></span> '
             f'<button type="button" id="tasks-prev">previous</button> <span id="tasks-page"></span> '
             f'<button type="button" id="tasks-next">next</button> '

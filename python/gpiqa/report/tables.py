@@ -18,13 +18,13 @@ from ..analysis.starts import start_strata
 from ..analysis.survival import km_table, logrank_table, paired_table
 from ..analysis.variance import variance_table
 
-_DECIMAL = re.compile(r"(?<![A-Za-z0-9_.])[-+]?\d+(\.\d+)?(e[-+]?\d+)?(?![A-Za-z0-9_])")
+DECIMAL = re.compile(r"(?<![A-Za-z0-9_.])[-+]?\d+(\.\d+)?(e[-+]?\d+)?(?![A-Za-z0-9_])")
 
 
 def reason_kind(reason: str) -> str:
     """A reason with its measured numbers replaced by '#' (atom names such as H2 stay), so that runs that ended
     the same way count together: "bond O1-H2 stretched to # A (reference # A, limit +# A)"."""
-    return _DECIMAL.sub("#", reason) if reason else "(none)"
+    return DECIMAL.sub("#", reason) if reason else "(none)"
 
 
 @dataclass

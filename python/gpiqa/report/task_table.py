@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..analysis.results_file import STATUSES, frames_recorded
 from .replay import replay_plan, replay_yaml
+from .tables import DECIMAL, reason_kind
 
 MD_NOT_A_REPLAY = ("not with gpiqa md: a campaign task's random stream is keyed by its molecule, temperature and "
                    "seed, and gpiqa md has no option for that key, so a gpiqa md run with the task's settings starts "
@@ -66,16 +67,42 @@ def _numbers(values, decimals: int | None = None) -> list:
     return out
 
 
+def _reasons(reasons: pd.Series) -> tuple[list, list, list]:
+    """The reasons as (kinds, kind code per row, numbers per row): a reason is its kind (tables.reason_kind: the
+    numbers as '#'), in alphabetical order, with the row's numbers put back in order (reason_text), so that the
+    many reasons that differ only in a measured number share one text. A reason that has a '#' of its own is its
+    own kind, without numbers."""
+    split = []
+    for reason in reasons:
+        if "#" in reason or not reason:
+            split.append((reason, ""))
+        else:
+            split.append((reason_kind(reason), " ".join(m.group(0) for m in DECIMAL.finditer(reason))))
+    kinds = sorted({kind for kind, _ in split})
+    index = {kind: i for i, kind in enumerate(kinds)}
+    return kinds, [index[kind] for kind, _ in split], [numbers for _, numbers in split]
+
+
+def reason_text(kind: str, numbers: str) -> str:
+    """A row's reason from its kind and numbers, as the page's script rebuilds it."""
+    if not numbers:
+        return kind
+    parts = kind.split("#")
+    values = numbers.split(" ")
+    return parts[0] + "".join(v + p for v, p in zip(values, parts[1:]))
+
+
 def task_table(df: pd.DataFrame, starts: pd.Series) -> dict:
     """The table's JSON object: `n` rows, `columns` [{key, label, type, filter}], `values` (the list of each text
     column), `data` (one array per column), the frames and commands of every row."""
     path = df.attrs["path"]
     data, values = {}, {}
     orders = {"molecule": list(dict.fromkeys(df["molecule"])), "model": list(dict.fromkeys(df["model"])),
-              "status": [s for s in STATUSES if s in set(df["status"])],
-              "reason": sorted(set(df["reason"])), "start": _start_order(df, starts)}
+              "status": [s for s in STATUSES if s in set(df["status"])], "start": _start_order(df, starts)}
     for key, _, kind, _ in COLUMNS:
-        if kind == "cat":
+        if key == "reason":
+            values[key], data[key], data["reason_numbers"] = _reasons(df["reason"])
+        elif kind == "cat":
             column = starts if key == "start" else df[key]
             values[key], data[key] = _codes(column, orders[key])
         else:

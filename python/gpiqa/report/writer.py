@@ -76,8 +76,8 @@ def _figures(df, t: ReportTables, trace_ids, window_ps):
                "Fraction of runs surviving to the end per start (rows; by start energy where the campaign controls "
                "it) and temperature (columns), a panel per model; each cell says survived/runs.")
         if t.sweeps_start:
-            mol = t.by_start[t.by_start["molecule"] == molecule]
-            if mol["start_energy_kcal_mol"].dropna().nunique() > 1:
+            mol = t.by_start[(t.by_start["molecule"] == molecule) & (t.by_start["runs"] > 0)]
+            if mol["start_energy_kcal_mol"].dropna().nunique() > 1:  # finished runs at several energies
                 yield (f"survival-vs-start-{m}", f"survival_vs_start_{molecule}.png",
                        plots.survival_vs_start_figure(t.by_start, molecule), molecule,
                        "Survival against start energy", "Fraction surviving with Wilson 95% intervals.")
@@ -103,9 +103,17 @@ def _figures(df, t: ReportTables, trace_ids, window_ps):
 
 
 def _png(fig, path: str) -> bytes:
+    """The figure as a palette PNG (256 colours, no dithering: a third of matplotlib's RGBA file, the same to
+    the eye), written to `path`; its bytes."""
+    from PIL import Image  # matplotlib's own dependency
+
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
     plt.close(fig)
+    image = Image.open(buffer).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
+                                                         dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", optimize=True)
     data = buffer.getvalue()
     with open(path, "wb") as f:
         f.write(data)

@@ -10,8 +10,18 @@
   var table = document.getElementById("task-table");
   var state = { sortKey: "task_id", sortDir: 1, page: 0, filters: {}, open: {}, rows: [] };
 
+  // Each row's reason: its kind with the row's numbers put back for the '#'s (report/task_table.py, reason_text).
+  var reasons = data.data.reason.map(function (code, i) {
+    var kind = data.values.reason[code], numbers = data.data.reason_numbers[i];
+    if (!numbers) return kind;
+    var parts = kind.split("#"), values = numbers.split(" "), text = parts[0];
+    for (var k = 1; k < parts.length; k++) text += values[k - 1] + parts[k];
+    return text;
+  });
+
   function cell(key, i) { return data.data[key][i]; }
   function shown(column, i) {
+    if (column.key === "reason") return reasons[i];
     var v = cell(column.key, i);
     if (column.type === "cat") return data.values[column.key][v];
     return v === null ? "" : String(v);
@@ -61,6 +71,10 @@
     if (column.control === "choice") {
       var want = column.type === "cat" ? parseInt(value, 10) : (value === "none" ? null : parseFloat(value));
       return function (i) { return values[i] === want; };
+    }
+    if (column.key === "reason") {  // text: part of the row's reason, any case
+      var part = value.toLowerCase();
+      return function (i) { return reasons[i].toLowerCase().indexOf(part) >= 0; };
     }
     if (column.type === "cat") {  // text: part of it, any case
       var needle = value.toLowerCase(), labels = data.values[column.key];
