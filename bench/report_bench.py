@@ -50,7 +50,7 @@ output: {file: template.h5, frames_every: 0}
 def campaign_yaml(seeds: int) -> str:
     models = "\n".join(f"  {name}: {{kind: reference}}" if mean == "reference" else f'  {name}: {{mean: "{mean}"}}'
                        for name, mean in MODELS)
-    return (f"name: report-bench\nmolecules:\n" + "".join(f"  {m}: {{builtin: {m}}}\n" for m in MOLECULES)
+    return ("name: report-bench\nmolecules:\n" + "".join(f"  {m}: {{builtin: {m}}}\n" for m in MOLECULES)
             + f"models:\n{models}\ntemperatures_K: [{', '.join(f'{t:g}' for t in TEMPERATURES)}]\nseeds: {seeds}\n"
             f"md: {{timestep_fs: 0.5, duration_ps: {DURATION_PS:g}, thermostat: {{type: nhc, tau_fs: 50}}}}\n"
             f"start: {{displace_mode: sphere, energy_above_minimum_kcal_mol: [{', '.join(f'{e:g}' for e in ENERGIES)}]}}\n"

@@ -4,8 +4,14 @@ from __future__ import annotations
 import base64
 import html
 import math
+import re
 
 import pandas as pd
+
+
+def slug(text: str) -> str:
+    """A name as an HTML id and file-name part: letters, digits, '-', '_', '+' and '.' kept, others '-'."""
+    return re.sub(r"[^A-Za-z0-9_.+-]", "-", str(text))
 
 
 def esc(value) -> str:

@@ -13,7 +13,7 @@ import json
 from importlib import resources
 
 from . import html_sections as sections
-from .html_format import esc, figure
+from .html_format import esc, figure, slug
 from ..analysis.results_file import frames_recorded
 from .task_table import NO_FRAMES, task_table_json
 
@@ -71,7 +71,7 @@ def page(df, t, figures: list) -> str:
     nav = [("campaign", "Campaign"), ("survival", "Survival")]
     for molecule in molecules:
         mine = [f for f in figures if f.section == molecule and f.key.startswith(survival_keys)]
-        key = mine[0].key.split("-", 1)[1] if mine else molecule
+        key = slug(molecule)
         body.append(sections.molecule_section(molecule, key, mine))
         nav.append((f"molecule-{key}", molecule))
     body.append(sections.paired_section(t))

@@ -34,9 +34,10 @@ def progress_banner(df: pd.DataFrame, t) -> str:
     return (f'<div class="banner provisional" id="progress"><b>Campaign in progress: {done} of {len(df)} tasks '
             f'finished ({100.0 * done / len(df):.1f}%), {pending} pending{estimate}.</b> Everything below is '
             f'provisional: survival curves, heat maps and tests use the finished runs only; a pending run counts '
-            f'neither as a survivor nor as a failure, pairs with a pending side are left out (the tables\' '
-            f'pending columns count them), and a model whose runs are still mostly pending is judged on its '
-            f'first, often cheapest, runs.</div>')
+            f'neither as a survivor nor as a failure, and pairs with a pending side are left out (the tables\' '
+            f'pending columns count them). A run that fails ends early and one that survives runs to the end, '
+            f'so the runs finished so far can hold more than their share of failures: survival can read low until '
+            f'the campaign is done.</div>')
 
 
 def design_table(df: pd.DataFrame, t) -> str:

@@ -4,7 +4,7 @@ written from one ReportTables."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -13,7 +13,7 @@ from ..analysis.agreement import agreement_table
 from ..analysis.paired import (choose_baseline, cox_table, mcnemar_table, pooled_table, survival_by_start,
                                sweeps_start_energy)
 from ..analysis.restoring import restoring_table
-from ..analysis.results_file import FAILURE_KINDS, STATUSES
+from ..analysis.results_file import STATUSES
 from ..analysis.starts import start_strata
 from ..analysis.survival import km_table, logrank_table, paired_table
 from ..analysis.variance import variance_table
@@ -48,7 +48,6 @@ class ReportTables:
     pooled: pd.DataFrame | None = None
     agreement: pd.DataFrame | None = None
     compare_path: str | None = None
-    notes: list = field(default_factory=list)
 
 
 def status_counts(df: pd.DataFrame) -> pd.DataFrame:
@@ -113,7 +112,3 @@ def compute(df: pd.DataFrame, baseline: str | None = None, compare: pd.DataFrame
         t.agreement = agreement_table(df, compare, chosen)
     return t
 
-
-def failures(df: pd.DataFrame) -> pd.Series:
-    """True for the rows whose run failed (collapsed, exploded, failed)."""
-    return df["status"].isin(FAILURE_KINDS)

@@ -14,7 +14,6 @@ import json
 import math
 import shlex
 
-import h5py
 import numpy as np
 import pandas as pd
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from dataclasses import dataclass, field
 
 import matplotlib
@@ -13,8 +12,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from ..analysis import diagnostic_plots, plots  # noqa: E402
+from ..analysis.paired import choose_baseline  # noqa: E402
 from ..analysis.results_file import GpiqaFileError, load  # noqa: E402
 from . import html_page, markdown  # noqa: E402
+from .html_format import slug  # noqa: E402
 from .tables import ReportTables, compute  # noqa: E402
 
 DPI = 110
@@ -43,11 +44,6 @@ class Written:
     report: ReportTables | None = None
     pending: int = 0
     tasks: int = 0
-
-
-def slug(text: str) -> str:
-    """A name as an HTML id and file-name part: letters, digits, '-', '_', '+' and '.' kept, others '-'."""
-    return re.sub(r"[^A-Za-z0-9_.+-]", "-", str(text))
 
 
 def _as_table(results):
@@ -174,11 +170,9 @@ def write(results, out: str, *, baseline: str | None = None, compare=None, tasks
     df = _as_table(results)
     compare_df = _as_table(compare) if compare is not None else None
     compare_path = compare_df.attrs["path"] if compare_df is not None else None
-    if compare_df is not None and baseline is None and compare_df is not None:
-        from ..analysis.paired import choose_baseline
-        if choose_baseline(df) is None:
-            raise GpiqaFileError(f"{df.attrs['path']}: --compare needs a baseline (a kind: reference variant or "
-                                 f"--baseline MODEL)")
+    if compare_df is not None and choose_baseline(df, baseline) is None:
+        raise GpiqaFileError(f"{df.attrs['path']}: --compare needs a baseline (a kind: reference variant or "
+                             f"--baseline MODEL)")
     t = compute(df, baseline, compare_df, compare_path)
     os.makedirs(out, exist_ok=True)
     results_path = df.attrs["path"]
