@@ -138,6 +138,43 @@ def test_replay_campaign_of_a_row_reproduces_the_task_bit_for_bit(report_dir, re
         assert (tmp_path / f"task{task}.extxyz").exists()
 
 
+def replays_bit_for_bit(results, data, row, folder):
+    """Runs row `row`'s replay campaign (data: the page's task table) in `folder`; the outcome columns that differ
+    from the original task's."""
+    task = data["data"]["task_id"][row]
+    (folder / f"replay-task{task}.yaml").write_text(replay_yaml(data["replay"], data, row))
+    done = subprocess.run([GPIQA, "run", f"replay-task{task}.yaml"], cwd=folder, capture_output=True, text=True,
+                          env=MPI_ENV)
+    assert done.returncode == 0, done.stderr
+    with h5py.File(results, "r") as a, h5py.File(folder / f"replay-task{task}.h5", "r") as b:
+        return [name for name in a["tasks"] if name not in NOT_RESULTS and not (
+            a["tasks"][name][task] == b["tasks"][name][0]
+            or (a["tasks"][name].dtype.kind == "f" and np.isnan(a["tasks"][name][task]) and np.isnan(b["tasks"][name][0])))]
+
+
+def test_replay_of_a_start_energy_sweep_keeps_the_tasks_energy(tmp_path):
+    """A sweep of start energies: the replay campaign has the task's own energy (one value, not the list), and its
+    seed's direction scaled to it: the same task."""
+    (tmp_path / "c.yaml").write_text("""name: sweep
+molecules: {water: {builtin: water}}
+models: {as-trained: {mean: file}, mmff: {kind: reference}}
+temperatures_K: [500]
+seeds: 2
+md: {timestep_fs: 0.5, duration_ps: 0.2}
+start: {energy_above_minimum_kcal_mol: [10, 40], displace_mode: sphere}
+output: {file: r.h5}
+""")
+    done = subprocess.run([GPIQA, "run", "c.yaml"], cwd=tmp_path, capture_output=True, text=True, env=MPI_ENV)
+    assert done.returncode == 0, done.stderr
+    assert run_report(tmp_path / "r.h5", "--out", tmp_path / "out").returncode == 0
+    data = page_json((tmp_path / "out" / "index.html").read_text(), TASKS_JSON)
+    starts = [data["values"]["start"][c] for c in data["data"]["start"]]
+    row = starts.index("40 kcal/mol")
+    assert '"energy_above_minimum_kcal_mol": 40.0' in replay_yaml(data["replay"], data, row)
+    (tmp_path / "replay").mkdir()
+    assert replays_bit_for_bit(tmp_path / "r.h5", data, row, tmp_path / "replay") == []
+
+
 def test_no_replay_offered_for_starts_from_frames(tmp_path):
     yaml_text = "name: x\nmolecules: {m: {builtin: water}}\nmodels: {a: {mean: file}}\ntemperatures_K: [300]\n" \
                 "seeds: 2\nstart: {frames: starts.xyz}\n"
