@@ -51,8 +51,8 @@ def _json(element_id: str, value) -> str:
 def _frames_note(df) -> str:
     recorded = frames_recorded(df.attrs["path"])
     if not recorded:
-        return (f"{NO_FRAMES['none'].capitalize()}; to look at a run, give the campaign output.frames_every N and a "
-                f"new output.file (every task then runs again).")
+        return (f"{NO_FRAMES['none'].capitalize()}; to look at a run, open its row: its replay campaign runs it "
+                f"again, the same to the last bit, and records its frames.")
     return (f"{len(recorded)} of {len(df)} tasks have frames: <code>gpiqa export</code> writes them as extended "
             f"XYZ (ASE, OVITO) or H5MD (MDAnalysis); gpiqa.results.open(FILE).frames(ID) reads them in Python.")
 

@@ -217,8 +217,7 @@
         if (column.key === "status") td.className += " status-" + text;
         tr.appendChild(td);
       });
-      var button = el("button", { type: "button", "class": "open" }, state.open[i] ? "hide" : frameCode(i) === 0 ?
-                                                                                    "export" : "why not");
+      var button = el("button", { type: "button", "class": "open" }, state.open[i] ? "hide" : "commands");
       button.addEventListener("click", function () { state.open[i] = !state.open[i]; render(); });
       var td = el("td");
       td.appendChild(button);
