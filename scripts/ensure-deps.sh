@@ -9,11 +9,12 @@ set -euo pipefail
 build_pkgs=(cmake g++ make pkg-config libopenmpi-dev openmpi-bin libhdf5-dev libeigen3-dev libyaml-cpp-dev
             libcli11-dev libfmt-dev nlohmann-json3-dev librandom123-dev liblbfgspp-dev
             librdkit-dev libboost-dev)
-# the Python module (pybind11, built by the test command) and its ASE calculator's tests
+# the Python module (pybind11, built by the test command) and its ASE calculator's tests; pip installing the
+# package into a venv (venv, pip, setuptools, wheel); the report page's test in a real browser (chromium)
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev hdf5-tools pybind11-dev python3-pybind11 python3-dev
-           python3-ase)
+           python3-ase python3-venv python3-pip python3-setuptools python3-wheel chromium)
 analysis_pkgs=(python3 python3-numpy python3-h5py python3-pandas python3-matplotlib python3-scipy
-               python3-statsmodels python3-pytest python3-mdanalysis python3-ase)
+               python3-statsmodels python3-pytest python3-mdanalysis python3-ase python3-yaml)
 slurm_pkgs=(slurm-wlm)
 format_pkgs=(clang-format)
 fuzz_pkgs=(clang-14 libclang-rt-14-dev)  # libFuzzer and the sanitizer runtimes (scripts/fuzz.sh)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing (as root), builds, then runs every test: the GoogleTest suite
-# through ctest (including MPI runs and a real one-node SLURM), then the pytest suites of the analysis package
-# and of the Python module (python/tests, on build/python), and prints one closing line
+# through ctest (including MPI runs and a real one-node SLURM), then the pytest suites of the analysis and
+# report (analysis/tests, the report page also in headless Chromium) and of the Python package (python/tests, on
+# build/python; one test pip-installs it into a fresh venv, building into BUILD-pip), and prints one closing line
 # "N passed, M failed, K skipped", counted from the runners' JUnit XML reports.
 # Tests that need ../shared/data skip with a message when it is absent. Extra arguments go to ctest.
 # GPIQA_PYTHON=OFF builds without the Python module (its tests then skip).

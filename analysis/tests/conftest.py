@@ -1,4 +1,5 @@
 import os
+import subprocess
 import sys
 
 import h5py
@@ -6,8 +7,9 @@ import numpy as np
 import pytest
 
 ANALYSIS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ANALYSIS)
 REPO = os.path.dirname(ANALYSIS)
+# gpiqa_analysis (the compatibility name) from analysis/, the gpiqa package from its source in python/
+sys.path[:0] = [ANALYSIS, os.path.join(REPO, "python")]
 SHARED = os.path.join(os.path.dirname(REPO), "shared", "data")
 GPIQA = os.environ.get("GPIQA_BINARY", os.path.join(REPO, "build", "bin", "gpiqa"))
 
@@ -47,3 +49,51 @@ def write_results(path, rows, duration_ps=10.0, fmt="gpiqa-results", version=1, 
 @pytest.fixture
 def tmp_results(tmp_path):
     return lambda rows, **kw: write_results(str(tmp_path / "r.h5"), rows, **kw)
+
+
+# A small campaign on gpiqa's built-in models (no ../shared needed) for the report's tests: two molecules, two GP
+# variants and the MMFF94 reference, a cool and a hot temperature (the hot displaced starts break some runs),
+# frames recorded. About 15 s on two cores; made once per test session.
+REPORT_CAMPAIGN = """name: report-test
+molecules:
+  water:   {builtin: water}
+  ammonia: {builtin: ammonia}
+models:
+  as-trained: {mean: file}
+  MIN:        {mean: min}
+  reference:  {kind: reference}
+temperatures_K: [300, 1500]
+seeds: 4
+md: {timestep_fs: 0.5, duration_ps: 2, thermostat: {type: nhc, tau_fs: 50}}
+start: {displace_angstrom: 0.15}
+stability: {bond_stretch_angstrom: 0.5, min_distance_angstrom: 0.5}
+output: {file: report-test.h5, frames_every: 40}
+"""
+MPI_ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+
+
+@pytest.fixture(scope="session")
+def report_campaign(tmp_path_factory):
+    """The results file of REPORT_CAMPAIGN."""
+    if not os.access(GPIQA, os.X_OK):
+        pytest.skip(f"SKIPPED: gpiqa binary not built at {GPIQA}")
+    d = tmp_path_factory.mktemp("report-campaign")
+    (d / "c.yaml").write_text(REPORT_CAMPAIGN)
+    done = subprocess.run([GPIQA, "run", str(d / "c.yaml")], env=MPI_ENV, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return str(d / "report-test.h5")
+
+
+def run_report(*args, cwd=None):
+    """analysis/gpiqa-report ARGS with Debian's interpreter."""
+    return subprocess.run([sys.executable, os.path.join(ANALYSIS, "gpiqa-report"), *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd)
+
+
+@pytest.fixture(scope="session")
+def report_dir(report_campaign, tmp_path_factory):
+    """The report folder of the report campaign, written by the command."""
+    out = tmp_path_factory.mktemp("report") / "report"
+    done = run_report(report_campaign, "--out", out)
+    assert done.returncode == 0, done.stderr
+    return out

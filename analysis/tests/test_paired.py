@@ -13,7 +13,8 @@ from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import proportion_confint
 
 from gpiqa_analysis import load
-from gpiqa_analysis.paired import cox_fit, cox_table, mcnemar_table, pooled_table, survival_by_start
+from gpiqa_analysis.paired import (cox_fit, cox_table, mcnemar_table, paired_cox_fit, pooled_table,
+                                   survival_by_start)
 from gpiqa_analysis.starts import NOT_MADE, start_settings, start_strata
 
 REPORT = os.path.join(ANALYSIS, "gpiqa-report")
@@ -221,6 +222,37 @@ def test_cox_not_estimable_says_why(time, event, note):
     assert all(math.isnan(fit[k]) for k in ("hazard_ratio", "ci_low", "ci_high", "p_value"))
     if event.sum():  # the score test at beta = 0 stays defined
         assert 0 < fit["score_p_value"] < 0.05
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_paired_closed_form_equals_the_statsmodels_fit(seed):
+    """The closed form of the matched-pair likelihood (what the tables use) against statsmodels' iterative fit, on
+    pairs with ties within a pair (both failing, one failing as the other is censored) and across pairs."""
+    rng = np.random.default_rng(seed)
+    n = 30 + 10 * seed
+    tm, tb = rng.integers(1, 8, n).astype(float), rng.integers(1, 8, n).astype(float)
+    em, eb = (rng.random(n) < 0.3 + 0.05 * seed).astype(int), (rng.random(n) < 0.4).astype(int)
+    closed = paired_cox_fit(tm, em, tb, eb)
+    general = cox_fit(np.r_[tm, tb], np.r_[em, eb], np.r_[np.ones(n), np.zeros(n)], np.tile(np.arange(n), 2))
+    assert closed["note"] == general["note"] == ""
+    for key in ("hazard_ratio", "ci_low", "ci_high", "p_value", "score_p_value"):
+        assert closed[key] == pytest.approx(general[key], rel=1e-8), key
+
+
+@pytest.mark.parametrize("time,event,note", [
+    (np.r_[[3.0] * 5, [10.0] * 3, [10.0] * N], np.r_[[1] * 5, [0] * 3, [0] * N], "no failures in baseline"),
+    (np.r_[[10.0] * N, [3.0] * 5, [10.0] * 3], np.r_[[0] * N, [1] * 5, [0] * 3], "no failures in the model"),
+    (np.full(2 * N, 10.0), np.zeros(2 * N, int), "no failures in either arm"),
+    (np.r_[[1.0] * N, [2.0] * N], np.ones(2 * N, int), "the model fails first in every pair"),
+    (np.r_[[2.0] * N, [1.0] * N], np.ones(2 * N, int), "the baseline fails first in every pair"),
+    (np.r_[[5.0] * N, [2.0] * N], np.r_[[1] * N, [0] * N], "no failure with both arms at risk"),
+])
+def test_paired_closed_form_says_why_as_the_general_fit(time, event, note):
+    closed = paired_cox_fit(time[:N], event[:N], time[N:], event[N:])
+    general = cox_fit(time, event, X, STRATA)
+    assert note in closed["note"] and closed["note"] == general["note"]
+    for key in ("hazard_ratio", "ci_low", "ci_high", "p_value", "score_p_value"):
+        assert (math.isnan(closed[key]) and math.isnan(general[key])) or closed[key] == pytest.approx(general[key])
 
 
 def test_cox_every_run_failing_at_once_is_no_difference():

@@ -63,3 +63,33 @@ def shared(relative):
     if not os.path.exists(path):
         pytest.skip(f"SKIPPED: ../shared/data (public FFLUX data) not found at {path}")
     return path
+
+
+# A small results file with frames, from gpiqa's built-in models (no ../shared needed): water and ammonia, a GP
+# variant and the MMFF94 reference, a cool and a hot temperature. A few seconds; made once per test session.
+SMALL_CAMPAIGN = """name: python-test
+molecules:
+  water:   {builtin: water}
+  ammonia: {builtin: ammonia}
+models:
+  as-trained: {mean: file}
+  reference:  {kind: reference}
+temperatures_K: [300, 1500]
+seeds: 3
+md: {timestep_fs: 0.5, duration_ps: 0.5, thermostat: {type: nhc, tau_fs: 50}}
+start: {displace_angstrom: 0.15}
+output: {file: python-test.h5, frames_every: 50}
+"""
+
+
+@pytest.fixture(scope="session")
+def small_results(tmp_path_factory):
+    """The results file of SMALL_CAMPAIGN."""
+    if not os.access(GPIQA, os.X_OK):
+        pytest.fail(f"gpiqa binary not found at {GPIQA} (build it, or set GPIQA_BINARY)")
+    d = tmp_path_factory.mktemp("small-campaign")
+    (d / "c.yaml").write_text(SMALL_CAMPAIGN)
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+    done = subprocess.run([GPIQA, "run", str(d / "c.yaml")], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return str(d / "python-test.h5")

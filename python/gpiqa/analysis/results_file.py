@@ -83,3 +83,12 @@ def load_frames(path: str, task_id: int) -> pd.DataFrame | None:
             "kinetic_hartree": obs["kinetic_energy/value"][()],
             "conserved_hartree": obs["conserved_energy/value"][()],
         })
+
+
+def frames_recorded(path: str) -> set[int]:
+    """The task ids that have frames under /trajectories."""
+    with h5py.File(path, "r") as f:
+        group = f.get("trajectories")
+        if group is None:
+            return set()
+        return {int(name) for name in group if name.isdigit() and "particles" in group[name]}

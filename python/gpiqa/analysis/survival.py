@@ -28,7 +28,7 @@ import pandas as pd
 from scipy.stats import chi2 as chi2_distribution
 from statsmodels.duration.survfunc import SurvfuncRight
 
-from .results import FAILURE_KINDS, NOT_OBSERVED
+from .results_file import FAILURE_KINDS, NOT_OBSERVED
 
 Z95 = 1.959963984540054
 TABLE_COLUMNS = ["molecule", "model", "temperature_K", "runs", "failures", "collapsed", "exploded", "failed",
@@ -106,19 +106,21 @@ def km_table(df: pd.DataFrame, tau: float | None = None) -> pd.DataFrame:
 def logrank(time: np.ndarray, event: np.ndarray, groups: np.ndarray) -> tuple[float, int, float]:
     """(chi2, df, p) of the log-rank test between the groups (see the module docstring); p is NaN when df is 0."""
     time, event = np.asarray(time, dtype=float), np.asarray(event, dtype=bool)
-    labels = list(dict.fromkeys(groups))
-    member = np.array([[g == label for g in groups] for label in labels])  # K x n
-    u = np.zeros(len(labels))
-    v = np.zeros((len(labels), len(labels)))
-    for t in np.unique(time[event]):
-        at_risk = time >= t
-        n_k = (member & at_risk).sum(axis=1).astype(float)
-        d_k = (member & (time == t) & event).sum(axis=1).astype(float)
-        n, d = n_k.sum(), d_k.sum()
-        u += d_k - n_k * d / n
-        if n > 1:
-            share = n_k / n
-            v += d * (n - d) / (n - 1) * (np.diag(share) - np.outer(share, share))
+    codes, labels = pd.factorize(np.asarray(groups), sort=False)
+    at = np.unique(time[event])  # the failure times t
+    n_k = np.empty((len(at), len(labels)))  # at risk in group k at t (time >= t)
+    d_k = np.empty((len(at), len(labels)))  # failing in group k at t
+    for k in range(len(labels)):
+        times = np.sort(time[codes == k])
+        failures = np.sort(time[(codes == k) & event])
+        n_k[:, k] = len(times) - np.searchsorted(times, at, side="left")
+        d_k[:, k] = np.searchsorted(failures, at, side="right") - np.searchsorted(failures, at, side="left")
+    n, d = n_k.sum(axis=1), d_k.sum(axis=1)
+    u = (d_k - n_k * (d / n)[:, None]).sum(axis=0)
+    several = n > 1
+    w = np.where(several, d * (n - d) / np.where(several, n - 1, 1), 0.0)
+    share = n_k / n[:, None]
+    v = np.diag((w[:, None] * share).sum(axis=0)) - (w[:, None] * share).T @ share
     rank = int(np.linalg.matrix_rank(v, tol=1e-10 * max(1.0, np.abs(v).max())))
     if rank == 0:
         return 0.0, 0, math.nan

@@ -24,7 +24,7 @@ import math
 import pandas as pd
 
 from .paired import choose_baseline, pooled_table
-from .results import GpiqaFileError
+from .results_file import GpiqaFileError
 
 AGREEMENT_COLUMNS = ["molecule", "model", "baseline", "pairs_a", "pairs_b", "b_a", "c_a", "mcnemar_p_a",
                      "mcnemar_p_holm_a", "b_b", "c_b", "mcnemar_p_b", "mcnemar_p_holm_b", "mcnemar_agreement", "hr_a",

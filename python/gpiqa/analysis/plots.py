@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .results import load_frames  # noqa: E402
+from .results_file import load_frames  # noqa: E402
 from .survival import km_curve, survival_data  # noqa: E402
 
 STATUS_COLOURS = {"stable": "#4c9a2a", "collapsed": "#2b6cb0", "exploded": "#c53030", "failed": "#6b6b6b",
@@ -154,7 +154,8 @@ def survival_vs_start_figure(by_start: pd.DataFrame, molecule: str):
                 continue
             x = rows["start_energy_kcal_mol"].to_numpy() + dodge * (k - (len(models) - 1) / 2)
             y = rows["fraction_surviving"].to_numpy()
-            yerr = np.vstack([y - rows["wilson_low"].to_numpy(), rows["wilson_high"].to_numpy() - y])
+            # clipped at 0: at a fraction of 0 or 1 the Wilson bound equals it up to rounding
+            yerr = np.clip(np.vstack([y - rows["wilson_low"].to_numpy(), rows["wilson_high"].to_numpy() - y]), 0, None)
             ax.errorbar(x, y, yerr=yerr, marker="o", ms=4, capsize=3, lw=1.6, ls=LINE_STYLES[k % len(LINE_STYLES)],
                         color=f"C{k % 10}", label=model)
         ax.set_title(f"{molecule}, {temperature:g} K")
@@ -172,7 +173,7 @@ def survival_vs_start(by_start: pd.DataFrame, out_dir: str) -> list[str]:
     """survival_vs_start_<molecule>.png for every molecule whose runs have more than one start energy."""
     written = []
     for molecule, mol in by_start.groupby("molecule", sort=False):
-        if mol["start_energy_kcal_mol"].dropna().nunique() < 2:
+        if mol.loc[mol["runs"] > 0, "start_energy_kcal_mol"].dropna().nunique() < 2:  # finished runs at 2+ energies
             continue
         fig = survival_vs_start_figure(by_start, molecule)
         path = f"{out_dir}/survival_vs_start_{molecule}.png"
@@ -182,7 +183,7 @@ def survival_vs_start(by_start: pd.DataFrame, out_dir: str) -> list[str]:
     return written
 
 
-def failure_modes(df: pd.DataFrame, out_dir: str) -> str:
+def failure_modes_figure(df: pd.DataFrame):
     """Stacked outcome counts per model and temperature, one panel per molecule."""
     molecules = list(dict.fromkeys(df["molecule"]))
     fig, axes = plt.subplots(len(molecules), 1, figsize=(8, 2.6 * len(molecules)), squeeze=False)
@@ -202,36 +203,51 @@ def failure_modes(df: pd.DataFrame, out_dir: str) -> str:
         ax.set_title(molecule, loc="left")
         ax.legend(fontsize=7, ncol=5, loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False)
     fig.tight_layout()
+    return fig
+
+
+def failure_modes(df: pd.DataFrame, out_dir: str) -> str:
+    """failure_modes_figure as failure_modes.png."""
+    fig = failure_modes_figure(df)
     path = f"{out_dir}/failure_modes.png"
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
 
 
+def trace_figure(df: pd.DataFrame, task_id: int, window_ps: float | None = None):
+    """Temperature and energy traces of a recorded task (None without frames); for a failure, the last
+    `window_ps` before it."""
+    frames = load_frames(df.attrs["path"], task_id)
+    if frames is None or frames.empty:
+        return None
+    row = df[df["task_id"] == task_id].iloc[0]
+    failed = row["status"] in ("collapsed", "exploded", "failed")
+    if failed and window_ps:
+        frames = frames[frames["time_ps"] >= row["time_to_failure_ps"] - window_ps]
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(7, 4.8), sharex=True)
+    ax1.plot(frames["time_ps"], frames["temperature_K"], lw=1)
+    ax1.set_ylabel("T (K)")
+    for name in ("potential_hartree", "conserved_hartree"):
+        ax2.plot(frames["time_ps"], frames[name] - frames[name].iloc[0], lw=1, label=name.replace("_hartree", ""))
+    ax2.set_ylabel("E - E(first) (Ha)")
+    ax2.set_xlabel("time (ps)")
+    ax2.legend(fontsize=8)
+    if failed:
+        for ax in (ax1, ax2):
+            ax.axvline(row["time_to_failure_ps"], color="red", ls="--", lw=1)
+    ax1.set_title(f"task {task_id}: {row['label'] if 'label' in row else ''} - {row['status']}", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
 def traces(df: pd.DataFrame, task_ids: list[int], out_dir: str, window_ps: float | None = None) -> list[str]:
-    """Temperature and energy traces of recorded tasks; for failures, the last `window_ps` before the failure."""
+    """trace_figure of each recorded task as trace_task<ID>.png."""
     written = []
     for task_id in task_ids:
-        frames = load_frames(df.attrs["path"], task_id)
-        if frames is None or frames.empty:
+        fig = trace_figure(df, task_id, window_ps)
+        if fig is None:
             continue
-        row = df[df["task_id"] == task_id].iloc[0]
-        failed = row["status"] in ("collapsed", "exploded", "failed")
-        if failed and window_ps:
-            frames = frames[frames["time_ps"] >= row["time_to_failure_ps"] - window_ps]
-        fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(7, 4.8), sharex=True)
-        ax1.plot(frames["time_ps"], frames["temperature_K"], lw=1)
-        ax1.set_ylabel("T (K)")
-        for name in ("potential_hartree", "conserved_hartree"):
-            ax2.plot(frames["time_ps"], frames[name] - frames[name].iloc[0], lw=1, label=name.replace("_hartree", ""))
-        ax2.set_ylabel("E - E(first) (Ha)")
-        ax2.set_xlabel("time (ps)")
-        ax2.legend(fontsize=8)
-        if failed:
-            for ax in (ax1, ax2):
-                ax.axvline(row["time_to_failure_ps"], color="red", ls="--", lw=1)
-        ax1.set_title(f"task {task_id}: {row['label'] if 'label' in row else ''} - {row['status']}", fontsize=9)
-        fig.tight_layout()
         path = f"{out_dir}/trace_task{task_id}.png"
         fig.savefig(path, dpi=110)
         plt.close(fig)
