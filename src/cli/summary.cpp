@@ -10,8 +10,36 @@
 
 #include "commands.hpp"
 #include "gpiqa/io/results_file.hpp"
+#include "gpiqa/io/writer_lock.hpp"
 
 namespace gpiqa::cli {
+namespace {
+
+// Where the campaign stands: complete, running (who writes it), or interrupted; what of the counts is final.
+std::string state_line(const std::string& path, std::size_t recorded, std::size_t tasks) {
+  const double percent = tasks ? 100.0 * static_cast<double>(recorded) / static_cast<double>(tasks) : 100;
+  const std::string progress = fmt::format("{} of {} tasks recorded ({:.1f}%)", recorded, tasks, percent);
+  const io::WriterState writer = io::writer_state(path);
+  using Kind = io::WriterState::Kind;
+  if (recorded == tasks && writer.kind != Kind::kLive) return "complete: every task recorded";
+  switch (writer.kind) {
+    case Kind::kLive:
+      return fmt::format("running: {}, written by {}; the counts are provisional", progress,
+                         io::describe(writer.holder));
+    case Kind::kUnknown:
+      return fmt::format(
+          "{}; locked by a gpiqa on another host ({}), which cannot be checked from here: the "
+          "counts are provisional",
+          progress, io::describe(writer.holder));
+    default:
+      return fmt::format(
+          "interrupted: {}; no gpiqa writes it now: run the campaign's command again to resume "
+          "(the counts are provisional)",
+          progress);
+  }
+}
+
+}  // namespace
 
 void print_summary(const std::string& path) {
   {
@@ -38,9 +66,16 @@ void print_summary(const std::string& path) {
       ++c.count[r.outcome.status];
       if (std::isfinite(r.outcome.time_to_failure_ps)) c.ttf.push_back(r.outcome.time_to_failure_ps);
     }
+    std::size_t mine = 0, recorded = 0;
+    for (const auto& [key, cell] : cells) {
+      mine += static_cast<std::size_t>(cell.runs);
+      const auto pending = cell.count.find(stability::Status::kPending);
+      recorded += static_cast<std::size_t>(cell.runs - (pending == cell.count.end() ? 0 : pending->second));
+    }
     std::cout << fmt::format(
         "{} ({} tasks, {} ps each{})\n", h.campaign_name, rows.size(), h.duration_ps,
         h.shard_count > 1 ? fmt::format(", shard {}/{}", h.shard_index, h.shard_count) : "");
+    std::cout << state_line(path, recorded, mine) << "\n";
     auto counts_line = [&](const std::string& molecule, const std::string& model, const std::string& T,
                            int runs, const std::map<stability::Status, int>& count,
                            const std::string& median) {

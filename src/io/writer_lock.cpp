@@ -297,6 +297,34 @@ WriterLock::WriterLock(const std::string& target, const Options& options) : path
                                 "); another gpiqa is starting on it");
 }
 
+WriterState writer_state(const std::string& target) {
+  WriterState state;
+  const std::string path = lock_path(target);
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return state;  // no lock file (or none readable): nobody writes
+  state.holder = parse(read_all(fd));
+  // Whether the holder's lock is held, without taking it: F_OFD_GETLK reports a conflicting lock (any lock of
+  // the writer's open file description) and leaves nothing behind.
+  bool held = false;
+#ifdef F_OFD_GETLK
+  struct flock fl {};
+  fl.l_type = F_RDLCK;
+  fl.l_whence = SEEK_SET;
+  if (fcntl(fd, F_OFD_GETLK, &fl) == 0) held = fl.l_type != F_UNLCK;
+#endif
+  close(fd);
+  const bool here = !state.holder.host.empty() && state.holder.host == host_name();
+  using Kind = WriterState::Kind;
+  if (held)
+    state.kind = Kind::kLive;
+  else if (here)
+    state.kind = alive_here(state.holder) ? Kind::kLive : Kind::kGone;
+  else
+    state.kind = Kind::kUnknown;  // another host's lock that is not held may still be a live run where the
+                                  // file system does not pass fcntl locks between hosts
+  return state;
+}
+
 WriterLock::WriterLock(WriterLock&& o) noexcept : fd_(o.fd_), path_(std::move(o.path_)) {
   o.fd_ = -1;
 }

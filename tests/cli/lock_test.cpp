@@ -102,6 +102,12 @@ TEST(WriterLockCli, ASecondRunIsRefusedAtOnceAndTheFirstEndsAsIfAlone) {
   const ProcessResult summary = run_gpiqa("summary " + out);
   EXPECT_EQ(summary.exit_code, 0) << summary.err;
   EXPECT_NE(summary.out.find("locked (4 tasks"), std::string::npos) << summary.out;
+  // ... which says the campaign is running, who writes it, and that its counts are provisional
+  EXPECT_NE(summary.out.find("\nrunning: "), std::string::npos) << summary.out;
+  EXPECT_NE(summary.out.find("written by host " + host() + ", pid " + std::to_string(first)),
+            std::string::npos)
+      << summary.out;
+  EXPECT_NE(summary.out.find("provisional"), std::string::npos) << summary.out;
 
   int status = 0;
   waitpid(first, &status, 0);
@@ -111,6 +117,7 @@ TEST(WriterLockCli, ASecondRunIsRefusedAtOnceAndTheFirstEndsAsIfAlone) {
   for (const io::TaskRow& r : io::read_results_rows(out))
     EXPECT_EQ(r.outcome.steps, 100) << r.label << ": the first run ended every task, alone";
   EXPECT_FALSE(fs::exists(io::lock_path(out))) << "released at the end";
+  EXPECT_NE(run_gpiqa("summary " + out).out.find("\ncomplete: every task recorded\n"), std::string::npos);
 }
 
 TEST(WriterLockCli, ALockLeftByASigkilledRunIsTakenOverWithANote) {
@@ -122,6 +129,10 @@ TEST(WriterLockCli, ALockLeftByASigkilledRunIsTakenOverWithANote) {
   const pid_t holder = static_cast<pid_t>(io::read_lock_holder(io::lock_path(out)).pid);
   kill_session(killed);
   ASSERT_TRUE(fs::exists(io::lock_path(out))) << "the kill leaves the lock file";
+  // a reader tells the stale lock from a live writer: the campaign is interrupted, not running
+  const ProcessResult summary = run_gpiqa("summary " + out);
+  EXPECT_NE(summary.out.find("\ninterrupted: "), std::string::npos) << summary.out;
+  EXPECT_NE(summary.out.find("run the campaign's command again to resume"), std::string::npos) << summary.out;
   const ProcessResult resumed = run_gpiqa("run " + c);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("gpiqa: note: took over the lock of " + out + " from a run that is gone (host " +
@@ -169,6 +180,10 @@ TEST(WriterLockCli, ReadersNeverNeedTheLockWritersAlwaysDo) {
   const ProcessResult summary = run_gpiqa("summary " + out);
   EXPECT_EQ(summary.exit_code, 0) << summary.err;
   EXPECT_NE(summary.out.find("total"), std::string::npos) << summary.out;
+  EXPECT_NE(summary.out.find("\nrunning: 4 of 4 tasks recorded (100.0%), written by host " + host() +
+                             ", pid " + std::to_string(getpid())),
+            std::string::npos)
+      << "a live lock holder is a running campaign even when every task is recorded: " << summary.out;
   EXPECT_EQ(io::read_results_rows(out).size(), 4u);
   if (std::system("/usr/bin/python3 -c 'import h5py' >/dev/null 2>&1") == 0) {
     const int py = std::system(("/usr/bin/python3 -c \"import h5py; f = h5py.File('" + out +

@@ -204,5 +204,36 @@ TEST(WriterLock, ManyProcessesTakingOverOneStaleLockOneWins) {
   }
 }
 
+// What `gpiqa summary` says of a campaign comes from writer_state: a reader must tell a live writer from a
+// lock left behind, without taking the lock or changing the file.
+TEST(WriterLock, AReaderTellsALiveWriterFromAStaleLockWithoutTouchingIt) {
+  const std::string dir = temp_dir("lock-state");
+  using Kind = io::WriterState::Kind;
+  EXPECT_EQ(io::writer_state(dir + "/none.h5").kind, Kind::kNone);
+  {
+    const io::WriterLock held(dir + "/live.h5", {false, "gpiqa run live.yaml", nullptr});
+    const std::string before = lock_text(io::read_lock_holder(io::lock_path(dir + "/live.h5")));
+    const io::WriterState live = io::writer_state(dir + "/live.h5");
+    EXPECT_EQ(live.kind, Kind::kLive) << "this process holds its fcntl lock";
+    EXPECT_EQ(live.holder.pid, getpid());
+    EXPECT_EQ(live.holder.command, "gpiqa run live.yaml");
+    EXPECT_EQ(lock_text(io::read_lock_holder(io::lock_path(dir + "/live.h5"))), before)
+        << "looked, not touched";
+  }
+  EXPECT_EQ(io::writer_state(dir + "/live.h5").kind, Kind::kNone) << "released: the lock file is gone";
+
+  io::LockHolder dead = io::this_process("gpiqa run dead.yaml");
+  dead.process_start += 1;  // this pid, but another process than the one that wrote the lock
+  plant_lock(dir + "/dead.h5", dead);
+  EXPECT_EQ(io::writer_state(dir + "/dead.h5").kind, Kind::kGone);
+
+  io::LockHolder elsewhere = dead;
+  elsewhere.host = "node-elsewhere";
+  plant_lock(dir + "/elsewhere.h5", elsewhere);
+  const io::WriterState far = io::writer_state(dir + "/elsewhere.h5");
+  EXPECT_EQ(far.kind, Kind::kUnknown) << "another host's run cannot be checked from here";
+  EXPECT_EQ(far.holder.host, "node-elsewhere");
+}
+
 }  // namespace
 }  // namespace gpiqa::test

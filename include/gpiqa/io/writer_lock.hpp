@@ -85,4 +85,16 @@ LockHolder this_process(const std::string& command);
 /// One-line description of a holder: "host H, pid P, started T ('command')".
 std::string describe(const LockHolder& holder);
 
+/// Who writes `target` now, as far as a reader can tell without taking the lock (`gpiqa summary` of a running
+/// campaign): kNone (no lock file), kLive (its holder runs: its fcntl lock is held, or it is a live process
+/// of this host where the file system has no fcntl locks), kGone (a holder of this host that is gone: killed,
+/// crashed, rebooted; the next writer takes the lock over), kUnknown (a holder on another host whose lock
+/// this file system cannot show, or an unreadable lock file).
+struct WriterState {
+  enum class Kind { kNone, kLive, kGone, kUnknown };
+  Kind kind = Kind::kNone;
+  LockHolder holder;
+};
+WriterState writer_state(const std::string& target);
+
 }  // namespace gpiqa::io
