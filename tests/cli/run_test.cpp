@@ -106,9 +106,11 @@ TEST(RunCommand, SameTableAndFramesWithOneTwoAndFourRanks) {
 
 // Runs the campaign under `mpirun -n 2` with `extra` options, kills the whole job with SIGKILL as soon as
 // the results file shows a finished task, resumes it, and expects the table of an uninterrupted run made
-// with `straight_extra`.
+// with `straight_extra`. With `relocated`, also the machine-was-replaced case: the results file alone (no
+// journal, checkpoints or lock: what a user copies back from a scratch file system that is gone) continued
+// from another folder with a copy of the campaign file ends with the same table.
 void expect_killed_run_resumes(const std::string& tag, const std::string& extra,
-                               const std::string& straight_extra) {
+                               const std::string& straight_extra, bool relocated = false) {
   const std::string dir = temp_dir(tag);
   const std::string c = write_campaign(dir, campaign_yaml(30 * long_run_scale(), 0, 0.1));
   const pid_t pid = start_in_session(mpirun_gpiqa(2) + " run " + c + extra + " --output " + dir +
@@ -134,15 +136,27 @@ void expect_killed_run_resumes(const std::string& tag, const std::string& extra,
   });
   EXPECT_GT(pending, 0) << "the campaign finished before it was killed: the test proves nothing";
   EXPECT_LT(pending, static_cast<long>(partial.size())) << "nothing finished before the kill";
+  const std::string elsewhere = dir + "/elsewhere";
+  if (relocated) {
+    fs::create_directories(elsewhere);
+    fs::copy_file(dir + "/killed.h5", elsewhere + "/moved.h5");
+    fs::copy_file(c, elsewhere + "/campaign.yaml");
+  }
   ASSERT_EQ(run_shell(mpirun_gpiqa(2) + " run " + c + extra + " --output " + dir + "/killed.h5"), 0);
   ASSERT_EQ(run_shell(mpirun_gpiqa(2) + " run " + c + straight_extra + " --output " + dir + "/straight.h5"),
             0);
   expect_same_tables(dir + "/straight.h5", dir + "/killed.h5");
+  if (relocated) {
+    ASSERT_EQ(run_shell(mpirun_gpiqa(2) + " run " + elsewhere + "/campaign.yaml" + extra + " --output " +
+                        elsewhere + "/moved.h5"),
+              0);
+    expect_same_tables(dir + "/straight.h5", elsewhere + "/moved.h5");
+  }
 }
 
 TEST(RunCommand, KilledCampaignResumesToTheUninterruptedTable) {
   GPIQA_REQUIRE_SHARED_DATA();
-  expect_killed_run_resumes("kill", "", "");
+  expect_killed_run_resumes("kill", "", "", /*relocated=*/true);
 }
 
 // The same with bundles of 4 trajectories in lockstep, against an unbundled uninterrupted run.
