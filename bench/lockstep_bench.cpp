@@ -1,4 +1,4 @@
-// Ensembles in lockstep (#14): B trajectories of one model set advanced together (run::run_lockstep), for the
+// Ensembles in lockstep (#14): B trajectories of one model set advanced together (run::run_jobs), for the
 // default sets of water, ammonia, glycine, serine and aspirin, side by side in one run:
 //   B<n>_steps/s     MD steps per second per core (summed over the bundle's trajectories; nhc, 300 K, the
 //                    five prior means of the mean-function study in turn, different seeds; monitors and
@@ -22,7 +22,7 @@
 #include "gpiqa/model/mean_variant.hpp"
 #include "gpiqa/model/molecule_model.hpp"
 #include "gpiqa/reference/builtin.hpp"
-#include "gpiqa/run/lockstep.hpp"
+#include "gpiqa/run/job.hpp"
 #include "gpiqa/train/recipe.hpp"
 #include "gpiqa/util/units.hpp"
 
@@ -104,7 +104,7 @@ std::pair<double, double> lockstep_run(Molecule& m, int B, std::int64_t steps, s
   }
   const std::vector<io::FrameSink*> no_frames(pointers.size(), nullptr);
   const double t0 = cpu_seconds();
-  const std::vector<run::JobResult> results = run::run_lockstep(pointers, no_frames, {}, {});
+  const std::vector<run::JobResult> results = run::run_jobs(pointers, no_frames, {}, {});
   const double seconds = cpu_seconds() - t0;
   double done = 0;
   for (const run::JobResult& r : results) done += static_cast<double>(r.steps_this_run);

@@ -204,7 +204,7 @@ double TaskRunner::md_seconds_per_step(std::size_t m, const std::vector<std::siz
     }
     const std::vector<io::FrameSink*> sinks(pointers.size(), nullptr);
     const double t0 = thread_cpu_seconds();
-    const std::vector<run::JobResult> results = run::run_lockstep(pointers, sinks, {}, {});
+    const std::vector<run::JobResult> results = run::run_jobs(pointers, sinks, {}, {});
     const double seconds = thread_cpu_seconds() - t0;
     std::int64_t done = 0;
     for (const run::JobResult& r : results) done += r.outcome.steps;
@@ -233,7 +233,7 @@ double TaskRunner::seconds_per_step_bundled(std::size_t m, int bundle) {
 }
 
 TaskResult TaskRunner::run(const Task& task, const std::function<bool()>& keep_going) {
-  return std::move(run_bundle({&task}, keep_going).front());
+  return std::move(run_bundle({&task}, keep_going, {}).front());
 }
 
 std::vector<TaskResult> TaskRunner::run_bundle(const std::vector<const Task*>& tasks,
@@ -282,7 +282,7 @@ std::vector<TaskResult> TaskRunner::run_bundle(const std::vector<const Task*>& t
     job_pointers.push_back(jobs.back().get());
     sinks.push_back(&frames);
   }
-  run::run_lockstep(
+  run::run_jobs(
       job_pointers, sinks, [&](const run::Trajectory&) { return keep_going(); },
       [&](std::size_t i, const run::JobResult& r) {
         TaskResult& result = results[i];

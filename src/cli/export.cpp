@@ -15,6 +15,7 @@
 #include "commands.hpp"
 #include "gpiqa/io/extxyz.hpp"
 #include "gpiqa/io/frame_buffer.hpp"
+#include "gpiqa/io/frame_writer.hpp"
 #include "gpiqa/io/results_file.hpp"
 #include "gpiqa/util/error.hpp"
 
@@ -71,7 +72,7 @@ io::FrameBuffer load_frames(const ExportOptions& o) {
     throw InputError(o.file,
                      "holds no trajectory (no /particles/all/position: neither a `gpiqa md --out` file "
                      "nor a campaign results file)");
-  io::FrameBuffer frames = io::FrameBuffer::read(file.id());
+  io::FrameBuffer frames = io::read_h5md_frames(file.id());
   if (frames.size() == 0)
     throw InputError(o.file, "has no frames (gpiqa md writes them with --frames-every N)");
   return frames;
@@ -80,7 +81,7 @@ io::FrameBuffer load_frames(const ExportOptions& o) {
 void write_output(const io::FrameBuffer& frames, const ExportOptions& o, const std::string& path) {
   if (o.format == "h5md") {
     io::h5::Handle file = io::h5::open_file(path, io::h5::Mode::kCreateNew);
-    frames.write(file.id());
+    io::write_h5md_frames(file.id(), frames);
     io::h5::flush(file.id());
     return;
   }

@@ -20,10 +20,10 @@
 #include "commands.hpp"
 #include "gpiqa/io/checkpoint.hpp"
 #include "gpiqa/io/file_identity.hpp"
+#include "gpiqa/io/row_codec.hpp"
 #include "gpiqa/io/trajectory_file.hpp"
 #include "gpiqa/io/writer_lock.hpp"
 #include "gpiqa/run/job.hpp"
-#include "gpiqa/run/outcome_json.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/units.hpp"
 #include "potential_choice.hpp"
@@ -251,7 +251,7 @@ void run_md(const MdOptions& o) {
   });
   progress.finish();
   frames.reset();
-  std::cout << run::outcome_json(result.outcome).dump() << std::endl;
+  std::cout << io::outcome_to_json(result.outcome, io::Units::kWithUnits).dump() << std::endl;
   if (g_stop_signal) {
     std::cerr << "gpiqa: interrupted at step " << result.outcome.steps
               << (o.checkpoint.empty() ? "" : "; continue with --restart " + o.checkpoint) << "\n";

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "gpiqa/io/frame_writer.hpp"
 #include "gpiqa/util/error.hpp"
 
 namespace gpiqa::io {
@@ -74,6 +75,10 @@ void write_checkpoint(hid_t g, const Checkpoint& cp, const Identity& identity) {
   set_attribute(g, "heat_removed_hartree", cp.state.heat_removed_hartree);
   write_outcome(g, cp.outcome);
   for (const auto& [k, v] : identity) set_attribute(g, "identity." + k, v);
+  if (cp.cadence.recorded()) {
+    set_attribute(g, "frames_every", cp.cadence.frames_every);
+    set_attribute(g, "checkpoint_every_s", cp.cadence.checkpoint_every_s);
+  }
   const hsize_t n = static_cast<hsize_t>(cp.state.positions.cols());
   h5::write_doubles(g, "positions_bohr", as_rows(cp.state.positions), {n, 3});
   h5::write_doubles(g, "velocities_bohr_per_atomic_time", as_rows(cp.state.velocities), {n, 3});
@@ -102,6 +107,12 @@ Checkpoint read_checkpoint(hid_t g, Identity* identity) {
   cp.state.step = h5::int_attribute(g, "step");
   cp.state.heat_removed_hartree = h5::double_attribute(g, "heat_removed_hartree");
   read_outcome(g, file, cp.outcome);
+  if (h5::has_attribute(g, "frames_every")) {
+    cp.cadence.frames_every = h5::int_attribute(g, "frames_every");
+    if (cp.cadence.frames_every < 0) throw InputError(file, "checkpoint frames_every is negative");
+    if (h5::has_attribute(g, "checkpoint_every_s"))
+      cp.cadence.checkpoint_every_s = h5::double_attribute(g, "checkpoint_every_s");
+  }
   std::vector<hsize_t> dims;
   std::vector<double> v = h5::read_doubles(g, "positions_bohr", &dims);
   cp.state.positions = from_rows(v, dims, g, "positions_bohr");
@@ -141,7 +152,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& cp, const Identi
     write_checkpoint(f.id(), cp, identity);
     if (frames && frames->size() > 0) {
       h5::Handle g = h5::group(f.id(), "frames", true);
-      frames->write(g.id());
+      write_h5md_frames(g.id(), *frames);
     }
     h5::flush(f.id());
   }
@@ -158,7 +169,7 @@ Checkpoint load_checkpoint(const std::string& path, Identity* identity, FrameBuf
     *frames = FrameBuffer();
     if (h5::exists(f.id(), "frames")) {
       h5::Handle g = h5::group(f.id(), "frames", false);
-      *frames = FrameBuffer::read(g.id());
+      *frames = read_h5md_frames(g.id());
       frames->keep_through(cp.state.step);
     }
   }

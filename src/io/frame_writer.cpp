@@ -3,6 +3,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -28,15 +29,6 @@ std::string author_name() {
 }
 
 }  // namespace
-
-void append_rows(const md::Positions& m, double factor, Eigen::Index atoms, std::vector<double>& out) {
-  if (m.rows() != 3 || m.cols() != atoms) {
-    out.insert(out.end(), static_cast<std::size_t>(3 * atoms), std::numeric_limits<double>::quiet_NaN());
-    return;
-  }
-  for (Eigen::Index a = 0; a < atoms; ++a)
-    for (int k = 0; k < 3; ++k) out.push_back(m(k, a) * factor);
-}
 
 void write_h5md_metadata(hid_t root) {
   h5::Handle h5md = h5::group(root, "h5md", true);
@@ -177,6 +169,51 @@ void FrameWriter::write_row(long long step, double time_ps, const double* pos, c
   series_[5]->append(step, time_ps, &econs);
   series_[6]->append(step, time_ps, &T);
   interval_->follow(*series_[0], step, time_ps);
+}
+
+void write_h5md_frames(hid_t root, const FrameBuffer& b) {
+  FrameWriter w(root, b.elements);
+  const std::size_t n3 = 3 * b.elements.size();
+  for (std::size_t f = 0; f < b.size(); ++f)
+    w.write_row(b.step[f], b.time_ps[f], b.positions_angstrom.data() + f * n3,
+                b.velocities_angstrom_per_ps.data() + f * n3, b.forces_kj_per_mol_angstrom.data() + f * n3,
+                b.potential_hartree[f], b.kinetic_hartree[f], b.conserved_hartree[f], b.temperature_K[f]);
+}
+
+FrameBuffer read_h5md_frames(hid_t g) {
+  FrameBuffer b;
+  h5::Handle all = h5::group(g, "particles/all", false);
+  const std::string joined = h5::string_attribute(all.id(), "elements");
+  std::size_t start = 0;
+  while (start < joined.size()) {
+    std::size_t end = joined.find(',', start);
+    if (end == std::string::npos) end = joined.size();
+    b.elements.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  b.step = h5::read_ints(g, "particles/all/position/step");
+  b.time_ps = h5::read_doubles(g, "particles/all/position/time");
+  b.positions_angstrom = h5::read_doubles(g, "particles/all/position/value");
+  b.velocities_angstrom_per_ps = h5::read_doubles(g, "particles/all/velocity/value");
+  if (h5::exists(g, "particles/all/force/value"))
+    b.forces_kj_per_mol_angstrom = h5::read_doubles(g, "particles/all/force/value");
+  else
+    b.forces_kj_per_mol_angstrom.assign(b.positions_angstrom.size(),
+                                        std::numeric_limits<double>::quiet_NaN());
+  b.potential_hartree = h5::read_doubles(g, "observables/potential_energy/value");
+  b.kinetic_hartree = h5::read_doubles(g, "observables/kinetic_energy/value");
+  b.conserved_hartree = h5::read_doubles(g, "observables/conserved_energy/value");
+  b.temperature_K = h5::read_doubles(g, "observables/temperature/value");
+  // A file whose writer was killed mid-frame: keep the frames every element has.
+  const std::size_t n3 = 3 * b.elements.size();
+  std::size_t complete =
+      std::min({b.step.size(), b.time_ps.size(), b.potential_hartree.size(), b.kinetic_hartree.size(),
+                b.conserved_hartree.size(), b.temperature_K.size()});
+  if (n3 > 0)
+    complete = std::min({complete, b.positions_angstrom.size() / n3, b.velocities_angstrom_per_ps.size() / n3,
+                         b.forces_kj_per_mol_angstrom.size() / n3});
+  b.truncate(complete);
+  return b;
 }
 
 }  // namespace gpiqa::io

@@ -10,7 +10,8 @@
 #include <thread>
 #include <type_traits>
 
-#include "gpiqa/io/results_journal.hpp"
+#include "gpiqa/io/frame_writer.hpp"
+#include "gpiqa/io/hdf5.hpp"
 #include "gpiqa/util/error.hpp"
 
 namespace gpiqa::io {
@@ -145,14 +146,6 @@ void read_column(hid_t tasks, const std::string& path, const stability::FieldInf
 
 }  // namespace
 
-TaskRow pending_copy(const TaskRow& row) {
-  TaskRow fresh;
-#define GPIQA_COPY_FIELD(type, name, initial, unit, description) fresh.name = row.name;
-  GPIQA_TASK_FIELDS(GPIQA_COPY_FIELD)
-#undef GPIQA_COPY_FIELD
-  return fresh;
-}
-
 void create_results(const std::string& path, const ResultsHeader& h, const std::vector<TaskRow>& rows) {
   const std::string tmp = path + ".creating";
   std::filesystem::remove(tmp);
@@ -263,26 +256,7 @@ struct ResultsWriter::Impl {
   }
 };
 
-ResultsWriter::ResultsWriter(const std::string& path, Journal journal) : impl_(std::make_unique<Impl>()) {
-  if (journal == Journal::kOn) {
-    // continue the file's journal, or begin one from the file as it is (a file from before journals, or one
-    // whose journal the last run retired)
-    journal_ = std::make_unique<ResultsJournal>(path);
-    const ResultsHeader header = read_results_header(path);
-    const std::optional<ResultsJournal::Contents> contents =
-        journal_->exists() ? journal_->read() : std::nullopt;
-    if (contents && contents->header.campaign_fingerprint == header.campaign_fingerprint &&
-        contents->header.created == header.created) {
-      journal_->open_for_append();
-    } else {
-      const std::vector<TaskRow> rows = read_results_rows(path);
-      std::map<std::int64_t, std::int64_t> frame_counts;
-      for (const TaskRow& r : rows)
-        if (r.outcome.status != stability::Status::kPending)
-          frame_counts[r.task_id] = static_cast<std::int64_t>(read_task_frames(path, r.task_id).size());
-      journal_->begin(header, rows, frame_counts);
-    }
-  }
+ResultsWriter::ResultsWriter(const std::string& path) : impl_(std::make_unique<Impl>()) {
   impl_->file = open_for_writing(path);
   impl_->tasks = h5::group(impl_->file.id(), "tasks", false);
   // A file from before a column was added gets it, with every row at the initial value.
@@ -302,17 +276,15 @@ ResultsWriter::~ResultsWriter() {
 void ResultsWriter::record(const std::vector<TaskRow>& rows,
                            const std::map<std::int64_t, FrameBuffer>& frames) {
   Impl& w = *impl_;
-  // 1. durable in the journal
-  if (journal_) journal_->append(rows, frames);
   write_step();
-  // 2. frames, 3. every column but the status, 4. the status, which commits the row
+  // 1. frames, 2. every column but the status, 3. the status, which commits the row
   for (const auto& [id, buffer] : frames) {
     if (buffer.size() == 0) continue;
     const std::string name = "trajectories/" + std::to_string(id);
     if (h5::exists(w.file.id(), name)) H5Ldelete(w.file.id(), name.c_str(), H5P_DEFAULT);
     write_step();
     h5::Handle g = h5::group(w.file.id(), name, true);
-    buffer.write(g.id());
+    write_h5md_frames(g.id(), buffer);
     write_step();
   }
   h5::flush(w.file.id());
@@ -358,7 +330,23 @@ FrameBuffer read_task_frames(const std::string& path, std::int64_t task_id) {
   const std::string name = "trajectories/" + std::to_string(task_id);
   if (!h5::exists(f.id(), name)) return {};
   h5::Handle g = h5::group(f.id(), name, false);
-  return FrameBuffer::read(g.id());
+  return read_h5md_frames(g.id());
+}
+
+std::map<std::int64_t, std::int64_t> task_frame_counts(const std::string& path) {
+  h5::Handle f = h5::open_file(path, h5::Mode::kReadOnly);
+  std::map<std::int64_t, std::int64_t> counts;
+  for (std::int64_t id = 0; id < static_cast<std::int64_t>(h5::read_ints(f.id(), "tasks/task_id").size());
+       ++id) {
+    const std::string group = "trajectories/" + std::to_string(id);
+    if (!h5::exists(f.id(), group)) continue;
+    try {
+      counts[id] = static_cast<std::int64_t>(h5::read_ints(f.id(), group + "/particles/all/position/step").size());
+    } catch (const std::exception&) {
+      counts[id] = -1;
+    }
+  }
+  return counts;
 }
 
 }  // namespace gpiqa::io

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "gpiqa/io/checkpoint.hpp"
 #include "gpiqa/md/integrator.hpp"
 #include "gpiqa/run/lockstep.hpp"
 #include "gpiqa/util/error.hpp"
@@ -162,8 +163,13 @@ void TrajectoryJob::append_frame() {
 void TrajectoryJob::save() {
   if (frames_) frames_->flush();
   if (settings_.checkpoint.empty()) return;
-  io::save_checkpoint(settings_.checkpoint, trajectory_->checkpoint(), settings_.identity,
-                      frames_ ? frames_->held() : nullptr);
+  io::Checkpoint cp = trajectory_->checkpoint();
+  cp.cadence = {settings_.frames_every, settings_.checkpoint_every_s};
+  io::save_checkpoint(settings_.checkpoint, cp, settings_.identity, frames_ ? frames_->held() : nullptr);
+}
+
+double TrajectoryJob::checkpoint_every_s() const {
+  return settings_.checkpoint.empty() ? std::numeric_limits<double>::infinity() : settings_.checkpoint_every_s;
 }
 
 void TrajectoryJob::begin(io::FrameSink* frames) {
@@ -174,34 +180,54 @@ void TrajectoryJob::begin(io::FrameSink* frames) {
   fresh_ = false;
 }
 
-void TrajectoryJob::after_step() {
+bool TrajectoryJob::after_step() {
   if (frames_ && settings_.frames_every > 0 && trajectory_->state().step % settings_.frames_every == 0)
     append_frame();
+  return true;
 }
 
-JobResult TrajectoryJob::finish(bool stopped) {
-  const Trajectory& t = *trajectory_;
-  JobResult result;
-  result.outcome = t.outcome();
-  result.steps_this_run = t.state().step - first_;
+void TrajectoryJob::end(double wall_seconds, bool stopped) {
+  Trajectory& t = *trajectory_;
+  t.conclude(wall_seconds);
+  result_ = JobResult();
+  result_.outcome = t.outcome();
+  result_.steps_this_run = t.state().step - first_;
   if (stopped && !t.finished()) {
-    result.interrupted = true;
+    result_.interrupted = true;
     save();
-    return result;
+    return;
   }
   // the last frame of a run that ended between frame steps (a failure shows its final geometry)
   const std::int64_t every = settings_.frames_every;
-  if (frames_ && every > 0 && result.steps_this_run > 0 && result.outcome.steps % every != 0) append_frame();
+  if (frames_ && every > 0 && result_.steps_this_run > 0 && result_.outcome.steps % every != 0) append_frame();
   if (settings_.checkpoint_at_end)
     save();
   else if (frames_)
     frames_->flush();
-  return result;
 }
 
 JobResult TrajectoryJob::run(io::FrameSink* frames, const KeepGoing& keep_going) {
   TrajectoryJob* self = this;
-  return run_lockstep({&self, 1}, {&frames, 1}, keep_going, {}).front();
+  return run_jobs({&self, 1}, {&frames, 1}, keep_going).front();
+}
+
+std::vector<JobResult> run_jobs(std::span<TrajectoryJob* const> jobs, std::span<io::FrameSink* const> frames,
+                                const KeepGoing& keep_going, const JobEnded& ended) {
+  std::vector<LockstepMember*> members;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    jobs[i]->begin(frames[i]);
+    members.push_back(jobs[i]);
+  }
+  run_lockstep(
+      members,
+      keep_going ? KeepRunning([&](std::size_t lead) { return keep_going(jobs[lead]->trajectory()); })
+                 : KeepRunning(),
+      [&](std::size_t i) {
+        if (ended) ended(i, jobs[i]->result());
+      });
+  std::vector<JobResult> results;
+  for (TrajectoryJob* job : jobs) results.push_back(job->result());
+  return results;
 }
 
 }  // namespace gpiqa::run

@@ -1,7 +1,6 @@
 #include "gpiqa/run/trajectory.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -288,22 +287,10 @@ void Trajectory::conclude(double wall_seconds) {
 }
 
 stability::Outcome Trajectory::run(const StepCallback& after_step) {
-  const auto t0 = std::chrono::steady_clock::now();
-  while (step_due()) {
-    begin_step();
-    model::BatchEntry forces = force_entry();
-    model::compute_batch({&forces, 1});
-    if (!end_step(forces)) break;
-    const bool probing = probe_due();
-    model::BatchEntry probe;
-    if (probing) {
-      probe = variance_entry();
-      model::posterior_variance_batch({&probe, 1});
-    }
-    if (observe(probing ? &probe : nullptr)) break;
-    if (after_step && !after_step(*this)) break;
-  }
-  conclude(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  after_step_ = after_step ? &after_step : nullptr;
+  LockstepMember* self = this;
+  run_lockstep({&self, 1});
+  after_step_ = nullptr;
   return outcome_;
 }
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "gpiqa/io/frame_buffer.hpp"
+#include "gpiqa/io/frame_writer.hpp"
 #include "gpiqa/io/results_file.hpp"
 #include "support/test_data.hpp"
 #include "support_process.hpp"
@@ -67,7 +68,7 @@ int count_frames(const std::string& extxyz) {
 
 io::FrameBuffer read_frames(const std::string& path) {
   io::h5::Handle f = io::h5::open_file(path, io::h5::Mode::kReadOnly);
-  return io::FrameBuffer::read(f.id());
+  return io::read_h5md_frames(f.id());
 }
 
 TEST(ExportCommand, MdTrajectoryToExtxyzHasEveryFrame) {

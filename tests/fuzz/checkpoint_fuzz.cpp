@@ -14,6 +14,7 @@
 
 #include "fuzz_input.hpp"
 #include "gpiqa/io/checkpoint.hpp"
+#include "gpiqa/io/frame_writer.hpp"
 #include "gpiqa/io/hdf5.hpp"
 #include "hdf5_recipe.hpp"
 
@@ -35,7 +36,7 @@ void write_frames(const gpiqa::io::FrameBuffer& frames) {
   h5::Handle file(H5Fcreate("fuzz-frames.h5", H5F_ACC_TRUNC, H5P_DEFAULT, fapl.id()), H5Fclose);
   if (!file) return;
   h5::Handle group = h5::group(file.id(), "frames", true);
-  frames.write(group.id());
+  write_h5md_frames(group.id(), frames);
 }
 
 bool is_hdf5(const std::uint8_t* data, std::size_t size) {

@@ -12,6 +12,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
+#include "gpiqa/io/hdf5.hpp"
 #include "gpiqa/run/trajectory.hpp"
 #include "gpiqa/util/error.hpp"
 #include "support/analytic_potentials.hpp"

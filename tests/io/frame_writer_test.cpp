@@ -160,12 +160,12 @@ TEST(FrameWriter, CampaignTaskGroupIsTheSameStructureAndReadsBack) {
   {
     Handle f = h5::open_file(path, h5::Mode::kCreateNew);
     Handle g = h5::group(f.id(), "trajectories/7", true);
-    buffer.write(g.id());
+    write_h5md_frames(g.id(), buffer);
   }
   Handle f = h5::open_file(path, h5::Mode::kReadOnly);
   Handle g = h5::group(f.id(), "trajectories/7", false);
   expect_h5md_structure(g.id(), 3);
-  const FrameBuffer back = FrameBuffer::read(g.id());
+  const FrameBuffer back = read_h5md_frames(g.id());
   EXPECT_EQ(back.elements, kWater);
   EXPECT_EQ(back.step, buffer.step);
   EXPECT_EQ(back.positions_angstrom, buffer.positions_angstrom);
@@ -190,7 +190,7 @@ TEST(FrameWriter, TrajectoryFromBeforeForcesContinuesWithNaNForcesAndNewMetadata
   }
   {
     Handle f = h5::open_file(path, h5::Mode::kReadOnly);
-    const FrameBuffer old = FrameBuffer::read(f.id());
+    const FrameBuffer old = read_h5md_frames(f.id());
     ASSERT_EQ(old.size(), 2u);
     EXPECT_TRUE(std::isnan(old.forces_kj_per_mol_angstrom.front()));
   }
@@ -223,7 +223,7 @@ TEST(FrameWriter, FrameCutShortByAKillIsDroppedOnReading) {
     value.append(row.data());
   }
   Handle f = h5::open_file(path, h5::Mode::kReadOnly);
-  const FrameBuffer b = FrameBuffer::read(f.id());
+  const FrameBuffer b = read_h5md_frames(f.id());
   EXPECT_EQ(b.size(), 2u);
   EXPECT_EQ(b.positions_angstrom.size(), 18u);
 }

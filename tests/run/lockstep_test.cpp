@@ -4,6 +4,7 @@
 // from its members' checkpoints ends like an uninterrupted one. If these failed, a campaign's results would
 // depend on which tasks shared a bundle.
 #include "gpiqa/run/lockstep.hpp"
+#include "gpiqa/run/job.hpp"
 
 #include <filesystem>
 
@@ -88,7 +89,7 @@ Bundle run_members(Fixture& f, const std::vector<Member>& members, bool alone, d
   } else {
     std::vector<std::size_t> order;
     run.results =
-        run_lockstep(jobs, sinks, keep_going, [&](std::size_t i, const JobResult&) { order.push_back(i); });
+        run_jobs(jobs, sinks, keep_going, [&](std::size_t i, const JobResult&) { order.push_back(i); });
     EXPECT_EQ(order.size(), members.size()) << "every member is reported once";
   }
   return run;

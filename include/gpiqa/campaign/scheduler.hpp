@@ -1,13 +1,14 @@
 #pragma once
-// Runs a campaign over MPI ranks (the only MPI code in gpiqa). Rank 0 coordinates: it keeps a dynamic work
+// Runs a campaign over MPI ranks. Rank 0 coordinates (campaign/coordinator.hpp): it keeps a dynamic work
 // queue of bundles (campaign/bundle.hpp: tasks a rank advances in lockstep; one task each where bundling is
 // off) ordered longest-expected-first, hands a bundle to each rank that asks, receives every task's outcome
 // and frames as a message as soon as that task ends and is the only writer of the results file, which it
 // updates as tasks finish (several at once when their results arrive together: one journal fsync for them
-// all); progress and ETA count tasks (trajectories). When the
-// job is small (at most `coordinator_works_below` ranks) rank 0 runs trajectories too, servicing messages
+// all); progress and ETA count tasks (trajectories). The other ranks work (campaign/worker.hpp). When the
+// job is small (fewer than `coordinator_works_below` ranks) rank 0 runs trajectories too, servicing messages
 // between steps, so `mpirun -np 2` keeps both cores busy. Results do not depend on the number of ranks: every
-// task's random stream is keyed by the task itself.
+// task's random stream is keyed by the task itself. The ranks talk through campaign/transport.hpp; the MPI
+// code is campaign/mpi_transport.cpp alone.
 //
 // One writer per results file: rank 0 takes the file's writer lock (io/writer_lock.hpp) before it reads or
 // creates the file, and holds it to the end; a second run on the same output is refused on every rank at
@@ -21,29 +22,19 @@
 #include <string>
 
 #include "gpiqa/campaign/campaign_spec.hpp"
+#include "gpiqa/campaign/run_options.hpp"
+#include "gpiqa/campaign/transport.hpp"
 
 namespace gpiqa::campaign {
-
-struct RunOptions {
-  std::string output;   // results file (campaign's output.file unless overridden)
-  int shard_index = 0;  // this shard runs tasks with id % shard_count == shard_index
-  int shard_count = 1;
-  int bundle = -1;  // bundle size (--bundle): -1 the campaign's md.bundle, 0 auto, else the size
-  int coordinator_works_below = 5;  // rank 0 also runs tasks when the job has fewer ranks than this
-  double progress_interval_s = 30;  // batch-log progress lines (a terminal gets a live line)
-  bool break_lock = false;          // take over a lock held on another host (--break-lock)
-};
-
-/// What a run did, beyond its exit code (on rank 0).
-struct RunReport {
-  bool nothing_to_do = false;  // every task of this shard was already recorded: nothing ran
-};
 
 /// Runs (or resumes) the campaign; collective over `comm`. Returns the process exit code (0: all tasks of
 /// this shard finished, 3: interrupted, on ranks other than 0 also 2 and 4 as below). Throws on rank 0 before
 /// anything runs: io::LockedError when another writer holds the results file (exit code 4), InputError for
 /// bad input (2). `report`, when given, is filled on rank 0.
 int run_campaign(const CampaignSpec& spec, const RunOptions& options, MPI_Comm comm,
+                 RunReport* report = nullptr);
+/// The same over any transport (campaign/transport.hpp; run_campaign over `comm` uses MpiTransport).
+int run_campaign(const CampaignSpec& spec, const RunOptions& options, Transport& transport,
                  RunReport* report = nullptr);
 
 /// Shard file name for `--shard I/N` without --output, and the files `gpiqa slurm` gives its shards:

@@ -1,6 +1,6 @@
 #pragma once
 // Runs campaign tasks on one process (no MPI here): a thin caller of run::TrajectoryJob and, for a bundle of
-// tasks, run::run_lockstep. It loads each molecule's GP model set once and makes every variant's potential
+// tasks, run::run_jobs (run/job.hpp). It loads each molecule's GP model set once and makes every variant's potential
 // from it (the set with the variant's prior mean, sharing its training data, so that the variants batch
 // together), or the set retrained for the variant's mean (`retrain: true`: a set of its own, evaluated apart
 // from the others of a bundle), or the molecule's own MMFF94 reference; potentials are kept, never shared
@@ -46,7 +46,20 @@ struct StartCheck {
 /// reach it. Nothing to do without controlled starts.
 StartCheck check_starts(const CampaignSpec& spec, const std::vector<Task>& tasks);
 
-class TaskRunner {
+/// What runs a bundle of tasks for the scheduler (campaign/coordinator.hpp, campaign/worker.hpp): a
+/// TaskRunner, or a stand-in in tests.
+class BundleRunner {
+ public:
+  virtual ~BundleRunner() = default;
+  /// Runs the tasks in lockstep; `ended` gets each task's result as soon as it ends (finished, or
+  /// interrupted when `keep_going`, asked every few hundred steps, says stop). Returns the results in task
+  /// order, frames included.
+  virtual std::vector<TaskResult> run_bundle(const std::vector<const Task*>& tasks,
+                                             const std::function<bool()>& keep_going,
+                                             const std::function<void(const TaskResult&)>& ended) = 0;
+};
+
+class TaskRunner : public BundleRunner {
  public:
   TaskRunner(const CampaignSpec& spec, std::string checkpoint_dir, int rank, std::string host);
   /// `keep_going` is called every few hundred steps; returning false stops the task (checkpointed,
@@ -56,7 +69,7 @@ class TaskRunner {
   /// it ends (finished, or interrupted at a stop). Returns the results in task order, frames included.
   std::vector<TaskResult> run_bundle(const std::vector<const Task*>& tasks,
                                      const std::function<bool()>& keep_going,
-                                     const std::function<void(const TaskResult&)>& ended = {});
+                                     const std::function<void(const TaskResult&)>& ended) override;
   /// Makes the task's start without running it: InputError when a controlled start cannot be reached.
   void check_start(const Task& task);
   /// CPU time of one MD step of a trajectory of a molecule under a variant, seconds (for plan estimates):

@@ -5,7 +5,7 @@
 // every setting) as root attributes identity.<key>; a results file names its campaign.
 #include <string>
 
-#include "gpiqa/io/checkpoint.hpp"
+#include "gpiqa/io/checkpoint_state.hpp"
 
 namespace gpiqa::io {
 

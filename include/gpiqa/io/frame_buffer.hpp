@@ -1,13 +1,12 @@
 #pragma once
 // Frames of one trajectory held in memory (a campaign task sends them to rank 0 with its outcome, and keeps
-// them in its checkpoint so a resumed task still has its early frames). Written in the H5MD layout of
-// FrameWriter; readable back from it.
+// them in its checkpoint so a resumed task still has its early frames). In the units of io/frame_units.hpp;
+// written to and read from the H5MD layout by io/frame_writer.hpp (write_h5md_frames, read_h5md_frames).
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "gpiqa/io/frame_sink.hpp"
-#include "gpiqa/io/hdf5.hpp"
 #include "gpiqa/md/state.hpp"
 
 namespace gpiqa::io {
@@ -29,11 +28,6 @@ struct FrameBuffer : FrameSink {
   /// Keeps the first `frames` frames.
   void truncate(std::size_t frames);
   const FrameBuffer* held() const override { return this; }
-  /// Writes the frames as the H5MD structure of FrameWriter rooted at `group` (a group or a file).
-  void write(hid_t group) const;
-  /// Reads the frames below `group`; forces are NaN where a trajectory from before forces were written has
-  /// none.
-  static FrameBuffer read(hid_t group);
 };
 
 }  // namespace gpiqa::io

@@ -26,22 +26,12 @@
 #include <string>
 #include <vector>
 
+#include "gpiqa/io/frame_buffer.hpp"
+#include "gpiqa/io/frame_units.hpp"
 #include "gpiqa/io/hdf5.hpp"
 #include "gpiqa/md/state.hpp"
-#include "gpiqa/util/units.hpp"
 
 namespace gpiqa::io {
-
-// Factors from gpiqa's atomic units (Bohr, Bohr per atomic time, Hartree per Bohr) to the file's units.
-inline constexpr double kFileAngstromPerBohr = units::kAngstromPerBohr;
-inline constexpr double kFileAngstromPerPsPerAtomicVelocity =
-    units::kAngstromPerBohr * 1000.0 * units::kAtomicTimePerFemtosecond;
-inline constexpr double kFileKJPerMolAngstromPerAtomicForce =
-    units::kKJPerMolPerHartree / units::kAngstromPerBohr;
-
-/// Appends the 3 x N matrix `m` times `factor` to `out` as N x 3 rows (the file's atom-major order); N rows
-/// of NaN when `m` is not 3 x `atoms` (forces a failed evaluation never produced).
-void append_rows(const md::Positions& m, double factor, Eigen::Index atoms, std::vector<double>& out);
 
 class FrameWriter {
  public:
@@ -73,5 +63,11 @@ class FrameWriter {
 /// from the password database, else the login name) and creator (gpiqa and its version). Replaces what an
 /// older gpiqa wrote there (version and creator as plain string attributes).
 void write_h5md_metadata(hid_t root);
+
+/// Writes held frames as the H5MD structure of FrameWriter rooted at `root` (a group or a file).
+void write_h5md_frames(hid_t root, const FrameBuffer& frames);
+/// Reads the frames below `root` into memory; forces are NaN where a trajectory from before forces were
+/// written has none, and a frame a killed writer left incomplete is dropped.
+FrameBuffer read_h5md_frames(hid_t root);
 
 }  // namespace gpiqa::io

@@ -7,8 +7,8 @@
 //                         {"journal": "gpiqa-results", "version": 1, "header": {...}, "rows": [...]}
 //                             the first line: the results file's header and its whole table when the journal
 //                             began (pending rows included: a rebuild needs every row's identity);
-//                         {"row": {...}, "frames": N}   one per finished task (column name -> value; doubles
-//                             in shortest round-trip form, non-finite ones as "nan"/"inf"/"-inf"); N frames
+//                         {"row": {...}, "frames": N}   one per finished task (column name -> value, in the
+//                             form of io/row_codec.hpp); N frames
 //   RESULTS.journal.d/  frames-<task_id>.h5: the frames of each journaled task (H5MD-style, as in the results
 //                       file), written whole under a temporary name, then renamed: present means complete.
 //                       Not fsynced (one fsync per record, the row lines', costs some 6 ms on this machine's
@@ -16,7 +16,9 @@
 //                       the task whose frames are gone runs again, to the same result.
 // A line without its newline or that does not parse is a write the kill interrupted; it and anything after it
 // are ignored (and cut off before the next append). The journal ends when the campaign does: once every task
-// is recorded and the results file is fsynced, both are removed.
+// is recorded and the results file is fsynced, both are removed. This is the log alone; io/results_store.hpp
+// decides when it begins, is appended to, repairs the results file and ends. Its lines are the JSON of
+// io/row_codec.hpp (non-finite doubles as null, "inf", "-inf"; older journals wrote NaN as "nan", still read).
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -24,7 +26,7 @@
 #include <vector>
 
 #include "gpiqa/io/frame_buffer.hpp"
-#include "gpiqa/io/results_file.hpp"
+#include "gpiqa/io/results_row.hpp"
 
 namespace gpiqa::io {
 
@@ -63,18 +65,5 @@ class ResultsJournal {
   std::string results_, path_, frames_dir_;
   int fd_ = -1;
 };
-
-/// Run before a campaign reads its results file, under the writer lock: makes the file agree with its
-/// journal. Rows the journal holds that the file lacks, or holds partly, are written; a file HDF5 cannot
-/// read (or whose /tasks, or a recorded task's frames, cannot be read) is rebuilt from the journal, the
-/// damaged file kept as RESULTS.damaged. A journal whose results file is gone, or that belongs to another
-/// file, is removed. Returns one note per thing done (nothing done: none).
-std::vector<std::string> recover_results(const std::string& path);
-
-/// After the campaign's last task: fsyncs the results file and removes its journal.
-void retire_journal(const std::string& path);
-
-/// Whether two rows hold the same values in every column (NaN equals NaN).
-bool same_row(const TaskRow& a, const TaskRow& b);
 
 }  // namespace gpiqa::io

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "gpiqa/io/checkpoint.hpp"
+#include "gpiqa/io/checkpoint_state.hpp"
 #include "gpiqa/io/frame_sink.hpp"
 #include "gpiqa/io/frame_writer.hpp"
 #include "gpiqa/io/hdf5.hpp"

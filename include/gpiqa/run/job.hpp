@@ -1,22 +1,27 @@
 #pragma once
-// One trajectory job: the single driver behind `gpiqa md` and every campaign task. It owns the drive loop
-// around a Trajectory: frames every N steps (and a last one where a run fails between them), periodic atomic
-// checkpoints in one layout (io/checkpoint.hpp), stop requests, and resuming a checkpoint with its frames.
-// Callers choose the potential and the start (run/potential_source.hpp) and where frames go (io::FrameSink).
+// One trajectory job: the single driver behind `gpiqa md` and every campaign task. A job is a member of the
+// step loop (run/lockstep.hpp) around a Trajectory: frames every N steps (and a last one where a run fails
+// between them), periodic atomic checkpoints in one layout (io/checkpoint.hpp), stop requests, and resuming a
+// checkpoint with its frames. Callers choose the potential and the start (run/potential_source.hpp) and where
+// frames go (io::FrameSink).
 //
 // A checkpoint's identity records what the run was: the potential's identity and every setting of the
-// TrajectorySpec (settings_identity), so `gpiqa md --restart FILE` continues from the file alone.
+// TrajectorySpec (settings_identity), so `gpiqa md --restart FILE` continues from the file alone; the
+// checkpoint keeps the job's cadence too (frames_every, checkpoint_every_s).
 #include <cstdint>
 #include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
+#include <vector>
 
-#include "gpiqa/io/checkpoint.hpp"
+#include "gpiqa/io/checkpoint_state.hpp"
 #include "gpiqa/io/frame_sink.hpp"
 #include "gpiqa/model/potential.hpp"
+#include "gpiqa/run/lockstep.hpp"
 #include "gpiqa/run/trajectory.hpp"
 
 namespace gpiqa::run {
@@ -35,10 +40,10 @@ struct JobResult {
   std::int64_t steps_this_run = 0;
 };
 
-/// Asked every kPollSteps steps whether to go on (a stop signal, a coordinator's word); also the place for
-/// progress lines. Returning false checkpoints the run and ends it as interrupted.
+/// Asked every kPollSteps steps (run/lockstep.hpp) whether to go on (a stop signal, a coordinator's word),
+/// with the lead trajectory; also the place for progress lines. Returning false checkpoints the run and ends
+/// it as interrupted.
 using KeepGoing = std::function<bool(const Trajectory&)>;
-inline constexpr std::int64_t kPollSteps = 256;
 
 /// Where a job starts (run/start.hpp).
 struct StartGeometry {
@@ -63,10 +68,10 @@ struct MadeStart {
 /// `potential`). UnreachableStart when a controlled start cannot be reached.
 MadeStart make_start(model::Potential& potential, const TrajectorySpec& spec, const StartGeometry& geometry);
 
-class TrajectoryJob {
+class TrajectoryJob : public LockstepMember {
  public:
   TrajectoryJob(model::Potential& potential, TrajectorySpec spec, JobSettings settings);
-  ~TrajectoryJob();
+  ~TrajectoryJob() override;
 
   /// A fresh trajectory from `equilibrium_bohr`, displaced or energy-controlled as the spec says.
   void start(const Positions& equilibrium_bohr);
@@ -81,20 +86,32 @@ class TrajectoryJob {
   /// Runs to the end of the duration, the first failure, or a stop request. Frames go to `frames` (may be
   /// null): a fresh run's first frame, every frames_every steps, the last one; a resumed run first drops the
   /// sink's frames after its checkpoint's step. A sink that holds its frames is kept in the checkpoints.
-  /// The same as run_lockstep (run/lockstep.hpp) of this job alone.
+  /// The same as run_jobs of this job alone.
   JobResult run(io::FrameSink* frames, const KeepGoing& keep_going = {});
 
   const Trajectory& trajectory() const { return *trajectory_; }
   Trajectory& trajectory() { return *trajectory_; }
   const JobSettings& settings() const { return settings_; }
+  /// What the job's last run ended with (valid once the step loop has ended it).
+  const JobResult& result() const { return result_; }
 
-  // The pieces of run() for run_lockstep: begin() before the first step; after_step() after every step the
-  // trajectory survived (frames); save() for the periodic checkpoints; finish() once the trajectory has
-  // concluded, or when a stop request interrupts it (`stopped`).
+  /// Before the job enters the step loop: where its frames go (the first frame of a fresh run is due now).
   void begin(io::FrameSink* frames);
-  void after_step();
-  void save();
-  JobResult finish(bool stopped);
+
+  // LockstepMember: the trajectory's step phases, and the job's hooks (frames after a step, checkpoints,
+  // the end).
+  bool step_due() const override { return trajectory_->step_due(); }
+  void begin_step() override { trajectory_->begin_step(); }
+  model::BatchEntry force_entry() override { return trajectory_->force_entry(); }
+  bool end_step(const model::BatchEntry& forces) override { return trajectory_->end_step(forces); }
+  bool probe_due() const override { return trajectory_->probe_due(); }
+  model::BatchEntry variance_entry() override { return trajectory_->variance_entry(); }
+  bool observe(const model::BatchEntry* probe) override { return trajectory_->observe(probe); }
+  std::int64_t step() const override { return trajectory_->step(); }
+  bool after_step() override;
+  double checkpoint_every_s() const override;
+  void save() override;
+  void end(double wall_seconds, bool stopped) override;
 
  private:
   void append_frame();
@@ -104,9 +121,19 @@ class TrajectoryJob {
   JobSettings settings_;
   io::FrameSink* frames_ = nullptr;
   std::unique_ptr<Trajectory> trajectory_;
+  JobResult result_;
   bool fresh_ = false;      // started, not resumed: the first frame is due
   std::int64_t first_ = 0;  // the step this run began at
 };
+
+/// Called when job `job` ends (finished, or interrupted by a stop request), with its result.
+using JobEnded = std::function<void(std::size_t job, const JobResult& result)>;
+
+/// Runs the jobs (each started or resumed) together in the step loop (run/lockstep.hpp) until every one has
+/// ended or `keep_going` says stop (asked with the lead trajectory). frames[i] (may be null) is job i's frame
+/// sink. Returns every job's result, in job order.
+std::vector<JobResult> run_jobs(std::span<TrajectoryJob* const> jobs, std::span<io::FrameSink* const> frames,
+                                const KeepGoing& keep_going = {}, const JobEnded& ended = {});
 
 /// A checkpoint's identity: the potential's identity plus every setting of `spec` (thermostat, temperature_K,
 /// timestep_fs, tau_fs, chain_length, friction_per_ps, duration_ps, seed, displace_angstrom, displace_mode

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "gpiqa/io/checkpoint.hpp"
+#include "gpiqa/io/checkpoint_state.hpp"
 #include "gpiqa/model/molecule_model.hpp"
 #include "gpiqa/model/potential.hpp"
 #include "gpiqa/reference/molecule.hpp"

@@ -14,11 +14,12 @@
 #include <string>
 #include <vector>
 
-#include "gpiqa/io/checkpoint.hpp"
+#include "gpiqa/io/checkpoint_state.hpp"
 #include "gpiqa/md/integrator.hpp"
 #include "gpiqa/md/random_stream.hpp"
 #include "gpiqa/md/state.hpp"
 #include "gpiqa/model/potential.hpp"
+#include "gpiqa/run/lockstep.hpp"
 #include "gpiqa/run/start.hpp"
 #include "gpiqa/stability/monitor.hpp"
 #include "gpiqa/stability/outcome.hpp"
@@ -60,7 +61,8 @@ void validate(const TrajectorySpec& spec);
 
 using Checkpoint = io::Checkpoint;
 
-class Trajectory {
+/// A LockstepMember (run/lockstep.hpp): the loop advances it, alone or with others.
+class Trajectory : public LockstepMember {
  public:
   /// A fresh trajectory from `equilibrium_bohr` displaced by the spec's displacement (run/start.hpp).
   Trajectory(model::Potential& potential, const Positions& equilibrium_bohr, TrajectorySpec spec);
@@ -74,22 +76,22 @@ class Trajectory {
 
   /// Called after every step; return false to stop early (the outcome then stays pending).
   using StepCallback = std::function<bool(const Trajectory&)>;
-  /// Runs to the end of the duration or the first failure.
+  /// Runs to the end of the duration or the first failure: the step loop (run/lockstep.hpp) with this
+  /// trajectory alone.
   stability::Outcome run(const StepCallback& after_step = {});
 
-  // The pieces of run(), for a driver that advances several trajectories together (run/lockstep.hpp). One
-  // step: begin_step(); the forces at state().positions into force_entry() (model::compute_batch, with the
-  // other trajectories' entries); end_step(entry), false when the geometry could not be evaluated (the run
-  // has failed); if probe_due(), the variance into variance_entry() (model::posterior_variance_batch);
-  // observe(that entry or null), true when the run has ended. After the last step, conclude().
-  /// Whether another step is due: not finished and short of the duration.
-  bool step_due() const;
-  void begin_step();
-  model::BatchEntry force_entry();
-  bool end_step(const model::BatchEntry& forces);
-  bool probe_due() const;
-  model::BatchEntry variance_entry();
-  bool observe(const model::BatchEntry* probe);
+  // One step, in the phases of LockstepMember (run/lockstep.hpp), for the step loop. After the last step,
+  // conclude() (the loop's end()).
+  bool step_due() const override;
+  void begin_step() override;
+  model::BatchEntry force_entry() override;
+  bool end_step(const model::BatchEntry& forces) override;
+  bool probe_due() const override;
+  model::BatchEntry variance_entry() override;
+  bool observe(const model::BatchEntry* probe) override;
+  std::int64_t step() const override { return state_.step; }
+  bool after_step() override { return !after_step_ || (*after_step_)(*this); }
+  void end(double wall_seconds, bool /*stopped*/) override { conclude(wall_seconds); }
   /// Ends a run: adds its wall time, sets stable at the end of the duration, fills the summary fields.
   void conclude(double wall_seconds);
 
@@ -132,7 +134,8 @@ class Trajectory {
   Positions reference_;
   stability::RunningMetrics metrics_;
   stability::Outcome outcome_;
-  Eigen::VectorXd variance_;  // per atom, reused between probes
+  Eigen::VectorXd variance_;                // per atom, reused between probes
+  const StepCallback* after_step_ = nullptr;  // run()'s, while it runs
 };
 
 }  // namespace gpiqa::run
