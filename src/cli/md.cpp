@@ -3,6 +3,8 @@
 //          [--displace D [--displace-mode gaussian|sphere]] [--frames-every N] [--out traj.h5]
 //          [--checkpoint state.h5] [--overwrite] [--break-lock]
 // gpiqa md --restart state.h5 [--duration-ps T] [any option above, which must agree with the checkpoint]
+//          (frames and checkpoints keep the checkpoint's cadence unless --frames-every or
+//          --checkpoint-every-s say otherwise)
 // Runs one trajectory through run::TrajectoryJob (or continues a saved one, from the checkpoint alone, to the
 // new duration), shows progress on a terminal and prints the result record as one JSON object. Every input is
 // checked before anything is written. --out and --checkpoint are written under their writer locks
@@ -136,6 +138,19 @@ bool claim_output(const std::string& path, const char* flag, io::FileIdentity::K
   return false;  // not reached
 }
 
+// Frames and checkpoints as the command line says; a restart keeps the cadence its checkpoint recorded for
+// what the command line leaves unsaid (frames continue only where --out names the trajectory file).
+run::JobSettings job_settings(const MdOptions& o, const io::Cadence& saved) {
+  run::JobSettings settings;
+  settings.frames_every = o.frames_every;
+  settings.checkpoint = o.checkpoint;
+  settings.checkpoint_every_s = o.checkpoint_every_s;
+  if (saved.recorded() && !o.given.count("--frames-every")) settings.frames_every = saved.frames_every;
+  if (saved.recorded() && !o.given.count("--checkpoint-every-s") && saved.checkpoint_every_s > 0)
+    settings.checkpoint_every_s = saved.checkpoint_every_s;
+  return settings;
+}
+
 void run_md(const MdOptions& o) {
   if (o.frames_every < 0) throw InputError("--frames-every", "must be >= 0");
   if (o.frames_every > 0 && o.out.empty())
@@ -169,10 +184,7 @@ void run_md(const MdOptions& o) {
   run::validate(spec);
   model::Potential& potential = *loaded.potential;
 
-  run::JobSettings settings;
-  settings.frames_every = o.frames_every;
-  settings.checkpoint = o.checkpoint;
-  settings.checkpoint_every_s = o.checkpoint_every_s;
+  run::JobSettings settings = job_settings(o, restart ? checkpoint.cadence : io::Cadence());
   settings.identity = run::job_identity(loaded.identity, spec);
   run::TrajectoryJob job(potential, spec, settings);
   if (restart) {

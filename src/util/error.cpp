@@ -1,6 +1,6 @@
 #include "gpiqa/util/error.hpp"
 
-#include "gpiqa/util/text.hpp"
+#include "gpiqa/util/printable.hpp"
 
 namespace gpiqa {
 namespace {

@@ -270,6 +270,48 @@ TEST(MdCommand, RestartFromTheCheckpointAlone) {
   EXPECT_EQ(nlohmann::json::parse(reference.out)["steps"], 400);
 }
 
+// The checkpoint keeps the run's cadence: `md --restart FILE --out TRAJ` from the checkpoint alone continues
+// the trajectory file with the frames the run was writing, so the file equals that of one straight run; a
+// --frames-every on the restart's command line wins.
+TEST(MdCommand, RestartFromTheCheckpointAloneKeepsTheFrameCadence) {
+  const std::string dir = temp_dir("md-restart-cadence");
+  const std::string repo = GPIQA_SOURCE_DIR;
+  const std::string start = "md --models " + repo + "/models/water --xyz " + repo +
+                            "/molecules/water.xyz --temperature 400 --seed 3 --displace 0.05 --frames-every 20 ";
+  ASSERT_EQ(run_gpiqa(start + "--duration-ps 0.1 --checkpoint-every-s 45 --out " + dir + "/t.h5 --checkpoint " +
+                      dir + "/c.h5")
+                .exit_code,
+            0);
+  const io::Checkpoint saved = io::load_checkpoint(dir + "/c.h5", nullptr);
+  EXPECT_EQ(saved.cadence.frames_every, 20);
+  EXPECT_EQ(saved.cadence.checkpoint_every_s, 45);
+  const ProcessResult continued = run_gpiqa("md --restart " + dir + "/c.h5 --duration-ps 0.2 --out " + dir +
+                                            "/t.h5 --checkpoint " + dir + "/c.h5");
+  ASSERT_EQ(continued.exit_code, 0) << continued.err;
+  ASSERT_EQ(run_gpiqa(start + "--duration-ps 0.2 --out " + dir + "/s.h5").exit_code, 0);
+  auto series = [](const std::string& path, const char* name) {
+    io::h5::Handle f = io::h5::open_file(path, io::h5::Mode::kReadOnly);
+    return io::h5::read_doubles(f.id(), name);
+  };
+  auto steps = [](const std::string& path) {
+    io::h5::Handle f = io::h5::open_file(path, io::h5::Mode::kReadOnly);
+    return io::h5::read_ints(f.id(), "particles/all/position/step");
+  };
+  EXPECT_EQ(steps(dir + "/t.h5").size(), 21u) << "steps 0, 20, ..., 400: the continued half has its frames";
+  EXPECT_EQ(steps(dir + "/t.h5"), steps(dir + "/s.h5"));
+  EXPECT_EQ(series(dir + "/t.h5", "particles/all/position/value"),
+            series(dir + "/s.h5", "particles/all/position/value"));
+  EXPECT_EQ(io::load_checkpoint(dir + "/c.h5", nullptr).cadence.checkpoint_every_s, 45)
+      << "the continued run saved the cadence it kept";
+
+  const ProcessResult denser = run_gpiqa("md --restart " + dir + "/c.h5 --duration-ps 0.25 --frames-every 50 --out " +
+                                         dir + "/t.h5 --checkpoint " + dir + "/c.h5");
+  ASSERT_EQ(denser.exit_code, 0) << denser.err;
+  const std::vector<std::int64_t> s = steps(dir + "/t.h5");
+  EXPECT_EQ(std::vector<std::int64_t>(s.begin() + 21, s.end()), (std::vector<std::int64_t>{450, 500}))
+      << "the command line's cadence";
+}
+
 // Without --restart a run needs its temperature and duration.
 TEST(MdCommand, TemperatureAndDurationAreRequiredForAFreshRun) {
   const std::string repo = GPIQA_SOURCE_DIR;

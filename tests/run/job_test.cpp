@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gpiqa/io/checkpoint.hpp"
 #include "gpiqa/io/frame_buffer.hpp"
 #include "gpiqa/util/error.hpp"
 #include "gpiqa/util/units.hpp"

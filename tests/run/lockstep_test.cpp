@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gpiqa/io/checkpoint.hpp"
 #include "gpiqa/io/frame_buffer.hpp"
 #include "gpiqa/io/xyz.hpp"
 #include "gpiqa/model/mean_variant.hpp"

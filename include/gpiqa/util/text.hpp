@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gpiqa/util/printable.hpp"  // util::printable, for the readers' messages
+
 namespace gpiqa::util {
 
 std::string read_text_file(const std::string& path);            // throws InputError(path, ...) if unreadable
@@ -19,10 +21,5 @@ bool parse_double(std::string_view token, double& out);
 bool parse_integer(std::string_view token, long long& out);
 /// Shortest decimal text that reads back to the same double.
 std::string format_double(double v);
-/// `text` made safe to echo in a one-line message: control bytes (C0, DEL, C1) and bytes that are not valid
-/// UTF-8 become \xNN (a newline \n, a carriage return \r, a tab \t), so input can neither break the line nor
-/// drive the terminal. Printable ASCII and valid UTF-8 pass unchanged; applying it twice changes nothing
-/// more.
-std::string printable(std::string_view text);
 
 }  // namespace gpiqa::util
