@@ -30,9 +30,8 @@ Coordinator::Coordinator(const CampaignSpec& spec, const RunOptions& opt, Transp
   // Bundles from the campaign (campaign/bundle.hpp), then only their members still to run, the most
   // expensive bundles first.
   std::vector<std::pair<double, std::vector<std::int64_t>>> todo;
-  for (const std::vector<std::int64_t>& bundle :
-       form_bundles(spec_, tasks_, opt_.bundle < 0 ? spec_.bundle : opt_.bundle, opt_.shard_index,
-                    opt_.shard_count)) {
+  for (const std::vector<std::int64_t>& bundle : form_bundles(
+           spec_, tasks_, opt_.bundle < 0 ? spec_.bundle : opt_.bundle, opt_.shard_index, opt_.shard_count)) {
     std::vector<std::int64_t> members;
     double cost = 0;
     for (std::int64_t id : bundle)
@@ -47,7 +46,8 @@ Coordinator::Coordinator(const CampaignSpec& spec, const RunOptions& opt, Transp
   }
   for (const io::TaskRow& r : rows_) {
     const Task& t = tasks_[static_cast<std::size_t>(r.task_id)];
-    if (io::recorded(r) && t.id % opt_.shard_count == opt_.shard_index) ++counts_[r.outcome.status], ++already_done_;
+    if (io::recorded(r) && t.id % opt_.shard_count == opt_.shard_index)
+      ++counts_[r.outcome.status], ++already_done_;
   }
   for (int r = 1; r < transport_.size(); ++r) retired_[r] = false;
 }
@@ -200,15 +200,16 @@ void Coordinator::report(bool final) {
   last_report_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(steps_) / elapsed : 0;
-  const double eta = done_ > 0 ? elapsed / static_cast<double>(done_) * static_cast<double>(total_ - done_) : -1;
+  const double eta =
+      done_ > 0 ? elapsed / static_cast<double>(done_) * static_cast<double>(total_ - done_) : -1;
   std::string outcomes;
   for (stability::Status status : stability::kAllStatuses)
     if (status != stability::Status::kPending)
       outcomes +=
           fmt::format("{}{} {}", outcomes.empty() ? "" : " ", stability::to_string(status), counts_[status]);
   const std::string line = fmt::format("tasks {}/{} done, {} running | {} | {:.3g} steps/s | ETA {}",
-                                       done_ + already_done_, total_ + already_done_, running_, outcomes, rate,
-                                       eta < 0 ? std::string("?") : fmt::format("{:.0f}s", eta));
+                                       done_ + already_done_, total_ + already_done_, running_, outcomes,
+                                       rate, eta < 0 ? std::string("?") : fmt::format("{:.0f}s", eta));
   if (terminal)
     std::fprintf(stderr, final ? "\r\033[K%s\n" : "\r\033[K%s", line.c_str());
   else

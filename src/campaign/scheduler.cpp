@@ -53,7 +53,8 @@ std::vector<io::TaskRow> prepare_results(const CampaignSpec& spec, const RunOpti
   for (const Task& t : tasks) rows.push_back(pending_row(spec, t));
   const std::string fingerprint = campaign_fingerprint(spec);
   // what the last run's kill left half done, the journal completes (io/results_store.hpp)
-  for (const std::string& note : io::recover_results(opt.output)) std::cerr << "gpiqa: note: " << note << "\n";
+  for (const std::string& note : io::recover_results(opt.output))
+    std::cerr << "gpiqa: note: " << note << "\n";
   if (fs::exists(opt.output)) {
     const io::ResultsHeader h = io::read_results_header(opt.output);
     if (h.campaign_fingerprint != fingerprint)
@@ -177,7 +178,8 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, Transport& tra
     const int code = c.run();
     if (code == 0) io::retire_journal(opt.output);  // every task recorded: the journal has done its work
     std::error_code ec;
-    if (code == 0 && fs::is_empty(checkpoint_dir_for(opt.output), ec)) fs::remove(checkpoint_dir_for(opt.output), ec);
+    if (code == 0 && fs::is_empty(checkpoint_dir_for(opt.output), ec))
+      fs::remove(checkpoint_dir_for(opt.output), ec);
     return code;
   } catch (const std::exception& e) {
     if (size == 1) throw;

@@ -19,8 +19,9 @@ void work(Transport& transport, BundleRunner& runner, const std::vector<Task>& t
           return !told_to_stop && !(stop_requested && stop_requested());
         },
         [&](const TaskResult& r) {
-          transport.send(ToCoordinator{
-              r.interrupted ? ToCoordinator::Kind::kInterrupted : ToCoordinator::Kind::kResult, transport.rank(), r});
+          transport.send(
+              ToCoordinator{r.interrupted ? ToCoordinator::Kind::kInterrupted : ToCoordinator::Kind::kResult,
+                            transport.rank(), r});
         });
   }
 }

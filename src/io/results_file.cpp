@@ -341,7 +341,8 @@ std::map<std::int64_t, std::int64_t> task_frame_counts(const std::string& path) 
     const std::string group = "trajectories/" + std::to_string(id);
     if (!h5::exists(f.id(), group)) continue;
     try {
-      counts[id] = static_cast<std::int64_t>(h5::read_ints(f.id(), group + "/particles/all/position/step").size());
+      counts[id] =
+          static_cast<std::int64_t>(h5::read_ints(f.id(), group + "/particles/all/position/step").size());
     } catch (const std::exception&) {
       counts[id] = -1;
     }

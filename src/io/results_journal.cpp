@@ -105,7 +105,8 @@ void ResultsJournal::begin(const ResultsHeader& header, const std::vector<TaskRo
   if (fd_ >= 0) close(fd_), fd_ = -1;
   std::error_code ec;
   fs::remove_all(frames_dir_, ec);
-  Json first = {{"journal", "gpiqa-results"}, {"version", kJournalVersion}, {"header", header_to_json(header)}};
+  Json first = {
+      {"journal", "gpiqa-results"}, {"version", kJournalVersion}, {"header", header_to_json(header)}};
   first["rows"] = Json::array();
   for (const TaskRow& r : rows) first["rows"].push_back(row_to_json(r));
   Json frames = Json::object();

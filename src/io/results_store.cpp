@@ -29,7 +29,8 @@ const std::string& open_journal(ResultsJournal& journal, const std::string& path
   const std::vector<TaskRow> rows = read_results_rows(path);
   std::map<std::int64_t, std::int64_t> frame_counts;
   for (const TaskRow& r : rows)
-    if (recorded(r)) frame_counts[r.task_id] = static_cast<std::int64_t>(read_task_frames(path, r.task_id).size());
+    if (recorded(r))
+      frame_counts[r.task_id] = static_cast<std::int64_t>(read_task_frames(path, r.task_id).size());
   journal.begin(header, rows, frame_counts);
   return path;
 }
@@ -95,7 +96,8 @@ std::vector<std::string> rebuild(const std::string& path, const ResultsJournal& 
 
 ResultsStore::ResultsStore(const std::string& path) : journal_(path), writer_(open_journal(journal_, path)) {}
 
-void ResultsStore::record(const std::vector<TaskRow>& rows, const std::map<std::int64_t, FrameBuffer>& frames) {
+void ResultsStore::record(const std::vector<TaskRow>& rows,
+                          const std::map<std::int64_t, FrameBuffer>& frames) {
   journal_.append(rows, frames);
   writer_.record(rows, frames);
 }

@@ -169,7 +169,8 @@ void TrajectoryJob::save() {
 }
 
 double TrajectoryJob::checkpoint_every_s() const {
-  return settings_.checkpoint.empty() ? std::numeric_limits<double>::infinity() : settings_.checkpoint_every_s;
+  return settings_.checkpoint.empty() ? std::numeric_limits<double>::infinity()
+                                      : settings_.checkpoint_every_s;
 }
 
 void TrajectoryJob::begin(io::FrameSink* frames) {
@@ -199,7 +200,8 @@ void TrajectoryJob::end(double wall_seconds, bool stopped) {
   }
   // the last frame of a run that ended between frame steps (a failure shows its final geometry)
   const std::int64_t every = settings_.frames_every;
-  if (frames_ && every > 0 && result_.steps_this_run > 0 && result_.outcome.steps % every != 0) append_frame();
+  if (frames_ && every > 0 && result_.steps_this_run > 0 && result_.outcome.steps % every != 0)
+    append_frame();
   if (settings_.checkpoint_at_end)
     save();
   else if (frames_)
@@ -218,13 +220,13 @@ std::vector<JobResult> run_jobs(std::span<TrajectoryJob* const> jobs, std::span<
     jobs[i]->begin(frames[i]);
     members.push_back(jobs[i]);
   }
-  run_lockstep(
-      members,
-      keep_going ? KeepRunning([&](std::size_t lead) { return keep_going(jobs[lead]->trajectory()); })
-                 : KeepRunning(),
-      [&](std::size_t i) {
-        if (ended) ended(i, jobs[i]->result());
-      });
+  run_lockstep(members,
+               keep_going
+                   ? KeepRunning([&](std::size_t lead) { return keep_going(jobs[lead]->trajectory()); })
+                   : KeepRunning(),
+               [&](std::size_t i) {
+                 if (ended) ended(i, jobs[i]->result());
+               });
   std::vector<JobResult> results;
   for (TrajectoryJob* job : jobs) results.push_back(job->result());
   return results;

@@ -36,13 +36,14 @@ struct Campaign {
 
 Campaign campaign(const std::string& tag) {
   Campaign c;
-  c.spec = parse_campaign("name: coordinated\n"
-                          "molecules:\n  water: {geometry: " +
-                              kRepo + "/molecules/water.xyz, models: " + kRepo +
-                              "/models/water}\n"
-                              "models:\n  as-trained: {mean: file}\n  MIN: {mean: min}\n"
-                              "temperatures_K: [300, 600]\nseeds: 3\nmd: {duration_ps: 0.05, bundle: 3}\n",
-                          "coordinated.yaml");
+  c.spec = parse_campaign(
+      "name: coordinated\n"
+      "molecules:\n  water: {geometry: " +
+          kRepo + "/molecules/water.xyz, models: " + kRepo +
+          "/models/water}\n"
+          "models:\n  as-trained: {mean: file}\n  MIN: {mean: min}\n"
+          "temperatures_K: [300, 600]\nseeds: 3\nmd: {duration_ps: 0.05, bundle: 3}\n",
+      "coordinated.yaml");
   c.tasks = expand_tasks(c.spec, {1.0});
   for (Task& t : c.tasks) t.expected_cost = static_cast<double>((t.id * 5) % 12);  // a cost of its own each
   for (const Task& t : c.tasks) c.rows.push_back(pending_row(c.spec, t));
@@ -92,7 +93,8 @@ TEST(Coordinator, HandsOutEveryPendingTaskOnceLongestExpectedFirstAndRecordsEach
   const auto bundles = workers.bundles();
   ASSERT_EQ(bundles.size(), 4u);
   for (std::size_t i = 1; i < bundles.size(); ++i)
-    EXPECT_GE(cost_of(c, bundles[i - 1]), cost_of(c, bundles[i])) << "bundle " << i << " costs more than the one before";
+    EXPECT_GE(cost_of(c, bundles[i - 1]), cost_of(c, bundles[i]))
+        << "bundle " << i << " costs more than the one before";
   std::vector<std::int64_t> ids;
   for (const auto& b : bundles) ids.insert(ids.end(), b.begin(), b.end());
   std::sort(ids.begin(), ids.end());
@@ -105,7 +107,8 @@ TEST(Coordinator, HandsOutEveryPendingTaskOnceLongestExpectedFirstAndRecordsEach
     const TaskResult expected = test::made_up_result(c.tasks[static_cast<std::size_t>(r.task_id)], r.rank);
     EXPECT_EQ(r.outcome.status, expected.row.outcome.status) << r.task_id;
     EXPECT_EQ(r.outcome.conserved_drift, expected.row.outcome.conserved_drift) << r.task_id;
-    EXPECT_EQ(r.label, c.rows[static_cast<std::size_t>(r.task_id)].label) << "the identity is the coordinator's";
+    EXPECT_EQ(r.label, c.rows[static_cast<std::size_t>(r.task_id)].label)
+        << "the identity is the coordinator's";
     EXPECT_EQ(r.host, "host" + std::to_string(r.rank));
   }
 }
@@ -158,7 +161,8 @@ TEST(Coordinator, AStopRequestHandsOutNothingMoreStopsBusyWorkersAndEndsInterrup
 
 TEST(Coordinator, AWorkerLostMidBundleIsNamedItsFinishedTasksKeptAndTheRestFinishedByTheOthers) {
   Campaign c = campaign("coordinator-lost");
-  for (const Task& t : c.tasks) std::ofstream(checkpoint_path(checkpoint_dir_for(c.options.output), t.id)) << "state";
+  for (const Task& t : c.tasks)
+    std::ofstream(checkpoint_path(checkpoint_dir_for(c.options.output), t.id)) << "state";
   ScriptedWorkers workers({{Behaviour::kDieAfter, 1}, {}}, c.tasks);
   const Ran ran = coordinate(c, workers);
   EXPECT_EQ(ran.code, kExitInterrupted) << "not every task is recorded: run it again";
@@ -199,7 +203,8 @@ TEST(Coordinator, ACoordinatorThatWorksRunsBundlesItselfAndServesItsWorkersBetwe
   Campaign c = campaign("coordinator-works");
   ScriptedWorkers workers({{}}, c.tasks);
   FakeRunner own(0);
-  std::vector<std::vector<std::size_t>> handed_during;  // per own bundle: the worker's bundles, before each task
+  std::vector<std::vector<std::size_t>>
+      handed_during;  // per own bundle: the worker's bundles, before each task
   own.before_each = [&] {
     if (handed_during.size() < own.bundles.size()) handed_during.emplace_back();
     handed_during.back().push_back(workers.bundles().size());

@@ -74,7 +74,8 @@ class ScriptedWorkers : public Transport {
 
   ScriptedWorkers(std::vector<Worker> workers, const std::vector<Task>& tasks)
       : workers_(std::move(workers)), tasks_(tasks) {
-    for (int w = 1; w <= static_cast<int>(workers_.size()); ++w) from(w, {ToCoordinator::Kind::kRequest, w, {}});
+    for (int w = 1; w <= static_cast<int>(workers_.size()); ++w)
+      from(w, {ToCoordinator::Kind::kRequest, w, {}});
     inbox_.swap(later_);
   }
   int rank() const override { return 0; }
@@ -110,7 +111,8 @@ class ScriptedWorkers : public Transport {
           from(w, {ToCoordinator::Kind::kLost, w, {}});
           return;
         }
-        from(w, {ToCoordinator::Kind::kResult, w, made_up_result(tasks_.at(static_cast<std::size_t>(id)), w)});
+        from(w,
+             {ToCoordinator::Kind::kResult, w, made_up_result(tasks_.at(static_cast<std::size_t>(id)), w)});
       }
       from(w, {ToCoordinator::Kind::kRequest, w, {}});
     } else if (m.kind == ToWorker::Kind::kStopNow && held_.count(w)) {  // the held bundle ends interrupted

@@ -22,16 +22,17 @@ namespace fs = std::filesystem;
 const std::string kRepo = GPIQA_SOURCE_DIR;
 
 CampaignSpec water(int seeds) {
-  return parse_campaign("name: scheduled\n"
-                        "molecules:\n  water: {geometry: " +
-                            kRepo + "/molecules/water.xyz, models: " + kRepo +
-                            "/models/water}\n"
-                            "models:\n  as-trained: {mean: file}\n  MIN: {mean: min}\n"
-                            "temperatures_K: [300, 1500]\nseeds: " +
-                            std::to_string(seeds) +
-                            "\nmd: {duration_ps: 0.05, bundle: 2}\n"
-                            "start: {displace_angstrom: 0.1}\n",
-                        "scheduled.yaml");
+  return parse_campaign(
+      "name: scheduled\n"
+      "molecules:\n  water: {geometry: " +
+          kRepo + "/molecules/water.xyz, models: " + kRepo +
+          "/models/water}\n"
+          "models:\n  as-trained: {mean: file}\n  MIN: {mean: min}\n"
+          "temperatures_K: [300, 1500]\nseeds: " +
+          std::to_string(seeds) +
+          "\nmd: {duration_ps: 0.05, bundle: 2}\n"
+          "start: {displace_angstrom: 0.1}\n",
+      "scheduled.yaml");
 }
 
 RunOptions options(const std::string& output) {

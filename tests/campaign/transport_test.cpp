@@ -75,7 +75,8 @@ TEST(Transport, RequestsInterruptionsAndLossesCarryWhatTheyNeed) {
   EXPECT_EQ(back.result.row.task_id, 5);
   EXPECT_EQ(back.result.steps_this_run, 256);
   EXPECT_EQ(decode_to_coordinator(encode(ToCoordinator{ToCoordinator::Kind::kLost, 6, {}}), 6).from, 6);
-  const ToCoordinator no_frames = decode_to_coordinator(encode(ToCoordinator{ToCoordinator::Kind::kResult, 1, {}}), 1);
+  const ToCoordinator no_frames =
+      decode_to_coordinator(encode(ToCoordinator{ToCoordinator::Kind::kResult, 1, {}}), 1);
   EXPECT_EQ(no_frames.result.frames.size(), 0u);
 }
 

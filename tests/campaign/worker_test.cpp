@@ -40,11 +40,11 @@ TEST(Worker, AsksRunsWhatItIsGivenSendsEachResultAsItsTaskEndsAndStopsWhenTold) 
   runner.before_each = [&] { sent_before_task.push_back(coordinator.received.size()); };
   work(coordinator, runner, all, {});
   EXPECT_EQ(runner.bundles, (std::vector<std::vector<std::int64_t>>{{4, 1}, {5}}));
-  EXPECT_EQ(kinds(coordinator.received),
-            (std::vector<Kind>{Kind::kRequest, Kind::kResult, Kind::kResult, Kind::kRequest, Kind::kResult,
-                               Kind::kRequest}))
+  EXPECT_EQ(kinds(coordinator.received), (std::vector<Kind>{Kind::kRequest, Kind::kResult, Kind::kResult,
+                                                            Kind::kRequest, Kind::kResult, Kind::kRequest}))
       << "one request per reply, the last answered with stop";
-  EXPECT_EQ(sent_before_task, (std::vector<std::size_t>{1, 2, 4})) << "task 4's result went before task 1 ran";
+  EXPECT_EQ(sent_before_task, (std::vector<std::size_t>{1, 2, 4}))
+      << "task 4's result went before task 1 ran";
   const TaskResult& r = coordinator.received[1].result;
   const TaskResult expected = test::made_up_result(all[4], 2);
   EXPECT_EQ(r.row.task_id, 4);
@@ -76,8 +76,9 @@ TEST(Worker, ASignalOfItsOwnStopsItsTasksButNotItsAsking) {
   bool signalled = false;
   runner.before_each = [&] { signalled = signalled || coordinator.received.size() >= 2; };
   work(coordinator, runner, all, [&] { return signalled; });
-  EXPECT_EQ(kinds(coordinator.received), (std::vector<Kind>{Kind::kRequest, Kind::kResult, Kind::kInterrupted,
-                                                            Kind::kRequest, Kind::kInterrupted, Kind::kRequest}));
+  EXPECT_EQ(kinds(coordinator.received),
+            (std::vector<Kind>{Kind::kRequest, Kind::kResult, Kind::kInterrupted, Kind::kRequest,
+                               Kind::kInterrupted, Kind::kRequest}));
 }
 
 TEST(Worker, NoWorkAtAllIsOneRequestAndTheEnd) {

@@ -276,10 +276,11 @@ TEST(MdCommand, RestartFromTheCheckpointAlone) {
 TEST(MdCommand, RestartFromTheCheckpointAloneKeepsTheFrameCadence) {
   const std::string dir = temp_dir("md-restart-cadence");
   const std::string repo = GPIQA_SOURCE_DIR;
-  const std::string start = "md --models " + repo + "/models/water --xyz " + repo +
-                            "/molecules/water.xyz --temperature 400 --seed 3 --displace 0.05 --frames-every 20 ";
-  ASSERT_EQ(run_gpiqa(start + "--duration-ps 0.1 --checkpoint-every-s 45 --out " + dir + "/t.h5 --checkpoint " +
-                      dir + "/c.h5")
+  const std::string start =
+      "md --models " + repo + "/models/water --xyz " + repo +
+      "/molecules/water.xyz --temperature 400 --seed 3 --displace 0.05 --frames-every 20 ";
+  ASSERT_EQ(run_gpiqa(start + "--duration-ps 0.1 --checkpoint-every-s 45 --out " + dir +
+                      "/t.h5 --checkpoint " + dir + "/c.h5")
                 .exit_code,
             0);
   const io::Checkpoint saved = io::load_checkpoint(dir + "/c.h5", nullptr);
@@ -304,8 +305,9 @@ TEST(MdCommand, RestartFromTheCheckpointAloneKeepsTheFrameCadence) {
   EXPECT_EQ(io::load_checkpoint(dir + "/c.h5", nullptr).cadence.checkpoint_every_s, 45)
       << "the continued run saved the cadence it kept";
 
-  const ProcessResult denser = run_gpiqa("md --restart " + dir + "/c.h5 --duration-ps 0.25 --frames-every 50 --out " +
-                                         dir + "/t.h5 --checkpoint " + dir + "/c.h5");
+  const ProcessResult denser =
+      run_gpiqa("md --restart " + dir + "/c.h5 --duration-ps 0.25 --frames-every 50 --out " + dir +
+                "/t.h5 --checkpoint " + dir + "/c.h5");
   ASSERT_EQ(denser.exit_code, 0) << denser.err;
   const std::vector<std::int64_t> s = steps(dir + "/t.h5");
   EXPECT_EQ(std::vector<std::int64_t>(s.begin() + 21, s.end()), (std::vector<std::int64_t>{450, 500}))

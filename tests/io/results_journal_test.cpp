@@ -128,9 +128,11 @@ TEST(ResultsJournal, BeginningAnewDropsTheOldFramesAndAHalfWrittenOneIsNotTaken)
 
 TEST(ResultsJournal, AJournalWhoseFirstLineIsUnreadableReadsAsNone) {
   const std::string path = new_results("journal-unreadable", 2);
-  std::ofstream(path + ".journal") << R"({"journal": "something-else", "version": 1})" << "\n";
+  std::ofstream(path + ".journal") << R"({"journal": "something-else", "version": 1})"
+                                   << "\n";
   EXPECT_FALSE(ResultsJournal(path).read());
-  std::ofstream(path + ".journal") << R"({"journal": "gpiqa-results", "version": 2, "header": {}})" << "\n";
+  std::ofstream(path + ".journal") << R"({"journal": "gpiqa-results", "version": 2, "header": {}})"
+                                   << "\n";
   EXPECT_FALSE(ResultsJournal(path).read()) << "a version this build does not know";
 }
 

@@ -25,8 +25,8 @@ json through_text(const Json& j) {
 
 TEST(RowCodec, EveryDoubleRoundTripsBitForBit) {
   for (double v : {0.0, -0.0, 1.0 / 3.0, 0.1 + 0.2, -1e-300, limits::min(), limits::denorm_min(),
-                   -limits::denorm_min(), limits::max(), limits::lowest(), limits::epsilon(), 300.0, -76.4123456789,
-                   limits::infinity(), -limits::infinity()}) {
+                   -limits::denorm_min(), limits::max(), limits::lowest(), limits::epsilon(), 300.0,
+                   -76.4123456789, limits::infinity(), -limits::infinity()}) {
     const double back = decode_double(through_text(encode_double(v)));
     EXPECT_EQ(std::bit_cast<std::uint64_t>(back), std::bit_cast<std::uint64_t>(v)) << v;
   }
@@ -97,7 +97,8 @@ TEST(RowCodec, ColumnsALineLacksKeepTheGivenRowsValues) {
   TaskRow base;
   base.label = "water/MIN/300K/seed1";
   base.temperature_K = 300;
-  const TaskRow r = row_from_json(json::parse(R"({"task_id": 4, "status": "stable", "unknown_key": 1})"), base);
+  const TaskRow r =
+      row_from_json(json::parse(R"({"task_id": 4, "status": "stable", "unknown_key": 1})"), base);
   EXPECT_EQ(r.task_id, 4);
   EXPECT_EQ(r.outcome.status, stability::Status::kStable);
   EXPECT_EQ(r.label, "water/MIN/300K/seed1");
@@ -134,7 +135,8 @@ TEST(RowCodec, TheRecordGpiqaMdPrintsKeepsItsKeys) {
   EXPECT_TRUE(j["std_temperature_K"].is_null());  // NaN
   EXPECT_EQ(j["failure_step"], 601);
   EXPECT_TRUE(outcome_to_json(stability::Outcome(), Units::kWithUnits)["failure_step"].is_null());
-  EXPECT_EQ(j.dump().find("\"time_to_failure_ps\":0.30000000000000004"), j.dump().find("\"time_to_failure_ps\""));
+  EXPECT_EQ(j.dump().find("\"time_to_failure_ps\":0.30000000000000004"),
+            j.dump().find("\"time_to_failure_ps\""));
   const stability::Outcome back = outcome_from_json(through_text(j));
   EXPECT_EQ(outcome_to_json(back, Units::kWithUnits).dump(), j.dump());
   EXPECT_FALSE(outcome_to_json(o).contains("max_force_unit")) << "units only where asked for";

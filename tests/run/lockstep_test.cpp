@@ -2,7 +2,9 @@
 // ends exactly as the same job run alone, outcome, final state and frames, bit for bit; members that fail at
 // different steps leave the bundle without disturbing the others; a bundle stopped on request and resumed
 // from its members' checkpoints ends like an uninterrupted one. If these failed, a campaign's results would
-// depend on which tasks shared a bundle.
+// depend on which tasks shared a bundle. The loop itself, with members that only count: stop requests are
+// asked at the lead's multiples of kPollSteps, a member ends alone when its own after_step says so, each
+// member ends once, and the rounds' wall time is shared out among the members they advanced.
 #include "gpiqa/run/lockstep.hpp"
 #include "gpiqa/run/job.hpp"
 
@@ -16,6 +18,7 @@
 #include "gpiqa/model/mean_variant.hpp"
 #include "gpiqa/model/molecule_model.hpp"
 #include "gpiqa/util/units.hpp"
+#include "support/analytic_potentials.hpp"
 #include "support/test_data.hpp"
 
 namespace gpiqa::run {
@@ -163,6 +166,75 @@ TEST(Lockstep, StoppedAndResumedFromCheckpointsEqualsAStraightRun) {
   const Bundle resumed = run_members(f, kMixed, false, 0.4, dir);
   const Bundle straight = run_members(f, kMixed, false, 0.4);
   expect_same(resumed, straight);
+}
+
+// A member that takes `steps` steps on a spring and records what the loop asked of it.
+class Counter : public LockstepMember {
+ public:
+  Counter(std::int64_t steps, std::int64_t stop_after = -1) : steps_(steps), stop_after_(stop_after) {}
+  bool step_due() const override { return step_ < steps_; }
+  void begin_step() override {}
+  model::BatchEntry force_entry() override {
+    model::BatchEntry e;
+    e.potential = &spring_;
+    e.positions_bohr = &x_;
+    e.forces = &f_;
+    return e;
+  }
+  bool end_step(const model::BatchEntry& forces) override { return ++step_, forces.error.empty(); }
+  bool probe_due() const override { return false; }
+  model::BatchEntry variance_entry() override { return {}; }
+  bool observe(const model::BatchEntry* probe) override { return probe != nullptr; }
+  std::int64_t step() const override { return step_; }
+  bool after_step() override { return step_ != stop_after_; }
+  void end(double wall_seconds, bool stopped) override {
+    ++ends;
+    wall = wall_seconds;
+    ended_stopped = stopped;
+  }
+  int ends = 0;
+  double wall = -1;
+  bool ended_stopped = false;
+
+ private:
+  test::HarmonicSprings spring_{{"H", "H"}, {{0, 1, 0.4, 1.4}}};
+  md::Positions x_ = (md::Positions(3, 2) << 0, 1.5, 0, 0, 0, 0).finished(), f_;
+  std::int64_t steps_, stop_after_, step_ = 0;
+};
+
+TEST(Lockstep, TheLoopPollsTheLeadLetsAMemberStopAloneAndEndsEachOnce) {
+  Counter shortest(300), stops_itself(1000, 100), longest(2 * kPollSteps + 5), none(0);
+  std::vector<LockstepMember*> members = {&shortest, &stops_itself, &longest, &none};
+  std::vector<std::pair<std::size_t, std::int64_t>> polls;  // (lead, its step)
+  std::vector<std::size_t> order;
+  run_lockstep(
+      members,
+      [&](std::size_t lead) {
+        polls.emplace_back(lead, members[lead]->step());
+        return true;
+      },
+      [&](std::size_t i) { order.push_back(i); });
+  EXPECT_EQ(order, (std::vector<std::size_t>{3, 1, 0, 2})) << "in the order they ended";
+  for (const Counter* c : {&shortest, &stops_itself, &longest, &none}) EXPECT_EQ(c->ends, 1);
+  EXPECT_TRUE(stops_itself.ended_stopped) << "its after_step ended it";
+  EXPECT_EQ(stops_itself.step(), 100);
+  EXPECT_FALSE(shortest.ended_stopped);
+  EXPECT_EQ(shortest.step(), 300);
+  EXPECT_EQ(longest.step(), 2 * kPollSteps + 5);
+  EXPECT_EQ(polls, (std::vector<std::pair<std::size_t, std::int64_t>>{{0, kPollSteps}, {2, 2 * kPollSteps}}))
+      << "at the lead's multiples of kPollSteps, the lead being the first member still running";
+  EXPECT_EQ(none.wall, 0.0);
+  EXPECT_GT(longest.wall, shortest.wall) << "more rounds, more of the wall time";
+}
+
+TEST(Lockstep, AStopRequestEndsEveryRunningMemberAsStopped) {
+  Counter a(10 * kPollSteps), b(10 * kPollSteps), done(5);
+  std::vector<LockstepMember*> members = {&a, &b, &done};
+  run_lockstep(members, [](std::size_t) { return false; });
+  EXPECT_EQ(a.step(), kPollSteps) << "stopped at the first poll";
+  EXPECT_TRUE(a.ended_stopped && b.ended_stopped);
+  EXPECT_FALSE(done.ended_stopped) << "it had concluded before the stop";
+  EXPECT_EQ(a.ends + b.ends + done.ends, 3);
 }
 
 }  // namespace

@@ -9,7 +9,8 @@ namespace gpiqa {
 namespace {
 
 TEST(InputError, IsOneLineNamingTheFileAndTheLineWhereKnown) {
-  EXPECT_STREQ(InputError("campaign.yaml", 12, "unknown key 'sedes'").what(), "campaign.yaml:12: unknown key 'sedes'");
+  EXPECT_STREQ(InputError("campaign.yaml", 12, "unknown key 'sedes'").what(),
+               "campaign.yaml:12: unknown key 'sedes'");
   EXPECT_STREQ(InputError("campaign.yaml", "not found").what(), "campaign.yaml: not found");
   EXPECT_STREQ(InputError("--temperature must be positive").what(), "--temperature must be positive");
   const InputError e("m.model", 3, "bad ALF");

@@ -34,15 +34,16 @@ TEST(Text, NumbersParseOnlyAsWholeTokens) {
   long long n = 0;
   EXPECT_TRUE(parse_integer("-9007199254740993", n));
   EXPECT_EQ(n, -9007199254740993LL);
-  for (const char* bad : {"", "12a", "1.0", "+", "99999999999999999999"}) EXPECT_FALSE(parse_integer(bad, n)) << bad;
+  for (const char* bad : {"", "12a", "1.0", "+", "99999999999999999999"})
+    EXPECT_FALSE(parse_integer(bad, n)) << bad;
 }
 
 TEST(Text, FormatDoubleIsTheShortestTextThatReadsBack) {
   EXPECT_EQ(format_double(0.1 + 0.2), "0.30000000000000004");
   EXPECT_EQ(format_double(300.0), "300");
   EXPECT_EQ(format_double(0.5), "0.5");
-  for (double v : {1.0 / 3.0, -1e-300, std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max(),
-                   -0.0}) {
+  for (double v : {1.0 / 3.0, -1e-300, std::numeric_limits<double>::denorm_min(),
+                   std::numeric_limits<double>::max(), -0.0}) {
     double back = 1;
     ASSERT_TRUE(parse_double(format_double(v), back)) << format_double(v);
     EXPECT_EQ(std::bit_cast<std::uint64_t>(back), std::bit_cast<std::uint64_t>(v)) << format_double(v);

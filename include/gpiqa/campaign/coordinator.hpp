@@ -42,8 +42,9 @@ class Coordinator {
  public:
   /// `rows`: the results file's table (options.output, which exists). `own`: the coordinator's runner when it
   /// works too (null: it only coordinates). `stop_requested` is asked between messages and steps.
-  Coordinator(const CampaignSpec& spec, const RunOptions& options, Transport& transport, std::vector<Task> tasks,
-              std::vector<io::TaskRow> rows, BundleRunner* own, std::function<bool()> stop_requested);
+  Coordinator(const CampaignSpec& spec, const RunOptions& options, Transport& transport,
+              std::vector<Task> tasks, std::vector<io::TaskRow> rows, BundleRunner* own,
+              std::function<bool()> stop_requested);
 
   /// Runs the campaign to its end. Returns 0 when every task of the shard is recorded, kExitInterrupted
   /// otherwise (stopped, or a worker lost).

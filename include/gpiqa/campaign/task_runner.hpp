@@ -1,11 +1,11 @@
 #pragma once
 // Runs campaign tasks on one process (no MPI here): a thin caller of run::TrajectoryJob and, for a bundle of
-// tasks, run::run_jobs (run/job.hpp). It loads each molecule's GP model set once and makes every variant's potential
-// from it (the set with the variant's prior mean, sharing its training data, so that the variants batch
-// together), or the set retrained for the variant's mean (`retrain: true`: a set of its own, evaluated apart
-// from the others of a bundle), or the molecule's own MMFF94 reference; potentials are kept, never shared
-// between runners. A task resumes from <checkpoint_dir>/task-<id>.h5 when that exists; the result is the
-// finished row with its frames.
+// tasks, run::run_jobs (run/job.hpp). It loads each molecule's GP model set once and makes every variant's
+// potential from it (the set with the variant's prior mean, sharing its training data, so that the variants
+// batch together), or the set retrained for the variant's mean (`retrain: true`: a set of its own, evaluated
+// apart from the others of a bundle), or the molecule's own MMFF94 reference; potentials are kept, never
+// shared between runners. A task resumes from <checkpoint_dir>/task-<id>.h5 when that exists; the result is
+// the finished row with its frames.
 #include <functional>
 #include <map>
 #include <memory>

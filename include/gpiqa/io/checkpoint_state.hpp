@@ -19,7 +19,7 @@ using Identity = std::map<std::string, std::string>;
 /// How often the job that saved a checkpoint wrote frames and checkpoints, so that a continued run keeps it.
 /// The initial values mean "not recorded" (checkpoints from before the cadence was kept).
 struct Cadence {
-  std::int64_t frames_every = -1;  // a frame every N steps (0: none)
+  std::int64_t frames_every = -1;                                        // a frame every N steps (0: none)
   double checkpoint_every_s = std::numeric_limits<double>::quiet_NaN();  // wall seconds between checkpoints
   bool recorded() const { return frames_every >= 0; }
 };

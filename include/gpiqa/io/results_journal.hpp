@@ -18,7 +18,8 @@
 // are ignored (and cut off before the next append). The journal ends when the campaign does: once every task
 // is recorded and the results file is fsynced, both are removed. This is the log alone; io/results_store.hpp
 // decides when it begins, is appended to, repairs the results file and ends. Its lines are the JSON of
-// io/row_codec.hpp (non-finite doubles as null, "inf", "-inf"; older journals wrote NaN as "nan", still read).
+// io/row_codec.hpp (non-finite doubles as null, "inf", "-inf"; older journals wrote NaN as "nan", still
+// read).
 #include <cstdint>
 #include <map>
 #include <optional>

@@ -134,7 +134,7 @@ class Trajectory : public LockstepMember {
   Positions reference_;
   stability::RunningMetrics metrics_;
   stability::Outcome outcome_;
-  Eigen::VectorXd variance_;                // per atom, reused between probes
+  Eigen::VectorXd variance_;                  // per atom, reused between probes
   const StepCallback* after_step_ = nullptr;  // run()'s, while it runs
 };
 
