@@ -35,7 +35,7 @@ Coordinator::Coordinator(const CampaignSpec& spec, const RunOptions& opt, Transp
     std::vector<std::int64_t> members;
     double cost = 0;
     for (std::int64_t id : bundle)
-      if (!io::recorded(rows_[static_cast<std::size_t>(id)]))
+      if (!io::is_recorded(rows_[static_cast<std::size_t>(id)]))
         members.push_back(id), cost += tasks_[static_cast<std::size_t>(id)].expected_cost;
     if (!members.empty()) todo.emplace_back(cost, std::move(members));
   }
@@ -46,7 +46,7 @@ Coordinator::Coordinator(const CampaignSpec& spec, const RunOptions& opt, Transp
   }
   for (const io::TaskRow& r : rows_) {
     const Task& t = tasks_[static_cast<std::size_t>(r.task_id)];
-    if (io::recorded(r) && t.id % opt_.shard_count == opt_.shard_index)
+    if (io::is_recorded(r) && t.id % opt_.shard_count == opt_.shard_index)
       ++counts_[r.outcome.status], ++already_done_;
   }
   for (int r = 1; r < transport_.size(); ++r) retired_[r] = false;

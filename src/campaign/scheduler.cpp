@@ -127,11 +127,11 @@ int run_campaign(const CampaignSpec& spec, const RunOptions& opt, Transport& tra
       rows = prepare_results(spec, opt, costed);
       std::size_t mine = 0;
       for (const io::TaskRow& r : rows)
-        if (r.task_id % opt.shard_count == opt.shard_index) ++mine, recorded += io::recorded(r);
+        if (r.task_id % opt.shard_count == opt.shard_index) ++mine, recorded += io::is_recorded(r);
       if (recorded == mine) verdict = kNothingToDo;
       // checkpoints of tasks the journal completed (io/results_store.hpp) are spent
       for (const io::TaskRow& r : rows)
-        if (io::recorded(r)) fs::remove(checkpoint_path(checkpoint_dir_for(opt.output), r.task_id), ec);
+        if (io::is_recorded(r)) fs::remove(checkpoint_path(checkpoint_dir_for(opt.output), r.task_id), ec);
     } catch (const io::LockedError&) {
       error = std::current_exception();
       verdict = kLocked;

@@ -29,7 +29,7 @@ const std::string& open_journal(ResultsJournal& journal, const std::string& path
   const std::vector<TaskRow> rows = read_results_rows(path);
   std::map<std::int64_t, std::int64_t> frame_counts;
   for (const TaskRow& r : rows)
-    if (recorded(r))
+    if (is_recorded(r))
       frame_counts[r.task_id] = static_cast<std::int64_t>(read_task_frames(path, r.task_id).size());
   journal.begin(header, rows, frame_counts);
   return path;
@@ -60,7 +60,7 @@ std::vector<std::string> rebuild(const std::string& path, const ResultsJournal& 
   {
     ResultsWriter writer(fresh);
     for (const TaskRow& r : c.rows) {
-      if (!recorded(r)) continue;
+      if (!is_recorded(r)) continue;
       std::map<std::int64_t, FrameBuffer> frames;
       const std::int64_t expected = journaled_frames(c, r.task_id);
       if (expected > 0) {
@@ -138,7 +138,7 @@ std::vector<std::string> recover_results(const std::string& path) {
     return {journal.path() + " belongs to another results file than " + path + "; ignored"};
   }
   for (std::size_t i = 0; i < rows.size(); ++i)
-    if (recorded(rows[i]) && !recorded(c->rows[i])) {  // written since by a gpiqa without journals
+    if (is_recorded(rows[i]) && !is_recorded(c->rows[i])) {  // written since by a gpiqa without journals
       journal.remove();
       return {journal.path() + " is older than " + path + "; ignored (a new journal begins)"};
     }
@@ -151,7 +151,7 @@ std::vector<std::string> recover_results(const std::string& path) {
       const TaskRow& want = c->rows[i];
       const auto group = in_file.find(want.task_id);
       const bool has_group = group != in_file.end();
-      if (!recorded(want)) {
+      if (!is_recorded(want)) {
         if (has_group) stray.push_back(want.task_id);
       } else if (!same_row(rows[i], want)) {
         missing.push_back(i);

@@ -81,7 +81,7 @@ Ran coordinate(const Campaign& c, Transport& transport, BundleRunner* own = null
 
 std::size_t recorded_count(const std::string& path) {
   std::size_t n = 0;
-  for (const io::TaskRow& r : io::read_results_rows(path)) n += io::recorded(r);
+  for (const io::TaskRow& r : io::read_results_rows(path)) n += io::is_recorded(r);
   return n;
 }
 
@@ -155,8 +155,8 @@ TEST(Coordinator, AStopRequestHandsOutNothingMoreStopsBusyWorkersAndEndsInterrup
   EXPECT_TRUE(stop_now_to_1) << "the busy worker is told to stop now";
   EXPECT_EQ(workers.stopped, (std::set<int>{1, 2}));
   const std::vector<io::TaskRow> rows = io::read_results_rows(c.options.output);
-  for (std::int64_t id : bundles[0]) EXPECT_FALSE(io::recorded(rows[static_cast<std::size_t>(id)])) << id;
-  for (std::int64_t id : bundles[1]) EXPECT_TRUE(io::recorded(rows[static_cast<std::size_t>(id)])) << id;
+  for (std::int64_t id : bundles[0]) EXPECT_FALSE(io::is_recorded(rows[static_cast<std::size_t>(id)])) << id;
+  for (std::int64_t id : bundles[1]) EXPECT_TRUE(io::is_recorded(rows[static_cast<std::size_t>(id)])) << id;
 }
 
 TEST(Coordinator, AWorkerLostMidBundleIsNamedItsFinishedTasksKeptAndTheRestFinishedByTheOthers) {
@@ -178,14 +178,15 @@ TEST(Coordinator, AWorkerLostMidBundleIsNamedItsFinishedTasksKeptAndTheRestFinis
   }
   EXPECT_EQ(after_loss_to_1, 0) << "nothing is sent to a lost worker";
   const std::vector<io::TaskRow> rows = io::read_results_rows(c.options.output);
-  EXPECT_TRUE(io::recorded(rows[static_cast<std::size_t>(first[0])])) << "what it sent before it died";
+  EXPECT_TRUE(io::is_recorded(rows[static_cast<std::size_t>(first[0])])) << "what it sent before it died";
   EXPECT_EQ(rows[static_cast<std::size_t>(first[0])].rank, 1);
-  EXPECT_FALSE(io::recorded(rows[static_cast<std::size_t>(first[1])]));
-  EXPECT_FALSE(io::recorded(rows[static_cast<std::size_t>(first[2])]));
+  EXPECT_FALSE(io::is_recorded(rows[static_cast<std::size_t>(first[1])]));
+  EXPECT_FALSE(io::is_recorded(rows[static_cast<std::size_t>(first[2])]));
   EXPECT_EQ(recorded_count(c.options.output), 10u) << "worker 2 ran every other bundle";
   EXPECT_EQ(workers.stopped, std::set<int>{2});
   for (const io::TaskRow& r : rows)
-    EXPECT_EQ(fs::exists(checkpoint_path(checkpoint_dir_for(c.options.output), r.task_id)), !io::recorded(r))
+    EXPECT_EQ(fs::exists(checkpoint_path(checkpoint_dir_for(c.options.output), r.task_id)),
+              !io::is_recorded(r))
         << "a lost task keeps its checkpoint to resume from; a recorded one's is spent: " << r.task_id;
 }
 

@@ -81,7 +81,7 @@ TEST(Scheduler, AFreshCampaignRecordsEveryTaskAndLeavesNoJournalNorCheckpoints) 
   const std::vector<io::TaskRow> rows = io::read_results_rows(out);
   ASSERT_EQ(rows.size(), 8u);
   for (const io::TaskRow& r : rows) {
-    EXPECT_TRUE(io::recorded(r)) << r.label;
+    EXPECT_TRUE(io::is_recorded(r)) << r.label;
     EXPECT_EQ(r.rank, 0);
     EXPECT_GT(r.outcome.steps, 0) << r.label;
   }

@@ -78,7 +78,7 @@ TEST(Task, AFingerprintIsStableAcrossVersions) {
       "name: pinned\nmolecules:\n  water: {smiles: \"O\"}\nmodels:\n  reference: {kind: reference}\n"
       "temperatures_K: [300]\nseeds: 2\nmd: {duration_ps: 1}\n",
       "pinned.yaml");
-  EXPECT_EQ(campaign_fingerprint(spec), "PIN");
+  EXPECT_EQ(campaign_fingerprint(spec), "d972f71dc456e5f5");
 }
 
 TEST(Task, TheFingerprintChangesWithWhatDecidesResultsAndNothingElse) {

@@ -22,13 +22,13 @@ TEST(ResultsRow, APendingCopyKeepsTheIdentityAndClearsEveryResult) {
   EXPECT_EQ(p.seed, 3);
   EXPECT_EQ(p.temperature_K, 300);
   EXPECT_EQ(p.start_energy_target_kcal_mol, 40);
-  EXPECT_FALSE(recorded(p));
+  EXPECT_FALSE(is_recorded(p));
   EXPECT_FALSE(same_row(p, test::pending_rows(3)[2])) << "the target energy is part of the identity";
   EXPECT_EQ(p.rank, -1);
   EXPECT_EQ(p.host, "");
   EXPECT_TRUE(std::isnan(p.outcome.time_to_failure_ps));
   EXPECT_EQ(p.outcome.failure_step, -1);
-  EXPECT_TRUE(recorded(done));
+  EXPECT_TRUE(is_recorded(done));
 }
 
 TEST(ResultsRow, SameRowSeesEveryColumnAndTakesNaNAsEqual) {

@@ -4,6 +4,7 @@
 #include "gpiqa/md/state.hpp"
 
 #include <gtest/gtest.h>
+#include <Eigen/Geometry>
 
 #include "gpiqa/util/units.hpp"
 

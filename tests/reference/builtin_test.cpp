@@ -42,7 +42,8 @@ TEST(Builtin, EveryMoleculeHasItsFilesAndTheyAreTheMoleculeItsSmilesNames) {
     const Molecule from_file = Molecule::from_molfile(builtin_molfile(m.name));
     std::map<std::string, int> counts_file, counts_smiles;
     for (const std::string& e : from_file.elements()) ++counts_file[e];
-    for (const std::string& e : Molecule::from_smiles(m.smiles).elements()) ++counts_smiles[e];
+    const Molecule from_smiles = Molecule::from_smiles(m.smiles);
+    for (const std::string& e : from_smiles.elements()) ++counts_smiles[e];
     EXPECT_EQ(counts_file, counts_smiles) << m.name << ": the molfile is not " << m.smiles;
     EXPECT_EQ(io::read_xyz(builtin_geometry(m.name)).front().elements, from_file.elements()) << m.name;
     EXPECT_EQ(&builtin_molecule(m.name), &m);

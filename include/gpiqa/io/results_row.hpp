@@ -51,7 +51,7 @@ void for_each_column(R& row, F&& f) {
 TaskRow pending_copy(const TaskRow& row);
 
 /// Whether a row holds a result (any status but pending).
-inline bool recorded(const TaskRow& row) {
+inline bool is_recorded(const TaskRow& row) {
   return row.outcome.status != stability::Status::kPending;
 }
 
