@@ -77,8 +77,8 @@ TEST(Builtin, TheDataAndCacheFoldersFollowTheirEnvironment) {
   ScopedEnv xdg("XDG_CACHE_HOME", "/xdg");
   EXPECT_EQ(models_cache_dir(), "/xdg/gpiqa/models");
   ScopedEnv no_xdg("XDG_CACHE_HOME", nullptr);
-  ScopedEnv home("HOME", "/home/someone");
-  EXPECT_EQ(models_cache_dir(), "/home/someone/.cache/gpiqa/models");
+  ScopedEnv home("HOME", "/srv/someone");
+  EXPECT_EQ(models_cache_dir(), "/srv/someone/.cache/gpiqa/models");
 }
 
 }  // namespace
