@@ -14,7 +14,6 @@ allowed=(
   "cli/plan.cpp"              # thin CLI over campaign/cost_estimate: tests/cli/run_test.cpp
   "cli/potential_choice.cpp"  # the --models/--reference options: tests/cli/md_test.cpp, predict_test.cpp
   "cli/progress.cpp"          # a terminal's live line: tests/cli/md_test.cpp
-  "cli/slurm.cpp"             # thin CLI over campaign/scheduler shards: tests/cli/run_test.cpp, tests/slurm/
   "cli/summary.cpp"           # thin CLI over io/results_file: tests/cli/main_test.cpp, lock_test.cpp
   "campaign/mpi_transport.cpp"  # MPI itself: tests/cli/run_test.cpp (mpirun -n 1 to 8)
   "model/mean_function.cpp"   # the prior means' base: tests/model/mean_variant_test.cpp, bonded_mean_test.cpp
