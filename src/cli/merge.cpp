@@ -17,6 +17,7 @@
 #include "commands.hpp"
 #include "gpiqa/io/results_file.hpp"
 #include "gpiqa/io/results_journal.hpp"
+#include "gpiqa/io/results_store.hpp"
 #include "gpiqa/io/writer_lock.hpp"
 #include "gpiqa/util/error.hpp"
 

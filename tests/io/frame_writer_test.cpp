@@ -276,12 +276,12 @@ TEST(FrameWriter, CampaignTaskFramesCarryTheirInterval) {
   {
     Handle f = h5::open_file(path, h5::Mode::kCreateNew);
     Handle g = h5::group(f.id(), "trajectories/2", true);
-    buffer.write(g.id());
+    write_h5md_frames(g.id(), buffer);
   }
   Handle f = h5::open_file(path, h5::Mode::kReadOnly);
   Handle g = h5::group(f.id(), "trajectories/2", false);
   EXPECT_EQ(frame_interval(g.id()), (std::vector<double>(3, 0.005)));
-  EXPECT_EQ(FrameBuffer::read(g.id()).size(), 3u) << "reading frames is unchanged by the observable";
+  EXPECT_EQ(read_h5md_frames(g.id()).size(), 3u) << "reading frames is unchanged by the observable";
 }
 
 }  // namespace
