@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -11,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "gpiqa/campaign/bundle.hpp"
+#include "gpiqa/util/text.hpp"
 
 namespace gpiqa::campaign {
 
@@ -40,8 +43,13 @@ Coordinator::Coordinator(const CampaignSpec& spec, const RunOptions& opt, Transp
     if (!members.empty()) todo.emplace_back(cost, std::move(members));
   }
   std::stable_sort(todo.begin(), todo.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  budget_steps_ = std::max(1.0, std::round(spec_.duration_ps * 1000.0 / spec_.integrator.timestep_fs));
   for (auto& [cost, members] : todo) {
     total_ += members.size();
+    for (std::int64_t id : members) {
+      const Task& t = tasks_[static_cast<std::size_t>(id)];
+      estimate_.add_pending({t.molecule, t.model}, t.expected_cost);
+    }
     queue_.push_back(std::move(members));
   }
   for (const io::TaskRow& r : rows_) {
@@ -150,6 +158,7 @@ void Coordinator::service() {
         --running_;
         ++interrupted_;
         steps_ += msg->result.steps_this_run;
+        estimate_ended(msg->result.row.task_id, msg->result.steps_this_run, 0, true);
         break;
       case ToCoordinator::Kind::kLost:
         lose(from);
@@ -165,8 +174,18 @@ void Coordinator::service() {
   report(false);
 }
 
+void Coordinator::estimate_ended(std::int64_t id, std::int64_t steps_this_run, std::int64_t steps,
+                                 bool interrupted) {
+  const Task& t = tasks_[static_cast<std::size_t>(id)];
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  estimate_.task_ended({t.molecule, t.model}, t.expected_cost,
+                       static_cast<double>(steps_this_run) / budget_steps_,
+                       static_cast<double>(steps) / budget_steps_, interrupted, elapsed);
+}
+
 void Coordinator::finish(const TaskResult& r) {
   steps_ += r.steps_this_run;
+  estimate_ended(r.row.task_id, r.steps_this_run, r.row.outcome.steps, r.interrupted);
   if (r.interrupted) {
     ++interrupted_;
     return;
@@ -200,20 +219,28 @@ void Coordinator::report(bool final) {
   last_report_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double rate = elapsed > 0 ? static_cast<double>(steps_) / elapsed : 0;
-  const double eta =
-      done_ > 0 ? elapsed / static_cast<double>(done_) * static_cast<double>(total_ - done_) : -1;
+  const auto [eta, eta_bound] = estimate_.eta_s(elapsed);
+  const std::string eta_text =
+      eta < 0 ? std::string("?")
+              : (eta_bound > 1.05 * eta ? fmt::format("{} (at most {})", util::format_duration(eta),
+                                                      util::format_duration(eta_bound))
+                                        : util::format_duration(eta));
   std::string outcomes;
   for (stability::Status status : stability::kAllStatuses)
     if (status != stability::Status::kPending)
       outcomes +=
           fmt::format("{}{} {}", outcomes.empty() ? "" : " ", stability::to_string(status), counts_[status]);
-  const std::string line = fmt::format("tasks {}/{} done, {} running | {} | {:.3g} steps/s | ETA {}",
-                                       done_ + already_done_, total_ + already_done_, running_, outcomes,
-                                       rate, eta < 0 ? std::string("?") : fmt::format("{:.0f}s", eta));
-  if (terminal)
+  const std::string line =
+      fmt::format("tasks {}/{} done, {} running | {} | {:.3g} steps/s | ETA {}", done_ + already_done_,
+                  total_ + already_done_, running_, outcomes, rate, eta_text);
+  if (terminal) {
     std::fprintf(stderr, final ? "\r\033[K%s\n" : "\r\033[K%s", line.c_str());
-  else
-    std::fprintf(stderr, "%s\n", line.c_str());
+  } else {  // a batch log of a run that may last days: every line says when it was written
+    const std::time_t t = std::time(nullptr);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    std::fprintf(stderr, "%s %s\n", stamp, line.c_str());
+  }
   if (final)
     std::fprintf(stderr, "wall %.2f s, of which writing the results file %.3f s (%.1f%%)\n", elapsed,
                  write_seconds_, elapsed > 0 ? 100 * write_seconds_ / elapsed : 0.0);

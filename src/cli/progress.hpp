@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include "gpiqa/util/text.hpp"
+
 namespace gpiqa::cli {
 
 class Progress {
@@ -25,7 +27,6 @@ class Progress {
   bool printed_ = false;
 };
 
-/// "1h02m", "3m05s", "12s"
-std::string format_duration(double seconds);
+using util::format_duration;
 
 }  // namespace gpiqa::cli

@@ -81,5 +81,16 @@ TEST(Text, AFileReadsWholeOrNamesItself) {
   }
 }
 
+// Progress lines of runs that last seconds or days: the two largest units, rounded to the second.
+TEST(Text, DurationsReadAsTheTwoLargestUnits) {
+  EXPECT_EQ(format_duration(0), "0s");
+  EXPECT_EQ(format_duration(59.4), "59s");
+  EXPECT_EQ(format_duration(185), "3m05s");
+  EXPECT_EQ(format_duration(3720), "1h02m");
+  EXPECT_EQ(format_duration(2 * 86400 + 3 * 3600 + 59), "2d03h");
+  EXPECT_EQ(format_duration(-1), "?") << "unknown";
+  EXPECT_EQ(format_duration(std::numeric_limits<double>::infinity()), "?");
+}
+
 }  // namespace
 }  // namespace gpiqa::util

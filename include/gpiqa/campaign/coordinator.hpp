@@ -3,7 +3,9 @@
 // It orders the bundles still to run (campaign/bundle.hpp; only the members not yet recorded) longest
 // expected first, hands one to each worker that asks (campaign/transport.hpp), records every result as it
 // arrives (several in one journaled write when they arrive together: io/results_store.hpp) and removes the
-// recorded task's checkpoint, and prints progress with an ETA that counts tasks. Given a runner of its own
+// recorded task's checkpoint, and prints progress: tasks done and running, outcomes so far, the MD step rate,
+// and an ETA from the work left and the recent rate (campaign/progress_estimate.hpp), with its upper bound;
+// batch-log lines carry the UTC time. Given a runner of its own
 // (a small job: fewer ranks than RunOptions::coordinator_works_below), it runs bundles itself too, servicing
 // the workers' messages between steps.
 //
@@ -26,6 +28,7 @@
 #include <vector>
 
 #include "gpiqa/campaign/campaign_spec.hpp"
+#include "gpiqa/campaign/progress_estimate.hpp"
 #include "gpiqa/campaign/run_options.hpp"
 #include "gpiqa/campaign/task.hpp"
 #include "gpiqa/campaign/task_runner.hpp"
@@ -62,6 +65,8 @@ class Coordinator {
   void finish(const TaskResult& result);
   void record_finished();
   void report(bool final);
+  /// Feeds the ETA: task `id` ended after `steps_this_run` steps (its trajectory at `steps` in all).
+  void estimate_ended(std::int64_t id, std::int64_t steps_this_run, std::int64_t steps, bool interrupted);
   bool stopping() const { return stop_requested_ && stop_requested_(); }
 
   const CampaignSpec& spec_;
@@ -85,6 +90,8 @@ class Coordinator {
   long long steps_ = 0;
   bool stop_sent_ = false;
   double write_seconds_ = 0;
+  ProgressEstimate estimate_;
+  double budget_steps_ = 1;  // steps of a task that runs to its end
   std::chrono::steady_clock::time_point start_, last_report_;
 };
 

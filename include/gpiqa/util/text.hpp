@@ -21,5 +21,7 @@ bool parse_double(std::string_view token, double& out);
 bool parse_integer(std::string_view token, long long& out);
 /// Shortest decimal text that reads back to the same double.
 std::string format_double(double v);
+/// A wall-clock duration for people: "2d03h", "1h02m", "3m05s", "12s"; "?" when negative or not finite.
+std::string format_duration(double seconds);
 
 }  // namespace gpiqa::util
